@@ -1,0 +1,27 @@
+#pragma once
+
+#include "validate/payloadvalidator.h"
+
+#include <cstdio>
+#include <string>
+
+namespace iotc::cli {
+
+struct BatchSummary {
+    size_t messages = 0;
+    size_t withErrors = 0;
+    double seconds = 0;
+};
+
+// Validates a JSON Lines file (or "-" for stdin) of messages
+// {"deviceId","component"?,"module"?,"modelId"?,"contentType"?,"contentEncoding"?,"body"|"bodyBase64"}
+// streaming: one output line per message, then the summary line. "body" as a JSON string is the
+// raw body text (so broken JSON can be expressed); any other JSON value is the body itself.
+// Returns false (with a message on stderr) when the file cannot be read.
+bool runBatch(const PayloadValidator& validator, const std::string& path, const MessageContext& defaults,
+    bool jsonOutput, FILE* out, BatchSummary& summary);
+
+// Decodes standard base64 (padding optional); false on invalid input.
+bool decodeBase64(std::string_view text, std::string& out);
+
+} // namespace iotc::cli

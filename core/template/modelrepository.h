@@ -1,0 +1,56 @@
+#pragma once
+
+#include <nlohmann/json.hpp>
+
+#include <filesystem>
+#include <memory>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+namespace iotc {
+
+// A template or model that cannot be understood: the message says what and where.
+class TemplateError : public std::runtime_error {
+public:
+    using std::runtime_error::runtime_error;
+};
+
+// Reads a JSON document from bytes in UTF-8 (with or without BOM) or UTF-16 with BOM.
+// Throws TemplateError with line and column when it is not JSON.
+nlohmann::json parseJsonDocument(std::string_view bytes, const std::string& source);
+nlohmann::json readJsonFile(const std::filesystem::path& path);
+
+// DTDL definitions (interfaces and reusable schemas) by DTMI. Filled from documents, from a
+// directory, or looked up lazily in a models-repository layout (dtmi/com/example/thermostat-1.json).
+class ModelRepository {
+public:
+    // Registers every element with an "@id" in the document (a single interface or an array).
+    void addDocument(const nlohmann::json& document, const std::string& source);
+    // Loads every *.json below dir; returns how many files were read. Files that are not JSON
+    // are listed in errors() instead of stopping the load.
+    size_t loadDirectory(const std::filesystem::path& dir);
+    // A models repository root (the folder that holds "dtmi/"): unknown DTMIs are looked up there.
+    void addRepositoryRoot(const std::filesystem::path& root);
+
+    // The definition with this id, or null.
+    const nlohmann::json* find(std::string_view dtmi);
+
+    const std::vector<std::string>& errors() const { return m_errors; }
+    size_t size() const { return m_byId.size(); }
+
+    // dtmi:com:example:Thermostat;1 -> dtmi/com/example/thermostat-1.json
+    static std::string repositoryPath(std::string_view dtmi);
+
+private:
+    void registerIds(const nlohmann::json& node, const std::shared_ptr<const nlohmann::json>& owner);
+
+    std::vector<std::shared_ptr<const nlohmann::json>> m_documents;
+    std::unordered_map<std::string, const nlohmann::json*> m_byId;
+    std::vector<std::filesystem::path> m_roots;
+    std::vector<std::string> m_errors;
+};
+
+} // namespace iotc

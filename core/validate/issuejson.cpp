@@ -1,0 +1,137 @@
+#include "issuejson.h"
+
+#include "util/textdecode.h"
+
+namespace iotc {
+
+using nlohmann::json;
+
+namespace {
+
+    json optional(const std::optional<std::string>& value)
+    {
+        return value ? json(*value) : json();
+    }
+
+    void appendOptional(std::string& out, const char* key, const std::optional<std::string>& value)
+    {
+        out += ",\"";
+        out += key;
+        out += "\":";
+        if (value)
+            appendJsonString(out, *value);
+        else
+            out += "null";
+    }
+
+} // namespace
+
+json issueToJson(const Issue& issue)
+{
+    json j = {
+        { "code", issue.code },
+        { "severity", severityName(issue.severity) },
+        { "path", issue.path.empty() ? json() : json(issue.path) },
+        { "message", issue.message },
+        { "expected", optional(issue.expected) },
+        { "actual", optional(issue.actual) },
+        { "suggestion", optional(issue.suggestion) },
+    };
+    if (issue.position) {
+        j["position"] = {
+            { "line", issue.position->line },
+            { "column", issue.position->column },
+            { "offset", issue.position->offset },
+        };
+    }
+    return j;
+}
+
+json issuesToJson(const std::vector<Issue>& issues)
+{
+    json list = json::array();
+    for (const auto& i : issues)
+        list.push_back(issueToJson(i));
+    return list;
+}
+
+void appendJsonString(std::string& out, std::string_view text)
+{
+    static constexpr char hex[] = "0123456789abcdef";
+    out += '"';
+    size_t i = 0;
+    while (i < text.size()) {
+        const auto c = static_cast<unsigned char>(text[i]);
+        if (c >= 0x80) {
+            // Copy a well-formed UTF-8 sequence; replace anything else with U+FFFD.
+            const size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
+            if (len > 1 && i + len <= text.size() && findInvalidUtf8(text.substr(i, len)) == std::string_view::npos) {
+                out.append(text.substr(i, len));
+                i += len;
+            } else {
+                out += "\xEF\xBF\xBD";
+                ++i;
+            }
+            continue;
+        }
+        switch (c) {
+        case '"':
+            out += "\\\"";
+            break;
+        case '\\':
+            out += "\\\\";
+            break;
+        case '\n':
+            out += "\\n";
+            break;
+        case '\r':
+            out += "\\r";
+            break;
+        case '\t':
+            out += "\\t";
+            break;
+        case '\b':
+            out += "\\b";
+            break;
+        case '\f':
+            out += "\\f";
+            break;
+        default:
+            if (c < 0x20) {
+                out += "\\u00";
+                out += hex[c >> 4];
+                out += hex[c & 15];
+            } else {
+                out += static_cast<char>(c);
+            }
+        }
+        ++i;
+    }
+    out += '"';
+}
+
+void appendIssueJson(std::string& out, const Issue& issue)
+{
+    out += "{\"code\":";
+    appendJsonString(out, issue.code);
+    out += ",\"severity\":\"";
+    out += severityName(issue.severity);
+    out += "\",\"path\":";
+    if (issue.path.empty())
+        out += "null";
+    else
+        appendJsonString(out, issue.path);
+    out += ",\"message\":";
+    appendJsonString(out, issue.message);
+    appendOptional(out, "expected", issue.expected);
+    appendOptional(out, "actual", issue.actual);
+    appendOptional(out, "suggestion", issue.suggestion);
+    if (issue.position) {
+        out += ",\"position\":{\"line\":" + std::to_string(issue.position->line)
+            + ",\"column\":" + std::to_string(issue.position->column)
+            + ",\"offset\":" + std::to_string(issue.position->offset) + "}";
+    }
+    out += '}';
+}
+
+} // namespace iotc

@@ -1,0 +1,14 @@
+#pragma once
+
+#include "issue.h"
+
+#include <string_view>
+
+namespace iotc {
+
+// The invalid-json issue for a body nlohmann rejected: where (line, column, byte offset), a short
+// excerpt around the spot, and for the usual mistakes (single quotes, trailing commas, NaN,
+// truncated bodies) what to do about it.
+Issue describeJsonError(std::string_view body);
+
+} // namespace iotc

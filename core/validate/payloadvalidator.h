@@ -1,0 +1,67 @@
+#pragma once
+
+#include "issue.h"
+#include "issuelist.h"
+#include "template/capabilityindex.h"
+
+#include <nlohmann/json.hpp>
+
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iotc {
+
+enum class PayloadKind { Telemetry, ReportedProperties };
+
+// What the event carried besides its body. Absent optionals mean the message had no such property.
+struct MessageContext {
+    PayloadKind kind = PayloadKind::Telemetry;
+    std::optional<std::string> contentType;
+    std::optional<std::string> contentEncoding;
+    std::string component; // dt-subject
+    std::string module; // iothub-connection-module-id
+    std::string modelId; // dt-dataschema
+    std::optional<std::string> edgeRuntimeVersion; // when known, decides edge-unmodeled
+};
+
+// Judges device payloads (telemetry or reported properties) against one device template.
+// Thread-safe: validate() only reads the template.
+class PayloadValidator {
+public:
+    explicit PayloadValidator(std::shared_ptr<const DeviceTemplate> deviceTemplate);
+
+    // parsed, when given, receives the decoded JSON (discarded when the body is not JSON).
+    std::vector<Issue> validate(
+        std::string_view body, const MessageContext& context, nlohmann::json* parsed = nullptr) const;
+
+    // The same for a body already decoded as JSON (the batch form carries bodies as JSON values).
+    std::vector<Issue> validateParsed(const nlohmann::json& document, const MessageContext& context) const;
+
+    const DeviceTemplate& deviceTemplate() const { return *m_template; }
+
+private:
+    struct Scope;
+
+    void checkDocument(const nlohmann::json& document, const MessageContext& context, IssueList& issues) const;
+    void checkHeaders(const MessageContext& context, IssueList& issues) const;
+    void checkTelemetry(const nlohmann::json& payload, const Scope& scope, IssueList& issues) const;
+    void checkProperties(const nlohmann::json& payload, const Scope& scope, IssueList& issues) const;
+    void checkCapability(std::string_view name, const nlohmann::json& value, const Scope& scope,
+        const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
+    void checkAck(const nlohmann::json& value, const Capability& capability, const PathNode& path,
+        IssueList& issues) const;
+    void reportUnmodeled(std::string_view name, const nlohmann::json& value, const Scope& scope,
+        const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
+    void reportUnknownComponent(std::string_view component, const ModelIndex& model, const PathNode* path,
+        IssueList& issues) const;
+
+    std::shared_ptr<const DeviceTemplate> m_template;
+};
+
+// "1.2.4" < "1.4" etc.; returns <0, 0, >0. Non-numeric parts compare as 0.
+int compareVersions(std::string_view a, std::string_view b);
+
+} // namespace iotc
