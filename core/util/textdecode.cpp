@@ -154,13 +154,17 @@ DecodedText decodeText(std::string_view bytes)
         result.encoding = TextEncoding::Utf8Bom;
     }
     const size_t bad = findInvalidUtf8(bytes);
-    if (bad != std::string_view::npos) {
+    if (bad != std::string_view::npos || bytes.find('\0') != std::string_view::npos) {
         // UTF-16 without a BOM: decide by where the NUL bytes are.
         if (looksLikeUtf16(bytes)) {
             size_t evenNul = 0;
             for (size_t i = 0; i < bytes.size() && i < 256; i += 2)
                 evenNul += bytes[i] == '\0';
             return decodeUtf16(bytes, evenNul == 0);
+        }
+        if (bad == std::string_view::npos) {
+            result.utf8.assign(bytes); // NULs in UTF-8 text: unusual, but well-formed
+            return result;
         }
         result.encoding = TextEncoding::Invalid;
         result.error = "not valid UTF-8 (first bad byte at offset " + std::to_string(bad) + ")";

@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <cctype>
+
 namespace iotc {
 
 namespace {
@@ -67,6 +69,12 @@ Issue describeJsonError(std::string_view body)
     }
     if (offset > body.size())
         offset = body.size();
+    // For a bad literal nlohmann points into the word; the word's first character is the spot.
+    if (reason.find("invalid literal") != std::string::npos) {
+        auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
+        while (offset > 0 && offset <= body.size() && word(body[offset - 1]) && (offset == body.size() || word(body[offset])))
+            --offset;
+    }
 
     TextPosition pos;
     pos.offset = offset;

@@ -163,7 +163,10 @@ std::vector<Issue> PayloadValidator::validate(std::string_view body, const Messa
         checkHeaders(context, issues);
 
     // Encoding before JSON: a UTF-16 body is an encoding problem, not a syntax problem.
-    if (const size_t bad = findInvalidUtf8(body); bad != std::string_view::npos) {
+    size_t bad = findInvalidUtf8(body);
+    if (bad == std::string_view::npos && body.find('\0') != std::string_view::npos && looksLikeUtf16(body))
+        bad = body.find('\0') > 0 ? body.find('\0') - 1 : 0; // UTF-16 without a BOM is well-formed UTF-8
+    if (bad != std::string_view::npos) {
         std::string hex;
         static constexpr char digits[] = "0123456789ABCDEF";
         for (size_t i = bad; i < body.size() && i < bad + 4; ++i) {

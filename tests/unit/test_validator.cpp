@@ -1,0 +1,301 @@
+#include "validatorhelpers.h"
+
+#include <gmock/gmock.h>
+#include <gtest/gtest.h>
+
+using namespace iotc;
+using namespace iotc::test;
+using ::testing::ElementsAre;
+
+namespace {
+
+class TelemetryValidation : public ::testing::Test {
+protected:
+    PayloadValidator controller { loadTemplate(TemperatureController) };
+};
+
+TEST_F(TelemetryValidation, HealthyComponentTelemetryHasNoIssues)
+{
+    EXPECT_TRUE(controller.validate(R"({"temperature": 21.5})", jsonMessage("thermostat1")).empty());
+    EXPECT_TRUE(controller.validate(R"({"workingSet": 1024})", jsonMessage()).empty());
+}
+
+TEST_F(TelemetryValidation, GuideExampleTemperatureCasing)
+{
+    const auto issues = controller.validate(R"({"Temperature": 21.5})", jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    const auto& i = issues[0];
+    EXPECT_EQ(i.code, "unmodeled-capability");
+    EXPECT_EQ(i.severity, Severity::Warning);
+    EXPECT_EQ(i.path, "Temperature");
+    ASSERT_TRUE(i.suggestion);
+    EXPECT_NE(i.suggestion->find("`temperature`"), std::string::npos) << *i.suggestion;
+    EXPECT_NE(i.suggestion->find("thermostat1, thermostat2"), std::string::npos) << *i.suggestion;
+}
+
+TEST_F(TelemetryValidation, CasingInsideTheRightComponent)
+{
+    const auto issues = controller.validate(R"({"Temperature": 21.5})", jsonMessage("thermostat1"));
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].suggestion, "did you mean `temperature`? Names are case-sensitive");
+}
+
+TEST_F(TelemetryValidation, ComponentTelemetrySentWithoutComponent)
+{
+    const auto issues = controller.validate(R"({"temperature": 21.5})", jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "unmodeled-capability");
+    EXPECT_NE(issues[0].suggestion->find("dt-subject"), std::string::npos) << *issues[0].suggestion;
+}
+
+TEST_F(TelemetryValidation, GuideExampleStringForDouble)
+{
+    const auto issues = controller.validate(R"({"temperature": "curr_temp"})", jsonMessage("thermostat1"));
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "schema-mismatch");
+    EXPECT_EQ(issues[0].severity, Severity::Error);
+    EXPECT_EQ(issues[0].expected, "double");
+    EXPECT_EQ(issues[0].actual, "\"curr_temp\"");
+    EXPECT_EQ(issues[0].path, "temperature");
+}
+
+TEST_F(TelemetryValidation, CommandNameSentAsTelemetryIsUnmodeled)
+{
+    const auto issues = controller.validate(R"({"reboot": 1, "serialNumber": "x"})", jsonMessage());
+    ASSERT_EQ(issues.size(), 2u);
+    EXPECT_EQ(issues[0].code, "unmodeled-capability");
+    EXPECT_NE(issues[0].message.find("a command"), std::string::npos) << issues[0].message;
+    EXPECT_NE(issues[1].message.find("device property"), std::string::npos) << issues[1].message;
+}
+
+TEST_F(TelemetryValidation, NearMissSpellingIsSuggested)
+{
+    const auto issues = controller.validate(R"({"tempreature": 1})", jsonMessage("thermostat1"));
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].suggestion, "did you mean `temperature`?");
+}
+
+TEST_F(TelemetryValidation, UnknownComponentListsTheKnownOnes)
+{
+    const auto issues = controller.validate(R"({"temperature": 1})", jsonMessage("Thermostat1"));
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "unknown-component");
+    EXPECT_NE(issues[0].message.find("thermostat1, thermostat2, deviceInformation"), std::string::npos);
+    EXPECT_NE(issues[0].suggestion->find("`thermostat1`"), std::string::npos);
+}
+
+TEST_F(TelemetryValidation, NestedComponentObjectGetsAdvice)
+{
+    const auto issues = controller.validate(R"({"thermostat1": {"temperature": 1}})", jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_NE(issues[0].suggestion->find("is a component"), std::string::npos);
+}
+
+TEST_F(TelemetryValidation, InvalidFieldName)
+{
+    const auto issues = controller.validate(R"({"work-set": 1, "1st": 2})", jsonMessage());
+    EXPECT_THAT(codesOf(issues), ElementsAre("invalid-field-name", "invalid-field-name"));
+    EXPECT_EQ(issues[0].severity, Severity::Error);
+    EXPECT_EQ(issues[0].path, "[\"1st\"]");
+    EXPECT_EQ(issues[1].path, "[\"work-set\"]");
+}
+
+TEST_F(TelemetryValidation, ReservedNamesAreInfo)
+{
+    const auto issues = controller.validate(R"({"$metadata": {}, "workingSet": 1})", jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "reserved-field");
+    EXPECT_EQ(issues[0].severity, Severity::Info);
+}
+
+TEST_F(TelemetryValidation, NullValueIsNotAnError)
+{
+    EXPECT_TRUE(controller.validate(R"({"temperature": null})", jsonMessage("thermostat1")).empty());
+}
+
+TEST_F(TelemetryValidation, NotAnObject)
+{
+    for (const char* body : { "[1,2]", "42", "\"text\"" }) {
+        const auto issues = controller.validate(body, jsonMessage());
+        ASSERT_EQ(issues.size(), 1u) << body;
+        EXPECT_EQ(issues[0].code, "not-an-object");
+        EXPECT_EQ(issues[0].severity, Severity::Error);
+    }
+}
+
+struct BrokenJson {
+    const char* body;
+    size_t line;
+    size_t column;
+    const char* hint;
+};
+
+void PrintTo(const BrokenJson& b, std::ostream* os)
+{
+    *os << nlohmann::json(b.body).dump();
+}
+
+class InvalidJson : public ::testing::TestWithParam<BrokenJson> { };
+
+TEST_P(InvalidJson, PositionAndHint)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const auto& p = GetParam();
+    const auto issues = v.validate(p.body, jsonMessage());
+    ASSERT_EQ(issues.size(), 1u) << p.body;
+    const auto& i = issues[0];
+    EXPECT_EQ(i.code, "invalid-json");
+    EXPECT_EQ(i.severity, Severity::Error);
+    ASSERT_TRUE(i.position);
+    EXPECT_EQ(i.position->line, p.line) << p.body;
+    EXPECT_EQ(i.position->column, p.column) << p.body;
+    EXPECT_NE(i.message.find(p.hint), std::string::npos) << i.message;
+    EXPECT_TRUE(i.actual.has_value());
+}
+
+INSTANTIATE_TEST_SUITE_P(RealisticMistakes, InvalidJson,
+    ::testing::Values(BrokenJson { "{\"a\": 1,}", 1, 9, "Trailing comma" },
+        BrokenJson { "{'temperature': 21}", 1, 2, "double quotes" },
+        BrokenJson { "{\"temperature\": 21.5, \"hum", 1, 27, "ends before" },
+        BrokenJson { "{\n  \"temperature\": NaN\n}", 2, 18, "NaN" }, BrokenJson { "", 1, 1, "empty" },
+        BrokenJson { "{temperature: 1}", 1, 2, "must be a string" }));
+
+TEST(Encoding, Utf16BodyIsAnEncodingError)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const std::string body("\xFF\xFE{\0}\0", 6);
+    const auto issues = v.validate(body, jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "invalid-encoding");
+    EXPECT_NE(issues[0].message.find("UTF-16"), std::string::npos) << issues[0].message;
+}
+
+TEST(Encoding, Utf16WithoutBomIsAnEncodingError)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const std::string body("{\0\"\0a\0\"\0:\0" "1\0}\0", 14);
+    const auto issues = v.validate(body, jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "invalid-encoding");
+    EXPECT_NE(issues[0].message.find("UTF-16 LE"), std::string::npos) << issues[0].message;
+}
+
+TEST(Encoding, Latin1BodyIsAnEncodingError)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const auto issues = v.validate("{\"name\": \"caf\xE9\"}", jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "invalid-encoding");
+    EXPECT_EQ(issues[0].actual, "bytes E9 22 7D at offset 13");
+}
+
+TEST(Headers, ContentTypeAndEncoding)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const std::string body = R"({"workingSet": 1})";
+    MessageContext c;
+    EXPECT_THAT(codesOf(v.validate(body, c)), ElementsAre("content-type-mismatch", "missing-content-encoding"));
+    c.contentType = "text/plain";
+    c.contentEncoding = "utf-16";
+    EXPECT_THAT(codesOf(v.validate(body, c)), ElementsAre("content-type-mismatch", "unsupported-content-encoding"));
+    c.contentType = "application/json; charset=utf-8";
+    c.contentEncoding = "UTF-8";
+    EXPECT_TRUE(v.validate(body, c).empty()) << "a charset parameter and upper case are fine";
+    c.contentType = "Application/JSON;charset=\"iso-8859-1\"";
+    EXPECT_THAT(codesOf(v.validate(body, c)), ElementsAre("content-type-mismatch"));
+    c.contentType = "application/json";
+    c.contentEncoding = "utf8";
+    const auto issues = v.validate(body, c);
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "unsupported-content-encoding");
+    EXPECT_EQ(issues[0].severity, Severity::Warning);
+}
+
+TEST(Duplicates, SameNameInTwoInterfacesOfANonPnpDevice)
+{
+    const PayloadValidator v(loadTemplate("azcli/device_template.json"));
+    auto issues = v.validate(R"({"Bool": true})", jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "duplicate-capability");
+    EXPECT_NE(issues[0].message.find("largerTelemetryDevice_g4"), std::string::npos);
+    EXPECT_NE(issues[0].message.find("duplicateFieldName_ed"), std::string::npos);
+    auto pnp = jsonMessage();
+    pnp.modelId = "dtmi:contoso:device;1";
+    EXPECT_TRUE(v.validate(R"({"Bool": true})", pnp).empty()) << "a Plug and Play device announces its model";
+    EXPECT_TRUE(v.validate(R"({"bool": false})", jsonMessage()).empty()) << "the other casing is its own capability";
+}
+
+TEST(AllSchemaTypes, TheCliFixtureTelemetry)
+{
+    const PayloadValidator v(loadTemplate("azcli/device_template.json"));
+    auto pnp = jsonMessage();
+    pnp.modelId = "dtmi:x;1";
+    const auto good = v.validate(R"({"Date": "2020-01-01", "DateTime": "2020-01-01T00:00:00Z", "Double": 1.5,
+        "Duration": "PT1H", "Float": 2, "Geopoint": {"lat": 1, "lon": 2}, "Int": 3, "Long": 4, "String": "s",
+        "Time": "10:00:00", "Vector": {"x": 1, "y": 2, "z": 3}, "Object": {}})", pnp);
+    EXPECT_TRUE(good.empty()) << good.front().message;
+    const auto bad = v.validate(R"({"Date": "2020-13-01", "Double": true, "Int": 1.5, "Time": "25:00:00",
+        "Vector": {"x": 1}, "Duration": "1 hour"})", pnp);
+    EXPECT_EQ(bad.size(), 6u);
+    for (const auto& i : bad)
+        EXPECT_EQ(i.code, "schema-mismatch") << i.path;
+}
+
+TEST(Edge, ModuleTelemetryUsesTheModuleModel)
+{
+    const PayloadValidator v(loadTemplate("azcli/device_template_edge.json"));
+    auto c = jsonMessage();
+    c.module = "testModule";
+    EXPECT_TRUE(v.validate(R"({"testModuleTelemetry": 1.5})", c).empty());
+    const auto deviceOnly = v.validate(R"({"testTelemetry": 1.5})", c);
+    ASSERT_EQ(deviceOnly.size(), 1u);
+    EXPECT_EQ(deviceOnly[0].code, "unmodeled-capability") << "device interfaces are not the module's";
+}
+
+TEST(Edge, ComponentTelemetryFromAModuleWarnsAboutOldRuntimes)
+{
+    const auto tpl = parseTemplate(R"({"@id": "urn:edge", "capabilityModel": {"@id": "dtmi:e:root;1", "@type": "Interface",
+      "contents": [{"@type": ["Relationship", "EdgeModule"], "name": "sensor", "target": [{"@id": "dtmi:e:mod;1",
+        "@type": "Interface", "contents": [{"@type": "Component", "name": "probe", "schema": {"@id": "dtmi:e:probe;1",
+        "@type": "Interface", "contents": [{"@type": "Telemetry", "name": "level", "schema": "double"}]}}]}]}]}})");
+    const PayloadValidator v(tpl);
+    auto c = jsonMessage("probe");
+    c.module = "sensor";
+    auto issues = v.validate(R"({"level": 3})", c);
+    EXPECT_THAT(codesOf(issues), ElementsAre("edge-unmodeled"));
+    EXPECT_NE(issues[0].message.find("1.2.4"), std::string::npos);
+    c.edgeRuntimeVersion = "1.2.0";
+    issues = v.validate(R"({"level": 3})", c);
+    ASSERT_THAT(codesOf(issues), ElementsAre("edge-unmodeled"));
+    EXPECT_EQ(issues[0].actual, "1.2.0");
+    c.edgeRuntimeVersion = "1.4.10";
+    EXPECT_TRUE(v.validate(R"({"level": 3})", c).empty());
+    c.module = "Sensor";
+    issues = v.validate(R"({"level": 3})", c);
+    ASSERT_THAT(codesOf(issues), ElementsAre("unknown-module"));
+    EXPECT_NE(issues[0].suggestion->find("`sensor`"), std::string::npos);
+}
+
+TEST(Limits, HugePayloadIssuesAreCappedAndCounted)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    std::string body = "{";
+    for (int i = 0; i < 500; ++i)
+        body += (i ? ",\"x" : "\"x") + std::to_string(i) + "\": 1";
+    body += "}";
+    const auto issues = v.validate(body, jsonMessage());
+    ASSERT_FALSE(issues.empty());
+    EXPECT_EQ(issues.back().code, "too-many-issues");
+    EXPECT_EQ(issues.back().actual, "300");
+    EXPECT_EQ(issues.size(), 201u);
+}
+
+TEST(Versions, Compare)
+{
+    EXPECT_LT(compareVersions("1.2.0", "1.2.4"), 0);
+    EXPECT_GT(compareVersions("1.10", "1.2.4"), 0);
+    EXPECT_EQ(compareVersions("1.2.4", "1.2.4"), 0);
+    EXPECT_LT(compareVersions("1.1.17-rc1", "1.2.4"), 0);
+}
+
+} // namespace

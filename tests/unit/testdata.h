@@ -1,0 +1,31 @@
+#pragma once
+
+#include "template/capabilityindex.h"
+#include "template/templateparser.h"
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace iotc::test {
+
+inline std::filesystem::path dataPath(const std::string& relative)
+{
+    return std::filesystem::path(IOTC_TEST_DATA_DIR) / relative;
+}
+
+inline std::shared_ptr<const DeviceTemplate> loadTemplate(const std::string& relative)
+{
+    return std::make_shared<const DeviceTemplate>(loadTemplateFile(dataPath(relative)));
+}
+
+inline std::shared_ptr<const DeviceTemplate> parseTemplate(const std::string& json)
+{
+    ModelRepository repository;
+    TemplateParser parser(repository);
+    return std::make_shared<const DeviceTemplate>(parser.parse(parseJsonDocument(json, "test")));
+}
+
+inline const char* TemperatureController = "dtdl/dtmi/com/example/temperaturecontroller-2.json";
+
+} // namespace iotc::test
