@@ -51,8 +51,11 @@ PayloadPane::PayloadPane(QWidget* parent)
     m_table->setModel(m_model);
     m_table->setWordWrap(true);
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
-    m_table->horizontalHeader()->setStretchLastSection(true);
-    m_table->horizontalHeader()->setSectionResizeMode(IssueModel::MessageColumn, QHeaderView::Stretch);
+    auto* header = m_table->horizontalHeader();
+    header->setStretchLastSection(true);
+    for (int c : { IssueModel::SeverityColumn, IssueModel::CodeColumn, IssueModel::PathColumn, IssueModel::ActualColumn })
+        header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
+    header->setSectionResizeMode(IssueModel::MessageColumn, QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
     m_table->setAccessibleName(tr("Issues"));
 
@@ -63,11 +66,11 @@ PayloadPane::PayloadPane(QWidget* parent)
     form->addRow(tr("Content type"), m_contentType);
     form->addRow(tr("Content encoding"), m_contentEncoding);
     auto* layout = new QVBoxLayout(this);
-    layout->addWidget(m_payload, 2);
+    layout->addWidget(m_payload, 1);
     layout->addLayout(form);
     layout->addWidget(m_validate);
     layout->addWidget(m_summary);
-    layout->addWidget(m_table, 3);
+    layout->addWidget(m_table, 4);
 
     connect(m_validate, &QPushButton::clicked, this, &PayloadPane::validate);
     auto* shortcut = new QShortcut(QKeySequence(Qt::CTRL | Qt::Key_Return), this);

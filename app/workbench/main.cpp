@@ -1,4 +1,7 @@
 #include "mainwindow.h"
+#include "payloadpane.h"
+
+#include <cstdio>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -18,11 +21,30 @@ int main(int argc, char** argv)
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo application."));
     const QCommandLineOption templateFile(QStringLiteral("template"),
         QStringLiteral("Open a device template file and show its capabilities."), QStringLiteral("FILE"));
+    const QCommandLineOption screenshot(QStringLiteral("screenshot"),
+        QStringLiteral("Render the window once the template is loaded and validated, save it as PNG and exit."),
+        QStringLiteral("FILE"));
     parser.addOption(demo);
     parser.addOption(templateFile);
+    parser.addOption(screenshot);
     parser.process(app);
 
     iotc::MainWindow window;
+    if (parser.isSet(screenshot)) {
+        const QString file = parser.value(screenshot);
+        QObject::connect(&window, &iotc::MainWindow::templateLoaded, &window, [&window](bool ok) {
+            if (ok)
+                window.payloadPane()->validate();
+            else
+                QCoreApplication::exit(1);
+        });
+        QObject::connect(window.payloadPane(), &iotc::PayloadPane::validated, &window, [&window, file] {
+            const bool saved = window.grab().save(file, "PNG");
+            if (!saved)
+                std::fprintf(stderr, "iotc-workbench: cannot write %s\n", qPrintable(file));
+            QCoreApplication::exit(saved ? 0 : 1);
+        });
+    }
     if (parser.isSet(templateFile))
         window.openTemplate(parser.value(templateFile));
     else if (parser.isSet(demo))

@@ -1,0 +1,101 @@
+// Offscreen tests of the real widgets: load the demo template, paste the guide's payloads,
+// validate (on a worker thread) and read what the user would read.
+#include "issuemodel.h"
+#include "mainwindow.h"
+#include "payloadpane.h"
+#include "templatepane.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QLabel>
+#include <QPlainTextEdit>
+#include <QPushButton>
+#include <QSignalSpy>
+#include <QTreeWidget>
+#include <gtest/gtest.h>
+
+QCoreApplication* createTestApplication(int& argc, char** argv)
+{
+    Q_INIT_RESOURCE(resources);
+    return new QApplication(argc, argv);
+}
+
+namespace {
+
+QString cell(const iotc::IssueModel* model, int row, int column)
+{
+    return model->data(model->index(row, column)).toString();
+}
+
+} // namespace
+
+TEST(MainWindow, DemoLoadsTheTemplateOffTheGuiThreadAndFlagsTemperature)
+{
+    iotc::MainWindow window;
+    QSignalSpy loaded(&window, &iotc::MainWindow::templateLoaded);
+    window.openDemo();
+    ASSERT_TRUE(loaded.wait(10000));
+    EXPECT_TRUE(loaded.at(0).at(0).toBool());
+
+    auto* tree = window.findChild<QTreeWidget*>(QStringLiteral("templateTree"));
+    ASSERT_TRUE(tree);
+    const auto components = tree->findItems(QStringLiteral("Component thermostat1"), Qt::MatchExactly | Qt::MatchRecursive);
+    EXPECT_EQ(components.size(), 1);
+
+    auto* pane = window.payloadPane();
+    QAbstractItemModelTester tester(pane->issueModel(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    QSignalSpy validated(pane, &iotc::PayloadPane::validated);
+    pane->findChild<QPushButton*>(QStringLiteral("validateButton"))->click();
+    ASSERT_TRUE(validated.wait(10000));
+    const auto* model = pane->issueModel();
+    ASSERT_EQ(model->rowCount(), 1);
+    EXPECT_EQ(cell(model, 0, iotc::IssueModel::CodeColumn), QStringLiteral("unmodeled-capability"));
+    EXPECT_EQ(cell(model, 0, iotc::IssueModel::SeverityColumn), QStringLiteral("warning"));
+    EXPECT_TRUE(cell(model, 0, iotc::IssueModel::SuggestionColumn).contains(QStringLiteral("(in thermostat1, thermostat2)")));
+    EXPECT_FALSE(model->data(model->index(0, iotc::IssueModel::SeverityColumn), Qt::DecorationRole).isNull())
+        << "severity is shown by icon and word, not colour alone";
+}
+
+TEST(MainWindow, InvalidJsonIsShownWithItsPosition)
+{
+    iotc::MainWindow window;
+    QSignalSpy loaded(&window, &iotc::MainWindow::templateLoaded);
+    window.openDemo();
+    ASSERT_TRUE(loaded.wait(10000));
+    auto* pane = window.payloadPane();
+    pane->setComponent(QStringLiteral("thermostat1"));
+    pane->setPayload(QStringLiteral("{\"temperature\": 21.5,}"));
+    QSignalSpy validated(pane, &iotc::PayloadPane::validated);
+    pane->validate();
+    ASSERT_TRUE(validated.wait(10000));
+    const auto* model = pane->issueModel();
+    ASSERT_EQ(model->rowCount(), 1);
+    EXPECT_EQ(cell(model, 0, iotc::IssueModel::CodeColumn), QStringLiteral("invalid-json"));
+    EXPECT_TRUE(cell(model, 0, iotc::IssueModel::MessageColumn).contains(QStringLiteral("line 1, column 22")));
+    EXPECT_TRUE(pane->findChild<QLabel*>(QStringLiteral("validationSummary"))->text().contains(QStringLiteral("1 error")));
+}
+
+TEST(MainWindow, BrokenTemplateFileIsExplainedNotFatal)
+{
+    iotc::MainWindow window;
+    QSignalSpy loaded(&window, &iotc::MainWindow::templateLoaded);
+    window.openTemplate(QStringLiteral("/nonexistent/template.json"));
+    ASSERT_TRUE(loaded.wait(10000));
+    EXPECT_FALSE(loaded.at(0).at(0).toBool());
+    const auto labels = window.templatePane()->findChildren<QLabel*>();
+    bool explained = false;
+    for (const auto* l : labels)
+        explained = explained || l->text().contains(QStringLiteral("cannot open"));
+    EXPECT_TRUE(explained);
+}
+
+TEST(MainWindow, OpensATemplateFileFromDisk)
+{
+    iotc::MainWindow window;
+    QSignalSpy loaded(&window, &iotc::MainWindow::templateLoaded);
+    window.openTemplate(QStringLiteral(IOTC_TEST_DATA_DIR "/azcli/device_template_edge.json"));
+    ASSERT_TRUE(loaded.wait(10000));
+    EXPECT_TRUE(loaded.at(0).at(0).toBool());
+    auto* tree = window.findChild<QTreeWidget*>(QStringLiteral("templateTree"));
+    EXPECT_EQ(tree->findItems(QStringLiteral("Module testModule"), Qt::MatchExactly).size(), 1);
+}
