@@ -6,8 +6,14 @@
 namespace iotc {
 
 namespace {
-    QString text(const std::string& s) { return QString::fromStdString(s); }
-    QString text(const std::optional<std::string>& s) { return s ? QString::fromStdString(*s) : QString(); }
+QString text(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+QString text(const std::optional<std::string>& s)
+{
+    return s ? QString::fromStdString(*s) : QString();
+}
 } // namespace
 
 void IssueModel::setIssues(std::vector<Issue> issues)

@@ -13,7 +13,16 @@ namespace iotc {
 class IssueModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { SeverityColumn, CodeColumn, PathColumn, MessageColumn, ExpectedColumn, ActualColumn, SuggestionColumn, ColumnCount };
+    enum Column {
+        SeverityColumn,
+        CodeColumn,
+        PathColumn,
+        MessageColumn,
+        ExpectedColumn,
+        ActualColumn,
+        SuggestionColumn,
+        ColumnCount
+    };
 
     using QAbstractTableModel::QAbstractTableModel;
 

@@ -43,8 +43,8 @@ void MainWindow::createActions()
     auto* open = file->addAction(tr("&Open template…"));
     open->setShortcut(QKeySequence::Open);
     connect(open, &QAction::triggered, this, [this] {
-        const auto path = QFileDialog::getOpenFileName(
-            this, tr("Open device template"), QString(), tr("Device templates and DTDL models (*.json);;All files (*)"));
+        const auto path = QFileDialog::getOpenFileName(this, tr("Open device template"), QString(),
+            tr("Device templates and DTDL models (*.json);;All files (*)"));
         if (!path.isEmpty())
             openTemplate(path);
     });
@@ -103,8 +103,8 @@ void MainWindow::openDemo()
         try {
             ModelRepository repository;
             TemplateParser parser(repository);
-            result.tpl = std::make_shared<const DeviceTemplate>(
-                parser.parse(parseJsonDocument(std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), "demo template")));
+            result.tpl = std::make_shared<const DeviceTemplate>(parser.parse(parseJsonDocument(
+                std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), "demo template")));
         } catch (const std::exception& e) {
             result.error = QString::fromStdString(e.what());
         }

@@ -53,7 +53,8 @@ PayloadPane::PayloadPane(QWidget* parent)
     m_table->setSelectionBehavior(QAbstractItemView::SelectRows);
     auto* header = m_table->horizontalHeader();
     header->setStretchLastSection(true);
-    for (int c : { IssueModel::SeverityColumn, IssueModel::CodeColumn, IssueModel::PathColumn, IssueModel::ActualColumn })
+    for (int c :
+        { IssueModel::SeverityColumn, IssueModel::CodeColumn, IssueModel::PathColumn, IssueModel::ActualColumn })
         header->setSectionResizeMode(c, QHeaderView::ResizeToContents);
     header->setSectionResizeMode(IssueModel::MessageColumn, QHeaderView::Stretch);
     m_table->verticalHeader()->hide();
@@ -114,9 +115,8 @@ void PayloadPane::validate()
     m_validate->setEnabled(false);
     m_summary->setText(tr("Validating…"));
     // Parsing and validation run on a worker: the GUI thread only paints.
-    m_watcher.setFuture(QtConcurrent::run([tpl = m_template, body, context] {
-        return PayloadValidator(tpl).validate(body, context);
-    }));
+    m_watcher.setFuture(
+        QtConcurrent::run([tpl = m_template, body, context] { return PayloadValidator(tpl).validate(body, context); }));
 }
 
 void PayloadPane::showResult()
@@ -130,8 +130,9 @@ void PayloadPane::showResult()
     const int count = static_cast<int>(issues.size());
     m_model->setIssues(std::move(issues));
     m_table->resizeRowsToContents();
-    m_summary->setText(count == 0 ? tr("No issues: the payload matches the template.")
-                                  : tr("%1 issue(s): %2 error(s), %3 warning(s).").arg(count).arg(errors).arg(warnings));
+    m_summary->setText(count == 0
+            ? tr("No issues: the payload matches the template.")
+            : tr("%1 issue(s): %2 error(s), %3 warning(s).").arg(count).arg(errors).arg(warnings));
     m_validate->setEnabled(true);
     Q_EMIT validated(count);
 }

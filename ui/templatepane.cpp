@@ -9,33 +9,37 @@ namespace iotc {
 
 namespace {
 
-    QString q(const std::string& s) { return QString::fromStdString(s); }
+QString q(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
 
-    void addScope(QTreeWidgetItem* parent, const CapabilityScope& scope)
-    {
-        for (const auto& c : scope.capabilities()) {
-            auto* item = new QTreeWidgetItem(parent);
-            item->setText(0, q(c.name));
-            item->setText(1, QString::fromLatin1(capabilityKindName(c.kind)) + (c.writable ? QStringLiteral(" (writable)") : QString()));
-            item->setText(2, c.schema ? q(c.schema->typeName) : QString());
-            item->setText(3, q(c.interfaceId));
-            item->setToolTip(0, c.displayName.empty() ? q(c.name) : q(c.displayName));
-        }
+void addScope(QTreeWidgetItem* parent, const CapabilityScope& scope)
+{
+    for (const auto& c : scope.capabilities()) {
+        auto* item = new QTreeWidgetItem(parent);
+        item->setText(0, q(c.name));
+        item->setText(1,
+            QString::fromLatin1(capabilityKindName(c.kind)) + (c.writable ? QStringLiteral(" (writable)") : QString()));
+        item->setText(2, c.schema ? q(c.schema->typeName) : QString());
+        item->setText(3, q(c.interfaceId));
+        item->setToolTip(0, c.displayName.empty() ? q(c.name) : q(c.displayName));
     }
+}
 
-    void addModel(QTreeWidgetItem* parent, const ModelIndex& model)
-    {
-        auto* root = new QTreeWidgetItem(parent, { QObject::tr("Root (no component)") });
-        root->setText(3, q(model.root.interfaceId));
-        addScope(root, model.root);
-        root->setExpanded(true);
-        for (const auto& component : model.components) {
-            auto* item = new QTreeWidgetItem(parent, { QObject::tr("Component %1").arg(q(component.name)) });
-            item->setText(3, q(component.interfaceId));
-            addScope(item, component);
-            item->setExpanded(true);
-        }
+void addModel(QTreeWidgetItem* parent, const ModelIndex& model)
+{
+    auto* root = new QTreeWidgetItem(parent, { QObject::tr("Root (no component)") });
+    root->setText(3, q(model.root.interfaceId));
+    addScope(root, model.root);
+    root->setExpanded(true);
+    for (const auto& component : model.components) {
+        auto* item = new QTreeWidgetItem(parent, { QObject::tr("Component %1").arg(q(component.name)) });
+        item->setText(3, q(component.interfaceId));
+        addScope(item, component);
+        item->setExpanded(true);
     }
+}
 
 } // namespace
 

@@ -15,7 +15,8 @@ int main(int argc, char** argv)
     QApplication::setApplicationVersion(QStringLiteral(IOTC_VERSION));
 
     QCommandLineParser parser;
-    parser.setApplicationDescription(QStringLiteral("Finds out why a device's data is not showing up in Azure IoT Central."));
+    parser.setApplicationDescription(
+        QStringLiteral("Finds out why a device's data is not showing up in Azure IoT Central."));
     parser.addHelpOption();
     parser.addVersionOption();
     const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo application."));

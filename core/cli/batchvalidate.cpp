@@ -48,23 +48,23 @@ bool decodeBase64(std::string_view text, std::string& out)
 
 namespace {
 
-    std::optional<std::string> optionalString(const json& line, const char* key)
-    {
-        auto it = line.find(key);
-        if (it != line.end() && it->is_string())
-            return it->get<std::string>();
-        return std::nullopt;
-    }
+std::optional<std::string> optionalString(const json& line, const char* key)
+{
+    auto it = line.find(key);
+    if (it != line.end() && it->is_string())
+        return it->get<std::string>();
+    return std::nullopt;
+}
 
-    void inputIssue(std::vector<Issue>& issues, std::string message)
-    {
-        Issue issue;
-        issue.code = "invalid-input-line";
-        issue.severity = Severity::Error;
-        issue.message = std::move(message);
-        issue.expected = "{\"deviceId\", \"body\" | \"bodyBase64\", ...}";
-        issues.push_back(std::move(issue));
-    }
+void inputIssue(std::vector<Issue>& issues, std::string message)
+{
+    Issue issue;
+    issue.code = "invalid-input-line";
+    issue.severity = Severity::Error;
+    issue.message = std::move(message);
+    issue.expected = "{\"deviceId\", \"body\" | \"bodyBase64\", ...}";
+    issues.push_back(std::move(issue));
+}
 
 } // namespace
 
@@ -155,7 +155,8 @@ bool runBatch(const PayloadValidator& validator, const std::string& path, const 
             }
             buffer += "]}\n";
         } else if (!issues.empty()) {
-            buffer += "line " + std::to_string(lineNumber) + (deviceId ? " (" + *deviceId + ")" : std::string()) + ":\n";
+            buffer
+                += "line " + std::to_string(lineNumber) + (deviceId ? " (" + *deviceId + ")" : std::string()) + ":\n";
             for (const auto& i : issues)
                 buffer += formatIssueText(i, colour);
         }

@@ -9,16 +9,16 @@ namespace iotc::cli {
 
 namespace {
 
-    constexpr const char* Usage = "usage: iotc-diag COMMAND [OPTIONS]\n"
-                                  "\n"
-                                  "Finds out why a device's data does not show up in Azure IoT Central.\n"
-                                  "\n"
-                                  "Commands:\n"
-                                  "  validate   validate a payload (or a JSON Lines batch) against a device template\n"
-                                  "  template   print a device template's flattened capability index\n"
-                                  "  version    print the version\n"
-                                  "\n"
-                                  "Run 'iotc-diag COMMAND --help' for a command's options.\n";
+constexpr const char* Usage = "usage: iotc-diag COMMAND [OPTIONS]\n"
+                              "\n"
+                              "Finds out why a device's data does not show up in Azure IoT Central.\n"
+                              "\n"
+                              "Commands:\n"
+                              "  validate   validate a payload (or a JSON Lines batch) against a device template\n"
+                              "  template   print a device template's flattened capability index\n"
+                              "  version    print the version\n"
+                              "\n"
+                              "Run 'iotc-diag COMMAND --help' for a command's options.\n";
 
 } // namespace
 

@@ -25,29 +25,29 @@ std::shared_ptr<const DeviceTemplate> loadTemplateOrReport(const std::string& fi
 
 namespace {
 
-    std::string scopeText(const CapabilityScope& scope, const std::string& indent)
-    {
-        std::string out;
-        for (const auto& c : scope.capabilities()) {
-            out += indent + c.name + "  " + capabilityKindName(c.kind);
-            if (c.schema)
-                out += "  " + c.schema->typeName;
-            if (c.writable)
-                out += "  writable";
-            if (!c.interfaceId.empty())
-                out += "  (" + c.interfaceId + ")";
-            out += "\n";
-        }
-        return out;
+std::string scopeText(const CapabilityScope& scope, const std::string& indent)
+{
+    std::string out;
+    for (const auto& c : scope.capabilities()) {
+        out += indent + c.name + "  " + capabilityKindName(c.kind);
+        if (c.schema)
+            out += "  " + c.schema->typeName;
+        if (c.writable)
+            out += "  writable";
+        if (!c.interfaceId.empty())
+            out += "  (" + c.interfaceId + ")";
+        out += "\n";
     }
+    return out;
+}
 
-    std::string modelText(const ModelIndex& model, const std::string& indent)
-    {
-        std::string out = indent + "root:\n" + scopeText(model.root, indent + "  ");
-        for (const auto& c : model.components)
-            out += indent + "component " + c.name + " (" + c.interfaceId + "):\n" + scopeText(c, indent + "  ");
-        return out;
-    }
+std::string modelText(const ModelIndex& model, const std::string& indent)
+{
+    std::string out = indent + "root:\n" + scopeText(model.root, indent + "  ");
+    for (const auto& c : model.components)
+        out += indent + "component " + c.name + " (" + c.interfaceId + "):\n" + scopeText(c, indent + "  ");
+    return out;
+}
 
 } // namespace
 
@@ -60,8 +60,9 @@ int runTemplate(const std::vector<std::string>& words)
         return ExitOk;
     }
     if (!args.error.empty() || !args.value("template")) {
-        std::fprintf(stderr, "iotc-diag template: %s\nusage: iotc-diag template --template FILE [--models DIR] "
-                             "[--output json|text]\n",
+        std::fprintf(stderr,
+            "iotc-diag template: %s\nusage: iotc-diag template --template FILE [--models DIR] "
+            "[--output json|text]\n",
             args.error.empty() ? "--template is required" : args.error.c_str());
         return ExitUsage;
     }

@@ -17,28 +17,28 @@ namespace iotc::cli {
 
 namespace {
 
-    constexpr const char* Usage
-        = "usage: iotc-diag validate --template FILE (--payload FILE|- | --payloads FILE.jsonl)\n"
-          "                          [--component NAME] [--module NAME] [--model-id DTMI]\n"
-          "                          [--content-type T] [--content-encoding E] [--properties]\n"
-          "                          [--edge-version V] [--models DIR] [--output json|text]\n"
-          "Validates a device payload against its device template. Omitted --content-type /\n"
-          "--content-encoding mean the message carried none. Exit 0: no errors, 1: errors, 2: usage.\n";
+constexpr const char* Usage
+    = "usage: iotc-diag validate --template FILE (--payload FILE|- | --payloads FILE.jsonl)\n"
+      "                          [--component NAME] [--module NAME] [--model-id DTMI]\n"
+      "                          [--content-type T] [--content-encoding E] [--properties]\n"
+      "                          [--edge-version V] [--models DIR] [--output json|text]\n"
+      "Validates a device payload against its device template. Omitted --content-type /\n"
+      "--content-encoding mean the message carried none. Exit 0: no errors, 1: errors, 2: usage.\n";
 
-    bool readPayload(const std::string& path, std::string& out)
-    {
-        if (path == "-") {
-            std::ostringstream buffer;
-            buffer << std::cin.rdbuf();
-            out = buffer.str();
-            return true;
-        }
-        std::ifstream in(path, std::ios::binary);
-        if (!in)
-            return false;
-        out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+bool readPayload(const std::string& path, std::string& out)
+{
+    if (path == "-") {
+        std::ostringstream buffer;
+        buffer << std::cin.rdbuf();
+        out = buffer.str();
         return true;
     }
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+        return false;
+    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    return true;
+}
 
 } // namespace
 

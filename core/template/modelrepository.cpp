@@ -9,19 +9,19 @@ namespace iotc {
 
 namespace {
 
-    std::pair<size_t, size_t> lineColumn(std::string_view text, size_t offset)
-    {
-        size_t line = 1, column = 1;
-        for (size_t i = 0; i < offset && i < text.size(); ++i) {
-            if (text[i] == '\n') {
-                ++line;
-                column = 1;
-            } else {
-                ++column;
-            }
+std::pair<size_t, size_t> lineColumn(std::string_view text, size_t offset)
+{
+    size_t line = 1, column = 1;
+    for (size_t i = 0; i < offset && i < text.size(); ++i) {
+        if (text[i] == '\n') {
+            ++line;
+            column = 1;
+        } else {
+            ++column;
         }
-        return { line, column };
     }
+    return { line, column };
+}
 
 } // namespace
 

@@ -106,35 +106,35 @@ bool isNumericKind(SchemaKind kind)
 
 namespace {
 
-    SchemaPtr makeBuiltin(SchemaKind kind)
-    {
-        auto s = std::make_shared<Schema>();
-        s->kind = kind;
-        s->typeName = schemaKindName(kind);
-        return s;
-    }
+SchemaPtr makeBuiltin(SchemaKind kind)
+{
+    auto s = std::make_shared<Schema>();
+    s->kind = kind;
+    s->typeName = schemaKindName(kind);
+    return s;
+}
 
-    const std::unordered_map<std::string_view, SchemaPtr>& builtins()
-    {
-        static const auto table = [] {
-            std::unordered_map<std::string_view, SchemaPtr> t;
-            constexpr std::array kinds { SchemaKind::Boolean, SchemaKind::Date, SchemaKind::DateTime,
-                SchemaKind::Double, SchemaKind::Duration, SchemaKind::Float, SchemaKind::Integer, SchemaKind::Long,
-                SchemaKind::String, SchemaKind::Time, SchemaKind::Byte, SchemaKind::Bytes, SchemaKind::Decimal,
-                SchemaKind::Short, SchemaKind::UnsignedByte, SchemaKind::UnsignedShort, SchemaKind::UnsignedInteger,
-                SchemaKind::UnsignedLong, SchemaKind::Uuid, SchemaKind::Geopoint, SchemaKind::Vector,
-                SchemaKind::GeoPoint, SchemaKind::GeoMultiPoint, SchemaKind::GeoLineString,
-                SchemaKind::GeoMultiLineString, SchemaKind::GeoPolygon, SchemaKind::GeoMultiPolygon };
-            for (auto k : kinds)
-                t.emplace(schemaKindName(k), makeBuiltin(k));
-            t.emplace("dtmi:iotcentral:schema:geopoint;1", t.at("geopoint"));
-            t.emplace("dtmi:iotcentral:schema:geopoint;2", t.at("geopoint"));
-            t.emplace("dtmi:iotcentral:schema:vector;1", t.at("vector"));
-            t.emplace("dtmi:iotcentral:schema:vector;2", t.at("vector"));
-            return t;
-        }();
-        return table;
-    }
+const std::unordered_map<std::string_view, SchemaPtr>& builtins()
+{
+    static const auto table = [] {
+        std::unordered_map<std::string_view, SchemaPtr> t;
+        constexpr std::array kinds { SchemaKind::Boolean, SchemaKind::Date, SchemaKind::DateTime, SchemaKind::Double,
+            SchemaKind::Duration, SchemaKind::Float, SchemaKind::Integer, SchemaKind::Long, SchemaKind::String,
+            SchemaKind::Time, SchemaKind::Byte, SchemaKind::Bytes, SchemaKind::Decimal, SchemaKind::Short,
+            SchemaKind::UnsignedByte, SchemaKind::UnsignedShort, SchemaKind::UnsignedInteger, SchemaKind::UnsignedLong,
+            SchemaKind::Uuid, SchemaKind::Geopoint, SchemaKind::Vector, SchemaKind::GeoPoint, SchemaKind::GeoMultiPoint,
+            SchemaKind::GeoLineString, SchemaKind::GeoMultiLineString, SchemaKind::GeoPolygon,
+            SchemaKind::GeoMultiPolygon };
+        for (auto k : kinds)
+            t.emplace(schemaKindName(k), makeBuiltin(k));
+        t.emplace("dtmi:iotcentral:schema:geopoint;1", t.at("geopoint"));
+        t.emplace("dtmi:iotcentral:schema:geopoint;2", t.at("geopoint"));
+        t.emplace("dtmi:iotcentral:schema:vector;1", t.at("vector"));
+        t.emplace("dtmi:iotcentral:schema:vector;2", t.at("vector"));
+        return t;
+    }();
+    return table;
+}
 
 } // namespace
 

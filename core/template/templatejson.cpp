@@ -6,30 +6,30 @@ using nlohmann::json;
 
 namespace {
 
-    json scopeToJson(const CapabilityScope& scope)
-    {
-        json list = json::array();
-        for (const auto& c : scope.capabilities()) {
-            list.push_back({
-                { "name", c.name },
-                { "kind", capabilityKindName(c.kind) },
-                { "schema", c.schema ? json(c.schema->typeName) : json() },
-                { "writable", c.writable },
-                { "interface", c.interfaceId.empty() ? json() : json(c.interfaceId) },
-            });
-        }
-        return list;
+json scopeToJson(const CapabilityScope& scope)
+{
+    json list = json::array();
+    for (const auto& c : scope.capabilities()) {
+        list.push_back({
+            { "name", c.name },
+            { "kind", capabilityKindName(c.kind) },
+            { "schema", c.schema ? json(c.schema->typeName) : json() },
+            { "writable", c.writable },
+            { "interface", c.interfaceId.empty() ? json() : json(c.interfaceId) },
+        });
     }
+    return list;
+}
 
-    json modelToJson(const ModelIndex& model, json out)
-    {
-        out["root"] = scopeToJson(model.root);
-        json components = json::object();
-        for (const auto& c : model.components)
-            components[c.name] = scopeToJson(c);
-        out["components"] = std::move(components);
-        return out;
-    }
+json modelToJson(const ModelIndex& model, json out)
+{
+    out["root"] = scopeToJson(model.root);
+    json components = json::object();
+    for (const auto& c : model.components)
+        components[c.name] = scopeToJson(c);
+    out["components"] = std::move(components);
+    return out;
+}
 
 } // namespace
 

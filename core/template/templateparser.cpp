@@ -8,59 +8,59 @@ using nlohmann::json;
 
 namespace {
 
-    bool hasType(const json& node, std::string_view type)
-    {
-        auto it = node.find("@type");
-        if (it == node.end())
-            return false;
-        if (it->is_string())
-            return it->get_ref<const std::string&>() == type;
-        if (it->is_array()) {
-            for (const auto& t : *it) {
-                if (t.is_string() && t.get_ref<const std::string&>() == type)
-                    return true;
-            }
-        }
+bool hasType(const json& node, std::string_view type)
+{
+    auto it = node.find("@type");
+    if (it == node.end())
         return false;
+    if (it->is_string())
+        return it->get_ref<const std::string&>() == type;
+    if (it->is_array()) {
+        for (const auto& t : *it) {
+            if (t.is_string() && t.get_ref<const std::string&>() == type)
+                return true;
+        }
     }
+    return false;
+}
 
-    bool typeContains(const json& node, std::string_view fragment)
-    {
-        auto it = node.find("@type");
-        if (it == node.end())
-            return false;
-        auto test = [&](const json& t) {
-            return t.is_string() && t.get_ref<const std::string&>().find(fragment) != std::string::npos;
-        };
-        if (it->is_array())
-            return std::any_of(it->begin(), it->end(), test);
-        return test(*it);
-    }
+bool typeContains(const json& node, std::string_view fragment)
+{
+    auto it = node.find("@type");
+    if (it == node.end())
+        return false;
+    auto test = [&](const json& t) {
+        return t.is_string() && t.get_ref<const std::string&>().find(fragment) != std::string::npos;
+    };
+    if (it->is_array())
+        return std::any_of(it->begin(), it->end(), test);
+    return test(*it);
+}
 
-    std::string stringField(const json& node, const char* key)
-    {
-        auto it = node.find(key);
-        if (it != node.end() && it->is_string())
-            return it->get<std::string>();
-        return {};
-    }
+std::string stringField(const json& node, const char* key)
+{
+    auto it = node.find(key);
+    if (it != node.end() && it->is_string())
+        return it->get<std::string>();
+    return {};
+}
 
-    std::string idOf(const json& node)
-    {
-        auto id = stringField(node, "@id");
-        return id.empty() ? stringField(node, "id") : id;
-    }
+std::string idOf(const json& node)
+{
+    auto id = stringField(node, "@id");
+    return id.empty() ? stringField(node, "id") : id;
+}
 
-    std::string nameOf(const json& node)
-    {
-        auto name = stringField(node, "name");
-        return name.empty() ? stringField(node, "@id") : name;
-    }
+std::string nameOf(const json& node)
+{
+    auto name = stringField(node, "name");
+    return name.empty() ? stringField(node, "@id") : name;
+}
 
-    bool isInterface(const json& node)
-    {
-        return node.is_object() && (hasType(node, "Interface") || hasType(node, "CapabilityModel"));
-    }
+bool isInterface(const json& node)
+{
+    return node.is_object() && (hasType(node, "Interface") || hasType(node, "CapabilityModel"));
+}
 
 } // namespace
 
@@ -327,7 +327,8 @@ SchemaPtr TemplateParser::resolveSchema(const json& node, const std::string& whe
     throw TemplateError(where + ": schema must be a type name or a schema object");
 }
 
-SchemaPtr TemplateParser::parseComplexSchema(const json& node, const std::string& where, std::vector<std::string>& stack)
+SchemaPtr TemplateParser::parseComplexSchema(
+    const json& node, const std::string& where, std::vector<std::string>& stack)
 {
     const std::string id = stringField(node, "@id");
     if (!id.empty()) {

@@ -6,61 +6,61 @@ namespace iotc {
 
 namespace {
 
-    void appendUtf8(std::string& out, uint32_t cp)
-    {
-        if (cp < 0x80) {
-            out.push_back(static_cast<char>(cp));
-        } else if (cp < 0x800) {
-            out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else if (cp < 0x10000) {
-            out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        } else {
-            out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
-            out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
-        }
+void appendUtf8(std::string& out, uint32_t cp)
+{
+    if (cp < 0x80) {
+        out.push_back(static_cast<char>(cp));
+    } else if (cp < 0x800) {
+        out.push_back(static_cast<char>(0xC0 | (cp >> 6)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else if (cp < 0x10000) {
+        out.push_back(static_cast<char>(0xE0 | (cp >> 12)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
+    } else {
+        out.push_back(static_cast<char>(0xF0 | (cp >> 18)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 12) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | ((cp >> 6) & 0x3F)));
+        out.push_back(static_cast<char>(0x80 | (cp & 0x3F)));
     }
+}
 
-    DecodedText decodeUtf16(std::string_view bytes, bool littleEndian)
-    {
-        DecodedText result;
-        result.encoding = littleEndian ? TextEncoding::Utf16LE : TextEncoding::Utf16BE;
-        if (bytes.size() % 2 != 0) {
-            result.encoding = TextEncoding::Invalid;
-            result.error = "UTF-16 text has an odd number of bytes";
-            return result;
-        }
-        auto unit = [&](size_t i) -> uint32_t {
-            auto b0 = static_cast<unsigned char>(bytes[i]);
-            auto b1 = static_cast<unsigned char>(bytes[i + 1]);
-            return littleEndian ? (b0 | (b1 << 8)) : ((b0 << 8) | b1);
-        };
-        result.utf8.reserve(bytes.size() / 2);
-        for (size_t i = 0; i < bytes.size(); i += 2) {
-            uint32_t u = unit(i);
-            if (u >= 0xD800 && u <= 0xDBFF) {
-                if (i + 3 >= bytes.size() || unit(i + 2) < 0xDC00 || unit(i + 2) > 0xDFFF) {
-                    result.encoding = TextEncoding::Invalid;
-                    result.error = "unpaired UTF-16 surrogate at byte " + std::to_string(i);
-                    result.utf8.clear();
-                    return result;
-                }
-                u = 0x10000 + ((u - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
-                i += 2;
-            } else if (u >= 0xDC00 && u <= 0xDFFF) {
+DecodedText decodeUtf16(std::string_view bytes, bool littleEndian)
+{
+    DecodedText result;
+    result.encoding = littleEndian ? TextEncoding::Utf16LE : TextEncoding::Utf16BE;
+    if (bytes.size() % 2 != 0) {
+        result.encoding = TextEncoding::Invalid;
+        result.error = "UTF-16 text has an odd number of bytes";
+        return result;
+    }
+    auto unit = [&](size_t i) -> uint32_t {
+        auto b0 = static_cast<unsigned char>(bytes[i]);
+        auto b1 = static_cast<unsigned char>(bytes[i + 1]);
+        return littleEndian ? (b0 | (b1 << 8)) : ((b0 << 8) | b1);
+    };
+    result.utf8.reserve(bytes.size() / 2);
+    for (size_t i = 0; i < bytes.size(); i += 2) {
+        uint32_t u = unit(i);
+        if (u >= 0xD800 && u <= 0xDBFF) {
+            if (i + 3 >= bytes.size() || unit(i + 2) < 0xDC00 || unit(i + 2) > 0xDFFF) {
                 result.encoding = TextEncoding::Invalid;
                 result.error = "unpaired UTF-16 surrogate at byte " + std::to_string(i);
                 result.utf8.clear();
                 return result;
             }
-            appendUtf8(result.utf8, u);
+            u = 0x10000 + ((u - 0xD800) << 10) + (unit(i + 2) - 0xDC00);
+            i += 2;
+        } else if (u >= 0xDC00 && u <= 0xDFFF) {
+            result.encoding = TextEncoding::Invalid;
+            result.error = "unpaired UTF-16 surrogate at byte " + std::to_string(i);
+            result.utf8.clear();
+            return result;
         }
-        return result;
+        appendUtf8(result.utf8, u);
     }
+    return result;
+}
 
 } // namespace
 
@@ -148,8 +148,8 @@ DecodedText decodeText(std::string_view bytes)
             return decodeUtf16(bytes.substr(2), false);
     }
     DecodedText result;
-    if (bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xEF && static_cast<unsigned char>(bytes[1]) == 0xBB
-        && static_cast<unsigned char>(bytes[2]) == 0xBF) {
+    if (bytes.size() >= 3 && static_cast<unsigned char>(bytes[0]) == 0xEF
+        && static_cast<unsigned char>(bytes[1]) == 0xBB && static_cast<unsigned char>(bytes[2]) == 0xBF) {
         bytes.remove_prefix(3);
         result.encoding = TextEncoding::Utf8Bom;
     }

@@ -15,23 +15,23 @@ std::optional<Severity> parseSeverity(std::string_view text); // case-insensitiv
 
 // Stable issue codes: GUI, CLI and exports all speak these.
 namespace codes {
-    inline constexpr std::string_view InvalidJson = "invalid-json";
-    inline constexpr std::string_view InvalidEncoding = "invalid-encoding";
-    inline constexpr std::string_view MissingContentEncoding = "missing-content-encoding";
-    inline constexpr std::string_view UnsupportedContentEncoding = "unsupported-content-encoding";
-    inline constexpr std::string_view ContentTypeMismatch = "content-type-mismatch";
-    inline constexpr std::string_view NotAnObject = "not-an-object";
-    inline constexpr std::string_view InvalidFieldName = "invalid-field-name";
-    inline constexpr std::string_view UnknownComponent = "unknown-component";
-    inline constexpr std::string_view UnknownModule = "unknown-module";
-    inline constexpr std::string_view UnmodeledCapability = "unmodeled-capability";
-    inline constexpr std::string_view SchemaMismatch = "schema-mismatch";
-    inline constexpr std::string_view DuplicateCapability = "duplicate-capability";
-    inline constexpr std::string_view EdgeUnmodeled = "edge-unmodeled";
-    inline constexpr std::string_view MissingComponentMarker = "missing-component-marker";
-    inline constexpr std::string_view InvalidAck = "invalid-ack";
-    inline constexpr std::string_view ReservedField = "reserved-field";
-    inline constexpr std::string_view TooManyIssues = "too-many-issues";
+inline constexpr std::string_view InvalidJson = "invalid-json";
+inline constexpr std::string_view InvalidEncoding = "invalid-encoding";
+inline constexpr std::string_view MissingContentEncoding = "missing-content-encoding";
+inline constexpr std::string_view UnsupportedContentEncoding = "unsupported-content-encoding";
+inline constexpr std::string_view ContentTypeMismatch = "content-type-mismatch";
+inline constexpr std::string_view NotAnObject = "not-an-object";
+inline constexpr std::string_view InvalidFieldName = "invalid-field-name";
+inline constexpr std::string_view UnknownComponent = "unknown-component";
+inline constexpr std::string_view UnknownModule = "unknown-module";
+inline constexpr std::string_view UnmodeledCapability = "unmodeled-capability";
+inline constexpr std::string_view SchemaMismatch = "schema-mismatch";
+inline constexpr std::string_view DuplicateCapability = "duplicate-capability";
+inline constexpr std::string_view EdgeUnmodeled = "edge-unmodeled";
+inline constexpr std::string_view MissingComponentMarker = "missing-component-marker";
+inline constexpr std::string_view InvalidAck = "invalid-ack";
+inline constexpr std::string_view ReservedField = "reserved-field";
+inline constexpr std::string_view TooManyIssues = "too-many-issues";
 } // namespace codes
 
 // Where in the body a JSON syntax error is.

@@ -8,21 +8,21 @@ using nlohmann::json;
 
 namespace {
 
-    json optional(const std::optional<std::string>& value)
-    {
-        return value ? json(*value) : json();
-    }
+json optional(const std::optional<std::string>& value)
+{
+    return value ? json(*value) : json();
+}
 
-    void appendOptional(std::string& out, const char* key, const std::optional<std::string>& value)
-    {
-        out += ",\"";
-        out += key;
-        out += "\":";
-        if (value)
-            appendJsonString(out, *value);
-        else
-            out += "null";
-    }
+void appendOptional(std::string& out, const char* key, const std::optional<std::string>& value)
+{
+    out += ",\"";
+    out += key;
+    out += "\":";
+    if (value)
+        appendJsonString(out, *value);
+    else
+        out += "null";
+}
 
 } // namespace
 
@@ -127,9 +127,8 @@ void appendIssueJson(std::string& out, const Issue& issue)
     appendOptional(out, "actual", issue.actual);
     appendOptional(out, "suggestion", issue.suggestion);
     if (issue.position) {
-        out += ",\"position\":{\"line\":" + std::to_string(issue.position->line)
-            + ",\"column\":" + std::to_string(issue.position->column)
-            + ",\"offset\":" + std::to_string(issue.position->offset) + "}";
+        out += ",\"position\":{\"line\":" + std::to_string(issue.position->line) + ",\"column\":"
+            + std::to_string(issue.position->column) + ",\"offset\":" + std::to_string(issue.position->offset) + "}";
     }
     out += '}';
 }

@@ -8,41 +8,45 @@ namespace iotc {
 
 namespace {
 
-    bool isSpace(char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; }
+bool isSpace(char c)
+{
+    return c == ' ' || c == '\t' || c == '\r' || c == '\n';
+}
 
-    std::string excerptAround(std::string_view body, size_t offset)
-    {
-        auto continuation = [&](size_t i) { return i < body.size() && (static_cast<unsigned char>(body[i]) & 0xC0) == 0x80; };
-        size_t from = offset > 30 ? offset - 30 : 0;
-        size_t to = std::min(body.size(), offset + 30);
-        while (from < offset && continuation(from))
-            ++from; // never start or end inside a UTF-8 sequence
-        while (to > offset && continuation(to))
-            --to;
-        std::string out;
-        if (from > 0)
-            out += "…";
-        for (size_t i = from; i < to; ++i) {
-            const char c = body[i];
-            if (i == offset)
-                out += "⟦";
-            if (c == '\n')
-                out += "\\n";
-            else if (c == '\r')
-                out += "\\r";
-            else if (c == '\t')
-                out += "\\t";
-            else
-                out += c;
-            if (i == offset)
-                out += "⟧";
-        }
-        if (offset >= body.size())
-            out += "⟦end⟧";
-        else if (to < body.size())
-            out += "…";
-        return out;
+std::string excerptAround(std::string_view body, size_t offset)
+{
+    auto continuation
+        = [&](size_t i) { return i < body.size() && (static_cast<unsigned char>(body[i]) & 0xC0) == 0x80; };
+    size_t from = offset > 30 ? offset - 30 : 0;
+    size_t to = std::min(body.size(), offset + 30);
+    while (from < offset && continuation(from))
+        ++from; // never start or end inside a UTF-8 sequence
+    while (to > offset && continuation(to))
+        --to;
+    std::string out;
+    if (from > 0)
+        out += "…";
+    for (size_t i = from; i < to; ++i) {
+        const char c = body[i];
+        if (i == offset)
+            out += "⟦";
+        if (c == '\n')
+            out += "\\n";
+        else if (c == '\r')
+            out += "\\r";
+        else if (c == '\t')
+            out += "\\t";
+        else
+            out += c;
+        if (i == offset)
+            out += "⟧";
     }
+    if (offset >= body.size())
+        out += "⟦end⟧";
+    else if (to < body.size())
+        out += "…";
+    return out;
+}
 
 } // namespace
 
@@ -72,7 +76,8 @@ Issue describeJsonError(std::string_view body)
     // For a bad literal nlohmann points into the word; the word's first character is the spot.
     if (reason.find("invalid literal") != std::string::npos) {
         auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-        while (offset > 0 && offset <= body.size() && word(body[offset - 1]) && (offset == body.size() || word(body[offset])))
+        while (offset > 0 && offset <= body.size() && word(body[offset - 1])
+            && (offset == body.size() || word(body[offset])))
             --offset;
     }
 

@@ -1,5 +1,6 @@
 #include "payloadvalidator.h"
 
+#include "contentheaders.h"
 #include "jsonerror.h"
 #include "schemacheck.h"
 #include "suggest.h"
@@ -13,66 +14,68 @@ using nlohmann::json;
 
 namespace {
 
-    constexpr std::string_view MinimumEdgeVersion = "1.2.4";
+constexpr std::string_view MinimumEdgeVersion = "1.2.4";
 
-    bool wanted(const Capability& c, PayloadKind kind)
-    {
-        return kind == PayloadKind::Telemetry ? c.kind == CapabilityKind::Telemetry
-                                              : c.kind == CapabilityKind::Property;
-    }
+bool wanted(const Capability& c, PayloadKind kind)
+{
+    return kind == PayloadKind::Telemetry ? c.kind == CapabilityKind::Telemetry : c.kind == CapabilityKind::Property;
+}
 
-    const char* kindNoun(PayloadKind kind) { return kind == PayloadKind::Telemetry ? "telemetry" : "property"; }
+const char* kindNoun(PayloadKind kind)
+{
+    return kind == PayloadKind::Telemetry ? "telemetry" : "property";
+}
 
-    std::string joinNames(const std::vector<std::string>& names, size_t max = 20)
-    {
-        std::string out;
-        for (size_t i = 0; i < names.size(); ++i) {
-            if (i == max) {
-                out += ", … (" + std::to_string(names.size() - max) + " more)";
-                break;
-            }
-            out += (i ? ", " : "") + names[i];
+std::string joinNames(const std::vector<std::string>& names, size_t max = 20)
+{
+    std::string out;
+    for (size_t i = 0; i < names.size(); ++i) {
+        if (i == max) {
+            out += ", … (" + std::to_string(names.size() - max) + " more)";
+            break;
         }
-        return out;
+        out += (i ? ", " : "") + names[i];
     }
+    return out;
+}
 
-    std::string capabilityKindText(CapabilityKind kind)
-    {
-        switch (kind) {
-        case CapabilityKind::Telemetry:
-            return "telemetry";
-        case CapabilityKind::Property:
-            return "a device property";
-        case CapabilityKind::CloudProperty:
-            return "a cloud property (set in IoT Central, never sent by the device)";
-        case CapabilityKind::Command:
-            return "a command";
-        case CapabilityKind::Relationship:
-            return "a relationship";
-        case CapabilityKind::Other:
-            return "something other than telemetry or a property";
-        }
-        return "something else";
+std::string capabilityKindText(CapabilityKind kind)
+{
+    switch (kind) {
+    case CapabilityKind::Telemetry:
+        return "telemetry";
+    case CapabilityKind::Property:
+        return "a device property";
+    case CapabilityKind::CloudProperty:
+        return "a cloud property (set in IoT Central, never sent by the device)";
+    case CapabilityKind::Command:
+        return "a command";
+    case CapabilityKind::Relationship:
+        return "a relationship";
+    case CapabilityKind::Other:
+        return "something other than telemetry or a property";
     }
+    return "something else";
+}
 
-    bool isAckShaped(const json& value, const Capability& capability)
-    {
-        if (!value.is_object() || !(value.contains("ac") || value.contains("av")))
-            return false;
-        // An Object schema that itself has ac/av fields is read as a value, not an acknowledgement.
-        if (capability.schema && capability.schema->kind == SchemaKind::Object
-            && (capability.schema->field("ac") || capability.schema->field("av")))
-            return false;
-        return true;
-    }
+bool isAckShaped(const json& value, const Capability& capability)
+{
+    if (!value.is_object() || !(value.contains("ac") || value.contains("av")))
+        return false;
+    // An Object schema that itself has ac/av fields is read as a value, not an acknowledgement.
+    if (capability.schema && capability.schema->kind == SchemaKind::Object
+        && (capability.schema->field("ac") || capability.schema->field("av")))
+        return false;
+    return true;
+}
 
-    std::string scopeText(const CapabilityScope& where, std::string_view module)
-    {
-        std::string out = where.name.empty() ? std::string("the root (no component)") : "component " + where.name;
-        if (!module.empty())
-            out += " of module " + std::string(module);
-        return out;
-    }
+std::string scopeText(const CapabilityScope& where, std::string_view module)
+{
+    std::string out = where.name.empty() ? std::string("the root (no component)") : "component " + where.name;
+    if (!module.empty())
+        out += " of module " + std::string(module);
+    return out;
+}
 
 } // namespace
 
@@ -108,98 +111,11 @@ PayloadValidator::PayloadValidator(std::shared_ptr<const DeviceTemplate> deviceT
 {
 }
 
-namespace {
-
-    bool equalsIgnoringCase(std::string_view a, std::string_view b)
-    {
-        if (a.size() != b.size())
-            return false;
-        for (size_t i = 0; i < a.size(); ++i) {
-            char x = a[i], y = b[i];
-            if (x >= 'A' && x <= 'Z')
-                x = static_cast<char>(x - 'A' + 'a');
-            if (y >= 'A' && y <= 'Z')
-                y = static_cast<char>(y - 'A' + 'a');
-            if (x != y)
-                return false;
-        }
-        return true;
-    }
-
-    std::string_view trimmed(std::string_view s)
-    {
-        while (!s.empty() && (s.front() == ' ' || s.front() == '\t'))
-            s.remove_prefix(1);
-        while (!s.empty() && (s.back() == ' ' || s.back() == '\t'))
-            s.remove_suffix(1);
-        return s;
-    }
-
-    // The charset parameter of a media type, without quotes; empty when there is none.
-    std::string_view charsetOf(std::string_view parameters)
-    {
-        while (!parameters.empty()) {
-            const auto semicolon = parameters.find(';');
-            std::string_view p = trimmed(parameters.substr(0, semicolon));
-            parameters = semicolon == std::string_view::npos ? std::string_view() : parameters.substr(semicolon + 1);
-            const auto eq = p.find('=');
-            if (eq != std::string_view::npos && equalsIgnoringCase(trimmed(p.substr(0, eq)), "charset")) {
-                std::string_view value = trimmed(p.substr(eq + 1));
-                if (value.size() >= 2 && value.front() == '"' && value.back() == '"')
-                    value = value.substr(1, value.size() - 2);
-                return value;
-            }
-        }
-        return {};
-    }
-
-} // namespace
-
-void PayloadValidator::checkHeaders(const MessageContext& context, IssueList& issues) const
-{
-    if (!context.contentType) {
-        issues.add(codes::ContentTypeMismatch, Severity::Warning, nullptr,
-            "The message has no content type; IoT Central and IoT Hub routing expect application/json",
-            std::string("application/json"), std::nullopt,
-            std::string("set the content type to application/json (MQTT: $.ct=application%2Fjson)"));
-    } else {
-        const std::string_view ct = *context.contentType;
-        const auto semicolon = ct.find(';');
-        const std::string_view media = trimmed(ct.substr(0, semicolon));
-        const std::string_view charset
-            = semicolon == std::string_view::npos ? std::string_view() : charsetOf(ct.substr(semicolon + 1));
-        if (!equalsIgnoringCase(media, "application/json")) {
-            issues.add(codes::ContentTypeMismatch, Severity::Warning, nullptr,
-                "The content type is " + *context.contentType + "; IoT Central reads telemetry as application/json",
-                std::string("application/json"), *context.contentType,
-                std::string("set the content type to application/json"));
-        } else if (!charset.empty() && !equalsIgnoringCase(charset, "utf-8")) {
-            issues.add(codes::ContentTypeMismatch, Severity::Warning, nullptr,
-                "The content type names charset " + std::string(charset) + "; IoT Central reads UTF-8",
-                std::string("application/json; charset=utf-8"), *context.contentType,
-                std::string("encode the body as UTF-8"));
-        }
-    }
-    if (!context.contentEncoding || context.contentEncoding->empty()) {
-        issues.add(codes::MissingContentEncoding, Severity::Warning, nullptr,
-            "The message has no content encoding; IoT Central expects utf-8", std::string("utf-8"), std::nullopt,
-            std::string("set the content encoding to utf-8 (MQTT: $.ce=utf-8)"));
-    } else if (!equalsIgnoringCase(*context.contentEncoding, "utf-8")) {
-        std::optional<std::string> suggestion
-            = std::string("send the body as UTF-8 and set the content encoding to utf-8");
-        if (equalsIgnoringCase(*context.contentEncoding, "utf8"))
-            suggestion = std::string("write it as utf-8 (with the hyphen)");
-        issues.add(codes::UnsupportedContentEncoding, Severity::Warning, nullptr,
-            "The content encoding is " + *context.contentEncoding + "; IoT Central supports utf-8",
-            std::string("utf-8"), *context.contentEncoding, std::move(suggestion));
-    }
-}
-
 std::vector<Issue> PayloadValidator::validate(std::string_view body, const MessageContext& context, json* parsed) const
 {
     IssueList issues;
     if (context.kind == PayloadKind::Telemetry)
-        checkHeaders(context, issues);
+        checkContentHeaders(context, issues);
 
     // Encoding before JSON: a UTF-16 body is an encoding problem, not a syntax problem.
     size_t bad = findInvalidUtf8(body);
@@ -244,8 +160,7 @@ std::vector<Issue> PayloadValidator::validate(std::string_view body, const Messa
         issues.add(codes::NotAnObject, Severity::Error, nullptr,
             std::string("The body is JSON but not an object; IoT Central reads ") + kindNoun(context.kind)
                 + " from an object of name/value pairs",
-            std::string("a JSON object"), excerptJson(document),
-            std::string("send {\"name\": value, ...}"));
+            std::string("a JSON object"), excerptJson(document), std::string("send {\"name\": value, ...}"));
         if (parsed)
             *parsed = std::move(document);
         return issues.take();
@@ -261,7 +176,7 @@ std::vector<Issue> PayloadValidator::validateParsed(const json& document, const 
 {
     IssueList issues;
     if (context.kind == PayloadKind::Telemetry)
-        checkHeaders(context, issues);
+        checkContentHeaders(context, issues);
     if (!document.is_object()) {
         issues.add(codes::NotAnObject, Severity::Error, nullptr,
             std::string("The body is JSON but not an object; IoT Central reads ") + kindNoun(context.kind)
@@ -288,9 +203,12 @@ void PayloadValidator::checkDocument(const json& document, const MessageContext&
             }
             issues.add(codes::UnknownModule, Severity::Warning, nullptr,
                 "The message comes from module " + context.module + ", which the device template does not define"
-                    + (names.empty() ? std::string(" (it defines no modules)") : ": known modules are " + joinNames(names)),
+                    + (names.empty() ? std::string(" (it defines no modules)")
+                                     : ": known modules are " + joinNames(names)),
                 names.empty() ? std::nullopt : std::optional<std::string>(joinNames(names)), context.module,
-                suggestion ? suggestion : std::optional<std::string>("add the module to the template's deployment manifest and model"));
+                suggestion
+                    ? suggestion
+                    : std::optional<std::string>("add the module to the template's deployment manifest and model"));
             return;
         }
         model = &module->model;
@@ -330,13 +248,15 @@ void PayloadValidator::reportUnknownComponent(
     const auto names = model.componentNames();
     std::optional<std::string> suggestion;
     for (const auto& n : names) {
-        if (asciiLower(n) == asciiLower(component) || editDistance(n, component, suggestionDistance(component)) <= suggestionDistance(component)) {
+        if (asciiLower(n) == asciiLower(component)
+            || editDistance(n, component, suggestionDistance(component)) <= suggestionDistance(component)) {
             suggestion = "did you mean component " + backticked(n) + "? Component names are case-sensitive";
             break;
         }
     }
     if (!suggestion && names.empty())
-        suggestion = std::string("send this data without a component (no dt-subject / $.sub), or add the component to the template");
+        suggestion = std::string(
+            "send this data without a component (no dt-subject / $.sub), or add the component to the template");
     issues.add(codes::UnknownComponent, Severity::Warning, path,
         "The device names component " + backticked(component) + ", which the device template does not define"
             + (names.empty() ? std::string(" (it has no components)") : "; known components: " + joinNames(names)),
@@ -404,7 +324,8 @@ void PayloadValidator::checkCapability(std::string_view name, const json& value,
     }
     if (!isValidFieldName(name)) {
         issues.add(codes::InvalidFieldName, Severity::Error, &path,
-            backticked(name) + " is not a valid name: names start with a letter or _ and hold only letters, digits and _",
+            backticked(name)
+                + " is not a valid name: names start with a letter or _ and hold only letters, digits and _",
             std::string("^[a-zA-Z_][a-zA-Z0-9_]*$"), std::string(name));
         return;
     }
@@ -431,7 +352,8 @@ void PayloadValidator::checkCapability(std::string_view name, const json& value,
         }
         if (interfaces.size() > 1) {
             issues.add(codes::DuplicateCapability, Severity::Warning, &path,
-                backticked(name) + " is defined in " + std::to_string(interfaces.size()) + " interfaces (" + joinNames(interfaces)
+                backticked(name) + " is defined in " + std::to_string(interfaces.size()) + " interfaces ("
+                    + joinNames(interfaces)
                     + ") and the device is not IoT Plug and Play (no component, no model id), so IoT Central cannot "
                       "tell which one it means",
                 std::string("one definition"), joinNames(interfaces),
@@ -446,8 +368,9 @@ void PayloadValidator::checkCapability(std::string_view name, const json& value,
         }
         if (first->schema && first->schema->kind != SchemaKind::Object) {
             issues.add(codes::SchemaMismatch, Severity::Error, &path,
-                backticked(path.render()) + " is a read-only property but was reported as a writable-property "
-                                        "acknowledgement (value/ac/av)",
+                backticked(path.render())
+                    + " is a read-only property but was reported as a writable-property "
+                      "acknowledgement (value/ac/av)",
                 describeSchema(*first->schema), excerptJson(value),
                 std::string("report read-only properties as plain values; only writable properties are acknowledged"));
             return;
@@ -484,7 +407,8 @@ void PayloadValidator::checkAck(
                 std::string("an integer"), std::nullopt);
         } else if (!isInteger(*it)) {
             issues.add(codes::InvalidAck, Severity::Error, &keyPath,
-                std::string("\"") + key + "\" in the acknowledgement of " + backticked(capability.name) + " must be an integer",
+                std::string("\"") + key + "\" in the acknowledgement of " + backticked(capability.name)
+                    + " must be an integer",
                 std::string("an integer"), excerptJson(*it));
         }
     }
@@ -509,8 +433,9 @@ void PayloadValidator::reportUnmodeled(std::string_view name, const json& value,
 {
     const PayloadKind kind = scope.context.kind;
     const std::string noun = kindNoun(kind);
-    std::string message = backticked(name) + " is not defined as " + (kind == PayloadKind::Telemetry ? std::string("telemetry") : std::string("a property")) + " in " + scopeText(where, scope.context.module)
-        + " of the device template";
+    std::string message = backticked(name) + " is not defined as "
+        + (kind == PayloadKind::Telemetry ? std::string("telemetry") : std::string("a property")) + " in "
+        + scopeText(where, scope.context.module) + " of the device template";
     std::optional<std::string> suggestion;
 
     // The same name with another capability kind in this scope (telemetry named like a command...).
@@ -565,8 +490,10 @@ void PayloadValidator::reportUnmodeled(std::string_view name, const json& value,
 
     // A component name used as a telemetry field: the device nested component data in one message.
     if (!suggestion && kind == PayloadKind::Telemetry && scope.model.component(name) && value.is_object())
-        suggestion = backticked(name) + " is a component: send its telemetry in its own message with the component name "
-                                    "in dt-subject (MQTT $.sub=" + std::string(name) + "), not nested under its name";
+        suggestion = backticked(name)
+            + " is a component: send its telemetry in its own message with the component name "
+              "in dt-subject (MQTT $.sub="
+            + std::string(name) + "), not nested under its name";
 
     // A near miss by spelling.
     if (!suggestion) {
@@ -593,8 +520,9 @@ void PayloadValidator::reportUnmodeled(std::string_view name, const json& value,
         if (wanted(c, kind) && std::find(known.begin(), known.end(), c.name) == known.end())
             known.push_back(c.name);
     }
-    std::string expected = known.empty() ? std::string("no ") + noun + " is defined in " + scopeText(where, scope.context.module)
-                                         : std::string(noun == "telemetry" ? "telemetry" : "a property") + " of "
+    std::string expected = known.empty()
+        ? std::string("no ") + noun + " is defined in " + scopeText(where, scope.context.module)
+        : std::string(noun == "telemetry" ? "telemetry" : "a property") + " of "
             + scopeText(where, scope.context.module) + ": " + joinNames(known);
     if (!suggestion && known.empty())
         suggestion = std::string("add ") + backticked(name) + " to the device template, or stop sending it";

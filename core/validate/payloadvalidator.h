@@ -2,6 +2,7 @@
 
 #include "issue.h"
 #include "issuelist.h"
+#include "messagecontext.h"
 #include "template/capabilityindex.h"
 
 #include <nlohmann/json.hpp>
@@ -13,19 +14,6 @@
 #include <vector>
 
 namespace iotc {
-
-enum class PayloadKind { Telemetry, ReportedProperties };
-
-// What the event carried besides its body. Absent optionals mean the message had no such property.
-struct MessageContext {
-    PayloadKind kind = PayloadKind::Telemetry;
-    std::optional<std::string> contentType;
-    std::optional<std::string> contentEncoding;
-    std::string component; // dt-subject
-    std::string module; // iothub-connection-module-id
-    std::string modelId; // dt-dataschema
-    std::optional<std::string> edgeRuntimeVersion; // when known, decides edge-unmodeled
-};
 
 // Judges device payloads (telemetry or reported properties) against one device template.
 // Thread-safe: validate() only reads the template.
@@ -46,17 +34,16 @@ private:
     struct Scope;
 
     void checkDocument(const nlohmann::json& document, const MessageContext& context, IssueList& issues) const;
-    void checkHeaders(const MessageContext& context, IssueList& issues) const;
     void checkTelemetry(const nlohmann::json& payload, const Scope& scope, IssueList& issues) const;
     void checkProperties(const nlohmann::json& payload, const Scope& scope, IssueList& issues) const;
     void checkCapability(std::string_view name, const nlohmann::json& value, const Scope& scope,
         const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
-    void checkAck(const nlohmann::json& value, const Capability& capability, const PathNode& path,
-        IssueList& issues) const;
+    void checkAck(
+        const nlohmann::json& value, const Capability& capability, const PathNode& path, IssueList& issues) const;
     void reportUnmodeled(std::string_view name, const nlohmann::json& value, const Scope& scope,
         const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
-    void reportUnknownComponent(std::string_view component, const ModelIndex& model, const PathNode* path,
-        IssueList& issues) const;
+    void reportUnknownComponent(
+        std::string_view component, const ModelIndex& model, const PathNode* path, IssueList& issues) const;
 
     std::shared_ptr<const DeviceTemplate> m_template;
 };

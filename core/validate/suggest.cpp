@@ -6,7 +6,10 @@
 namespace iotc {
 
 namespace {
-    char lower(char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; }
+char lower(char c)
+{
+    return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
+}
 } // namespace
 
 size_t editDistance(std::string_view a, std::string_view b, size_t max)

@@ -4,56 +4,59 @@ namespace iotc {
 
 namespace {
 
-    bool digits(std::string_view s, size_t pos, size_t count, int& value)
-    {
-        if (pos + count > s.size())
-            return false;
-        value = 0;
-        for (size_t i = pos; i < pos + count; ++i) {
-            if (s[i] < '0' || s[i] > '9')
-                return false;
-            value = value * 10 + (s[i] - '0');
-        }
-        return true;
-    }
-
-    bool isLeap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
-
-    int daysInMonth(int y, int m)
-    {
-        static constexpr int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
-        return m == 2 && isLeap(y) ? 29 : days[m - 1];
-    }
-
-    // hh:mm:ss[.frac][Z|+hh:mm|-hh:mm]; requireOffset for RFC 3339 full-time.
-    bool timePart(std::string_view s)
-    {
-        int h, m, sec;
-        if (!digits(s, 0, 2, h) || s.size() < 8 || s[2] != ':' || !digits(s, 3, 2, m) || s[5] != ':'
-            || !digits(s, 6, 2, sec))
-            return false;
-        if (h > 23 || m > 59 || sec > 60)
-            return false;
-        size_t i = 8;
-        if (i < s.size() && s[i] == '.') {
-            ++i;
-            const size_t start = i;
-            while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-                ++i;
-            if (i == start)
-                return false;
-        }
-        if (i == s.size())
-            return true;
-        if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size())
-            return true;
-        if (s[i] == '+' || s[i] == '-') {
-            int oh, om;
-            return s.size() == i + 6 && digits(s, i + 1, 2, oh) && s[i + 3] == ':' && digits(s, i + 4, 2, om)
-                && oh <= 23 && om <= 59;
-        }
+bool digits(std::string_view s, size_t pos, size_t count, int& value)
+{
+    if (pos + count > s.size())
         return false;
+    value = 0;
+    for (size_t i = pos; i < pos + count; ++i) {
+        if (s[i] < '0' || s[i] > '9')
+            return false;
+        value = value * 10 + (s[i] - '0');
     }
+    return true;
+}
+
+bool isLeap(int y)
+{
+    return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
+}
+
+int daysInMonth(int y, int m)
+{
+    static constexpr int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+    return m == 2 && isLeap(y) ? 29 : days[m - 1];
+}
+
+// hh:mm:ss[.frac][Z|+hh:mm|-hh:mm]; requireOffset for RFC 3339 full-time.
+bool timePart(std::string_view s)
+{
+    int h, m, sec;
+    if (!digits(s, 0, 2, h) || s.size() < 8 || s[2] != ':' || !digits(s, 3, 2, m) || s[5] != ':'
+        || !digits(s, 6, 2, sec))
+        return false;
+    if (h > 23 || m > 59 || sec > 60)
+        return false;
+    size_t i = 8;
+    if (i < s.size() && s[i] == '.') {
+        ++i;
+        const size_t start = i;
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+            ++i;
+        if (i == start)
+            return false;
+    }
+    if (i == s.size())
+        return true;
+    if ((s[i] == 'Z' || s[i] == 'z') && i + 1 == s.size())
+        return true;
+    if (s[i] == '+' || s[i] == '-') {
+        int oh, om;
+        return s.size() == i + 6 && digits(s, i + 1, 2, oh) && s[i + 3] == ':' && digits(s, i + 4, 2, om) && oh <= 23
+            && om <= 59;
+    }
+    return false;
+}
 
 } // namespace
 
@@ -85,9 +88,9 @@ bool isIso8601Duration(std::string_view s)
     // Alternative format PYYYY-MM-DDThh:mm:ss.
     if (s.size() == 20 && s[5] == '-' && s[11] == 'T') {
         int y, mo, d, h, mi, se;
-        return digits(s, 1, 4, y) && digits(s, 6, 2, mo) && s[8] == '-' && digits(s, 9, 2, d)
-            && digits(s, 12, 2, h) && s[14] == ':' && digits(s, 15, 2, mi) && s[17] == ':' && digits(s, 18, 2, se)
-            && mo <= 12 && d <= 30 && h <= 24 && mi <= 59 && se <= 59;
+        return digits(s, 1, 4, y) && digits(s, 6, 2, mo) && s[8] == '-' && digits(s, 9, 2, d) && digits(s, 12, 2, h)
+            && s[14] == ':' && digits(s, 15, 2, mi) && s[17] == ':' && digits(s, 18, 2, se) && mo <= 12 && d <= 30
+            && h <= 24 && mi <= 59 && se <= 59;
     }
     static constexpr std::string_view dateUnits = "YMWD";
     static constexpr std::string_view timeUnits = "HMS";

@@ -48,7 +48,9 @@ const std::vector<Sample>& samples()
         v.push_back({ R"({"temperature": "curr_temp"})", ctx("thermostat2") });
         auto props = ctx("");
         props.kind = PayloadKind::ReportedProperties;
-        v.push_back({ R"({"thermostat1": {"__t": "c", "maxTempSinceLastReboot": 30.5, "targetTemperature": {"value": 21.5, "ac": 200, "av": 3, "ad": "done"}}, "serialNumber": "SN-0042"})", props });
+        v.push_back(
+            { R"({"thermostat1": {"__t": "c", "maxTempSinceLastReboot": 30.5, "targetTemperature": {"value": 21.5, "ac": 200, "av": 3, "ad": "done"}}, "serialNumber": "SN-0042"})",
+                props });
         v.push_back({ R"({"temperature": 23.75})", ctx("thermostat1") });
         return v;
     }();

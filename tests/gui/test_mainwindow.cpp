@@ -39,7 +39,8 @@ TEST(MainWindow, DemoLoadsTheTemplateOffTheGuiThreadAndFlagsTemperature)
 
     auto* tree = window.findChild<QTreeWidget*>(QStringLiteral("templateTree"));
     ASSERT_TRUE(tree);
-    const auto components = tree->findItems(QStringLiteral("Component thermostat1"), Qt::MatchExactly | Qt::MatchRecursive);
+    const auto components
+        = tree->findItems(QStringLiteral("Component thermostat1"), Qt::MatchExactly | Qt::MatchRecursive);
     EXPECT_EQ(components.size(), 1);
 
     auto* pane = window.payloadPane();
@@ -51,7 +52,8 @@ TEST(MainWindow, DemoLoadsTheTemplateOffTheGuiThreadAndFlagsTemperature)
     ASSERT_EQ(model->rowCount(), 1);
     EXPECT_EQ(cell(model, 0, iotc::IssueModel::CodeColumn), QStringLiteral("unmodeled-capability"));
     EXPECT_EQ(cell(model, 0, iotc::IssueModel::SeverityColumn), QStringLiteral("warning"));
-    EXPECT_TRUE(cell(model, 0, iotc::IssueModel::SuggestionColumn).contains(QStringLiteral("(in thermostat1, thermostat2)")));
+    EXPECT_TRUE(
+        cell(model, 0, iotc::IssueModel::SuggestionColumn).contains(QStringLiteral("(in thermostat1, thermostat2)")));
     EXPECT_FALSE(model->data(model->index(0, iotc::IssueModel::SeverityColumn), Qt::DecorationRole).isNull())
         << "severity is shown by icon and word, not colour alone";
 }
@@ -72,7 +74,8 @@ TEST(MainWindow, InvalidJsonIsShownWithItsPosition)
     ASSERT_EQ(model->rowCount(), 1);
     EXPECT_EQ(cell(model, 0, iotc::IssueModel::CodeColumn), QStringLiteral("invalid-json"));
     EXPECT_TRUE(cell(model, 0, iotc::IssueModel::MessageColumn).contains(QStringLiteral("line 1, column 22")));
-    EXPECT_TRUE(pane->findChild<QLabel*>(QStringLiteral("validationSummary"))->text().contains(QStringLiteral("1 error")));
+    EXPECT_TRUE(
+        pane->findChild<QLabel*>(QStringLiteral("validationSummary"))->text().contains(QStringLiteral("1 error")));
 }
 
 TEST(MainWindow, BrokenTemplateFileIsExplainedNotFatal)

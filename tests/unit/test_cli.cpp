@@ -51,9 +51,9 @@ const QString Controller = data(TemperatureController);
 
 TEST(Cli, ValidateJsonContract)
 {
-    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), Controller, QStringLiteral("--payload"),
-                           QStringLiteral("-"), QStringLiteral("--component"), QStringLiteral("thermostat1"),
-                           QStringLiteral("--output"), QStringLiteral("json") },
+    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), Controller,
+                            QStringLiteral("--payload"), QStringLiteral("-"), QStringLiteral("--component"),
+                            QStringLiteral("thermostat1"), QStringLiteral("--output"), QStringLiteral("json") },
         R"({"temperature": "curr_temp"})");
     EXPECT_EQ(r.exitCode, 1) << r.err;
     const auto j = json::parse(r.out);
@@ -75,9 +75,9 @@ TEST(Cli, ValidateCleanPayloadExitsZero)
 {
     QTemporaryDir dir;
     const auto payload = writeFile(dir, "p.json", R"({"Temperature": 1})");
-    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), Controller, QStringLiteral("--payload"),
-        payload, QStringLiteral("--content-type"), QStringLiteral("application/json"), QStringLiteral("--content-encoding"),
-        QStringLiteral("utf-8") });
+    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), Controller,
+        QStringLiteral("--payload"), payload, QStringLiteral("--content-type"), QStringLiteral("application/json"),
+        QStringLiteral("--content-encoding"), QStringLiteral("utf-8") });
     EXPECT_EQ(r.exitCode, 0) << "warnings only";
     EXPECT_NE(r.out.find("did you mean `temperature` (in thermostat1, thermostat2)?"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("\033["), std::string::npos) << "no colour when stdout is not a terminal";
@@ -85,8 +85,9 @@ TEST(Cli, ValidateCleanPayloadExitsZero)
 
 TEST(Cli, ValidatePropertiesFlag)
 {
-    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), Controller, QStringLiteral("--payload"),
-                           QStringLiteral("-"), QStringLiteral("--properties"), QStringLiteral("--output"), QStringLiteral("json") },
+    const auto r = diag(
+        { QStringLiteral("validate"), QStringLiteral("--template"), Controller, QStringLiteral("--payload"),
+            QStringLiteral("-"), QStringLiteral("--properties"), QStringLiteral("--output"), QStringLiteral("json") },
         R"({"osVersion": "1"})");
     EXPECT_EQ(r.exitCode, 0);
     const auto j = json::parse(r.out);
@@ -117,26 +118,29 @@ TEST(Cli, UsageErrorsExitTwo)
         EXPECT_EQ(r.exitCode, 2) << args.join(QLatin1Char(' ')).toStdString();
         EXPECT_FALSE(r.err.empty()) << "a clear message on stderr";
     }
-    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), broken, QStringLiteral("--payload"), payload });
+    const auto r = diag(
+        { QStringLiteral("validate"), QStringLiteral("--template"), broken, QStringLiteral("--payload"), payload });
     EXPECT_NE(r.err.find("line 1"), std::string::npos) << r.err;
 }
 
 TEST(Cli, BatchStreamsOneLinePerMessageAndASummary)
 {
     QTemporaryDir dir;
-    const std::string utf16Base64 = "//57ACIAdABlAG0AcABlAHIAYQB0AHUAcgBlACIAOgAxAH0A"; // {"temperature":1} in UTF-16 LE
+    const std::string utf16Base64
+        = "//57ACIAdABlAG0AcABlAHIAYQB0AHUAcgBlACIAOgAxAH0A"; // {"temperature":1} in UTF-16 LE
     const auto batch = writeFile(dir, "batch.jsonl",
         R"({"deviceId": "d1", "component": "thermostat1", "contentType": "application/json", "contentEncoding": "utf-8", "body": {"temperature": 21.5}})"
         "\n"
         R"({"deviceId": "d2", "contentType": "application/json", "contentEncoding": "utf-8", "body": "{\"Temperature\": 21.5,}"})"
         "\r\n\n"
         R"({"deviceId": "d3", "component": "thermostat1", "contentType": "application/json", "contentEncoding": "utf-8", "bodyBase64": ")"
-            + utf16Base64 + "\"}\n"
-        "not json at all\n"
-        R"({"deviceId": "d5", "body": {"workingSet": "x"}})"
-        "\n");
-    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), Controller, QStringLiteral("--payloads"),
-        batch, QStringLiteral("--output"), QStringLiteral("json") });
+            + utf16Base64
+            + "\"}\n"
+              "not json at all\n"
+              R"({"deviceId": "d5", "body": {"workingSet": "x"}})"
+              "\n");
+    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), Controller,
+        QStringLiteral("--payloads"), batch, QStringLiteral("--output"), QStringLiteral("json") });
     EXPECT_EQ(r.exitCode, 1) << r.err;
     std::vector<json> lines;
     size_t start = 0;
@@ -166,7 +170,8 @@ TEST(Cli, BatchStreamsOneLinePerMessageAndASummary)
 
 TEST(Cli, TemplateCommandPrintsTheIndex)
 {
-    const auto r = diag({ QStringLiteral("template"), QStringLiteral("--template"), data("azcli/device_template_edge.json") });
+    const auto r
+        = diag({ QStringLiteral("template"), QStringLiteral("--template"), data("azcli/device_template_edge.json") });
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const auto j = json::parse(r.out);
     EXPECT_TRUE(j["root"].is_array());
@@ -186,7 +191,8 @@ TEST(Cli, TemplateWithModelsDirectory)
     auto r = diag({ QStringLiteral("template"), QStringLiteral("--template"), tpl });
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("dtmi:com:example:Thermostat;1"), std::string::npos) << r.err;
-    r = diag({ QStringLiteral("template"), QStringLiteral("--template"), tpl, QStringLiteral("--models"), data("dtdl") });
+    r = diag(
+        { QStringLiteral("template"), QStringLiteral("--template"), tpl, QStringLiteral("--models"), data("dtdl") });
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(json::parse(r.out)["components"].contains("t"));
 }

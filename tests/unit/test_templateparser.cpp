@@ -52,7 +52,8 @@ TEST(TemplateParser, TemperatureControllerResolvesComponentsByDtmi)
     EXPECT_EQ(tpl->id, "dtmi:com:example:TemperatureController;2");
     EXPECT_EQ(tpl->displayName, "Temperature Controller");
     EXPECT_EQ(names(tpl->model.root), (std::set<std::string> { "workingSet", "serialNumber", "reboot" }));
-    ASSERT_EQ(tpl->model.componentNames(), (std::vector<std::string> { "thermostat1", "thermostat2", "deviceInformation" }));
+    ASSERT_EQ(
+        tpl->model.componentNames(), (std::vector<std::string> { "thermostat1", "thermostat2", "deviceInformation" }));
     const auto* t1 = tpl->model.component("thermostat1");
     EXPECT_EQ(t1->interfaceId, "dtmi:com:example:Thermostat;1");
     const auto* temperature = only(*t1, "temperature");
@@ -93,13 +94,12 @@ TEST(TemplateParser, RestTemplateWithInheritedInterfacesAndDuplicateNames)
     ASSERT_EQ(bools.size(), 2u) << "same name in two interfaces is kept twice";
     EXPECT_NE(bools[0]->interfaceId, bools[1]->interfaceId);
     EXPECT_EQ(tpl->model.root.find("bool").size(), 1u) << "names are case-sensitive";
-    const std::map<std::string, SchemaKind> expected {
-        { "Date", SchemaKind::Date }, { "DateTime", SchemaKind::DateTime }, { "Double", SchemaKind::Double },
-        { "Duration", SchemaKind::Duration }, { "IntEnum", SchemaKind::Enum }, { "StringEnum", SchemaKind::Enum },
-        { "Float", SchemaKind::Float }, { "Geopoint", SchemaKind::Geopoint }, { "Int", SchemaKind::Integer },
-        { "Long", SchemaKind::Long }, { "Object", SchemaKind::Object }, { "String", SchemaKind::String },
-        { "Time", SchemaKind::Time }, { "Vector", SchemaKind::Vector }
-    };
+    const std::map<std::string, SchemaKind> expected { { "Date", SchemaKind::Date },
+        { "DateTime", SchemaKind::DateTime }, { "Double", SchemaKind::Double }, { "Duration", SchemaKind::Duration },
+        { "IntEnum", SchemaKind::Enum }, { "StringEnum", SchemaKind::Enum }, { "Float", SchemaKind::Float },
+        { "Geopoint", SchemaKind::Geopoint }, { "Int", SchemaKind::Integer }, { "Long", SchemaKind::Long },
+        { "Object", SchemaKind::Object }, { "String", SchemaKind::String }, { "Time", SchemaKind::Time },
+        { "Vector", SchemaKind::Vector } };
     for (const auto& [name, kind] : expected) {
         const auto found = tpl->model.root.find(name);
         ASSERT_FALSE(found.empty()) << name;

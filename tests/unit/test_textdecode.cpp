@@ -44,7 +44,9 @@ TEST(TextDecode, UnpairedSurrogateIsAnError)
 
 TEST(TextDecode, Utf16WithoutBomIsRecognised)
 {
-    const std::string bytes("{\0\"\0a\0\"\0:\0""1\0}\0", 14);
+    const std::string bytes("{\0\"\0a\0\"\0:\0"
+                            "1\0}\0",
+        14);
     EXPECT_TRUE(looksLikeUtf16(bytes));
     const auto d = decodeText(bytes);
     EXPECT_EQ(d.encoding, TextEncoding::Utf16LE);

@@ -15,24 +15,28 @@ TEST(TimeFormats, Date)
 
 TEST(TimeFormats, Time)
 {
-    for (const char* ok : { "13:45:00", "00:00:00", "23:59:60", "13:45:00.250", "13:45:00Z", "13:45:00+02:00", "13:45:00-05:30" })
+    for (const char* ok :
+        { "13:45:00", "00:00:00", "23:59:60", "13:45:00.250", "13:45:00Z", "13:45:00+02:00", "13:45:00-05:30" })
         EXPECT_TRUE(isRfc3339Time(ok)) << ok;
-    for (const char* bad : { "24:00:00", "12:60:00", "12:00:61", "12:00", "1:00:00", "12:00:00.", "12:00:00+2", "noon" })
+    for (const char* bad :
+        { "24:00:00", "12:60:00", "12:00:61", "12:00", "1:00:00", "12:00:00.", "12:00:00+2", "noon" })
         EXPECT_FALSE(isRfc3339Time(bad)) << bad;
 }
 
 TEST(TimeFormats, DateTime)
 {
-    for (const char* ok : { "2024-05-01T13:45:00Z", "2024-05-01t13:45:00z", "2024-05-01T13:45:00.123456+01:00",
-             "2024-05-01T13:45:00" })
+    for (const char* ok :
+        { "2024-05-01T13:45:00Z", "2024-05-01t13:45:00z", "2024-05-01T13:45:00.123456+01:00", "2024-05-01T13:45:00" })
         EXPECT_TRUE(isRfc3339DateTime(ok)) << ok;
-    for (const char* bad : { "2024-05-01", "2024-05-01 13:45:00Z", "2024-02-30T00:00:00Z", "2024-05-01T25:00:00Z", "1714571100" })
+    for (const char* bad :
+        { "2024-05-01", "2024-05-01 13:45:00Z", "2024-02-30T00:00:00Z", "2024-05-01T25:00:00Z", "1714571100" })
         EXPECT_FALSE(isRfc3339DateTime(bad)) << bad;
 }
 
 TEST(TimeFormats, Duration)
 {
-    for (const char* ok : { "PT0S", "P0D", "P1Y2M3DT4H5M6S", "PT15M", "P2W", "PT0.5S", "PT1,5H", "P1DT12H", "P0001-02-03T04:05:06" })
+    for (const char* ok :
+        { "PT0S", "P0D", "P1Y2M3DT4H5M6S", "PT15M", "P2W", "PT0.5S", "PT1,5H", "P1DT12H", "P0001-02-03T04:05:06" })
         EXPECT_TRUE(isIso8601Duration(ok)) << ok;
     for (const char* bad : { "P", "PT", "P1DT", "p1d", "1D", "PT1H2H", "PT1M1H", "P1.5DT1H", "P1S", "-P1D", "" })
         EXPECT_FALSE(isIso8601Duration(bad)) << bad;

@@ -173,7 +173,9 @@ TEST(Encoding, Utf16BodyIsAnEncodingError)
 TEST(Encoding, Utf16WithoutBomIsAnEncodingError)
 {
     const PayloadValidator v(loadTemplate(TemperatureController));
-    const std::string body("{\0\"\0a\0\"\0:\0" "1\0}\0", 14);
+    const std::string body("{\0\"\0a\0\"\0:\0"
+                           "1\0}\0",
+        14);
     const auto issues = v.validate(body, jsonMessage());
     ASSERT_EQ(issues.size(), 1u);
     EXPECT_EQ(issues[0].code, "invalid-encoding");
@@ -232,10 +234,12 @@ TEST(AllSchemaTypes, TheCliFixtureTelemetry)
     pnp.modelId = "dtmi:x;1";
     const auto good = v.validate(R"({"Date": "2020-01-01", "DateTime": "2020-01-01T00:00:00Z", "Double": 1.5,
         "Duration": "PT1H", "Float": 2, "Geopoint": {"lat": 1, "lon": 2}, "Int": 3, "Long": 4, "String": "s",
-        "Time": "10:00:00", "Vector": {"x": 1, "y": 2, "z": 3}, "Object": {}})", pnp);
+        "Time": "10:00:00", "Vector": {"x": 1, "y": 2, "z": 3}, "Object": {}})",
+        pnp);
     EXPECT_TRUE(good.empty()) << good.front().message;
     const auto bad = v.validate(R"({"Date": "2020-13-01", "Double": true, "Int": 1.5, "Time": "25:00:00",
-        "Vector": {"x": 1}, "Duration": "1 hour"})", pnp);
+        "Vector": {"x": 1}, "Duration": "1 hour"})",
+        pnp);
     EXPECT_EQ(bad.size(), 6u);
     for (const auto& i : bad)
         EXPECT_EQ(i.code, "schema-mismatch") << i.path;
@@ -254,7 +258,8 @@ TEST(Edge, ModuleTelemetryUsesTheModuleModel)
 
 TEST(Edge, ComponentTelemetryFromAModuleWarnsAboutOldRuntimes)
 {
-    const auto tpl = parseTemplate(R"({"@id": "urn:edge", "capabilityModel": {"@id": "dtmi:e:root;1", "@type": "Interface",
+    const auto tpl
+        = parseTemplate(R"({"@id": "urn:edge", "capabilityModel": {"@id": "dtmi:e:root;1", "@type": "Interface",
       "contents": [{"@type": ["Relationship", "EdgeModule"], "name": "sensor", "target": [{"@id": "dtmi:e:mod;1",
         "@type": "Interface", "contents": [{"@type": "Component", "name": "probe", "schema": {"@id": "dtmi:e:probe;1",
         "@type": "Interface", "contents": [{"@type": "Telemetry", "name": "level", "schema": "double"}]}}]}]}]}})");

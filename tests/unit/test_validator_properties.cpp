@@ -44,7 +44,8 @@ TEST_F(PropertyValidation, GuideExampleUndefinedOsVersion)
 TEST_F(PropertyValidation, ComponentPropertyPathAndCasing)
 {
     const auto issues = controller.validate(
-        R"({"deviceInformation": {"__t": "c", "Manufacturer": "Contoso", "totalMemory": "1 GB"}})", propertiesMessage());
+        R"({"deviceInformation": {"__t": "c", "Manufacturer": "Contoso", "totalMemory": "1 GB"}})",
+        propertiesMessage());
     ASSERT_EQ(issues.size(), 2u);
     EXPECT_EQ(issues[0].code, "unmodeled-capability");
     EXPECT_EQ(issues[0].path, "deviceInformation.Manufacturer");
@@ -72,7 +73,8 @@ TEST_F(PropertyValidation, AckShape)
     auto issues = controller.validate(
         R"({"thermostat1": {"__t": "c", "targetTemperature": {"value": "warm", "ac": "ok", "ad": 5, "extra": 1}}})",
         propertiesMessage());
-    EXPECT_THAT(codesOf(issues), ElementsAre("schema-mismatch", "invalid-ack", "invalid-ack", "invalid-ack", "invalid-ack"));
+    EXPECT_THAT(
+        codesOf(issues), ElementsAre("schema-mismatch", "invalid-ack", "invalid-ack", "invalid-ack", "invalid-ack"));
     EXPECT_EQ(issues[0].path, "thermostat1.targetTemperature.value");
     EXPECT_EQ(issues[1].path, "thermostat1.targetTemperature.ac");
     EXPECT_EQ(issues[1].severity, Severity::Error);
@@ -81,21 +83,23 @@ TEST_F(PropertyValidation, AckShape)
     EXPECT_EQ(issues[3].severity, Severity::Warning);
     EXPECT_EQ(issues[4].path, "thermostat1.targetTemperature.extra");
 
-    issues = controller.validate(R"({"thermostat1": {"__t": "c", "targetTemperature": {"ac": 200, "av": 1}}})",
-        propertiesMessage());
+    issues = controller.validate(
+        R"({"thermostat1": {"__t": "c", "targetTemperature": {"ac": 200, "av": 1}}})", propertiesMessage());
     ASSERT_THAT(codesOf(issues), ElementsAre("invalid-ack"));
     EXPECT_NE(issues[0].message.find("no \"value\""), std::string::npos);
 }
 
 TEST_F(PropertyValidation, WritablePropertyAsPlainValueIsAccepted)
 {
-    EXPECT_TRUE(controller.validate(R"({"thermostat1": {"__t": "c", "targetTemperature": 21}})", propertiesMessage()).empty());
+    EXPECT_TRUE(
+        controller.validate(R"({"thermostat1": {"__t": "c", "targetTemperature": 21}})", propertiesMessage()).empty());
 }
 
 TEST_F(PropertyValidation, ReadOnlyPropertyReportedAsAck)
 {
     const auto issues = controller.validate(
-        R"({"thermostat1": {"__t": "c", "maxTempSinceLastReboot": {"value": 3, "ac": 200, "av": 1}}})", propertiesMessage());
+        R"({"thermostat1": {"__t": "c", "maxTempSinceLastReboot": {"value": 3, "ac": 200, "av": 1}}})",
+        propertiesMessage());
     ASSERT_THAT(codesOf(issues), ElementsAre("schema-mismatch"));
     EXPECT_NE(issues[0].suggestion->find("read-only"), std::string::npos);
 }
