@@ -43,21 +43,21 @@ std::string formatIssueText(const Issue& issue, bool colour)
     }
     out += ": ";
     out += issue.message;
-    out += "\n";
     if (issue.expected || issue.actual) {
-        out += "    ";
         out += dim;
+        out += " (";
         if (issue.expected)
-            out += "expected: " + *issue.expected;
+            out += "expected " + *issue.expected;
         if (issue.expected && issue.actual)
-            out += "  |  ";
+            out += "; ";
         if (issue.actual)
-            out += "actual: " + *issue.actual;
+            out += "sent " + *issue.actual;
+        out += ")";
         out += reset;
-        out += "\n";
     }
     if (issue.suggestion)
-        out += "    -> " + *issue.suggestion + "\n";
+        out += " -> " + *issue.suggestion;
+    out += "\n";
     return out;
 }
 

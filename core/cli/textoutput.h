@@ -9,8 +9,8 @@ namespace iotc::cli {
 
 bool isTerminal(FILE* stream);
 
-// One issue for people: severity as word and symbol (never colour alone), code, path, message,
-// then expected/actual and the suggestion on indented lines.
+// One issue for people, on one line: severity as word and symbol (never colour alone), code,
+// path, message, expected/sent and the suggestion.
 std::string formatIssueText(const Issue& issue, bool colour);
 
 void writeAll(FILE* stream, const std::string& text);

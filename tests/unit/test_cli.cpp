@@ -8,6 +8,7 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <fstream>
 
 using nlohmann::json;
@@ -81,6 +82,7 @@ TEST(Cli, ValidateCleanPayloadExitsZero)
     EXPECT_EQ(r.exitCode, 0) << "warnings only";
     EXPECT_NE(r.out.find("did you mean `temperature` (in thermostat1, thermostat2)?"), std::string::npos) << r.out;
     EXPECT_EQ(r.out.find("\033["), std::string::npos) << "no colour when stdout is not a terminal";
+    EXPECT_EQ(std::count(r.out.begin(), r.out.end(), '\n'), 1) << "one line per issue: " << r.out;
 }
 
 TEST(Cli, ValidatePropertiesFlag)
