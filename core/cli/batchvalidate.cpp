@@ -11,7 +11,7 @@
 
 namespace iotc::cli {
 
-using nlohmann::json;
+using json = PayloadJson;
 
 bool decodeBase64(std::string_view text, std::string& out)
 {

@@ -51,6 +51,10 @@ enum class SchemaKind {
     Unknown,
 };
 
+// Payloads are read with their members in the order the device sent them, so issues come out in
+// payload order.
+using PayloadJson = nlohmann::ordered_json;
+
 struct Schema;
 using SchemaPtr = std::shared_ptr<const Schema>;
 
@@ -61,7 +65,7 @@ struct SchemaField {
 
 struct EnumValue {
     std::string name;
-    nlohmann::json value;
+    PayloadJson value;
 };
 
 struct Schema {

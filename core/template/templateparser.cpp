@@ -364,7 +364,7 @@ SchemaPtr TemplateParser::parseComplexSchema(
         if (auto values = node.find("enumValues"); values != node.end() && values->is_array()) {
             for (const auto& v : *values) {
                 if (v.is_object() && v.contains("enumValue"))
-                    schema->enumValues.push_back({ stringField(v, "name"), v.at("enumValue") });
+                    schema->enumValues.push_back({ stringField(v, "name"), PayloadJson(v.at("enumValue")) });
             }
         }
         break;

@@ -38,7 +38,7 @@ std::string PathNode::render() const
             out += n->key;
         } else {
             out += "[";
-            out += nlohmann::json(std::string(n->key)).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            out += PayloadJson(std::string(n->key)).dump(-1, ' ', false, PayloadJson::error_handler_t::replace);
             out += "]";
         }
     }
@@ -98,9 +98,9 @@ std::string backticked(std::string_view name)
     return out;
 }
 
-std::string excerptJson(const nlohmann::json& value, size_t maxLength)
+std::string excerptJson(const PayloadJson& value, size_t maxLength)
 {
-    std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+    std::string text = value.dump(-1, ' ', false, PayloadJson::error_handler_t::replace);
     if (text.size() > maxLength) {
         size_t cut = maxLength;
         while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80)

@@ -2,6 +2,8 @@
 
 #include "issue.h"
 
+#include "template/schema.h"
+
 #include <nlohmann/json.hpp>
 
 #include <string>
@@ -45,7 +47,7 @@ private:
 std::string backticked(std::string_view name);
 
 // A JSON value as compact text for "actual", cut to a readable length.
-std::string excerptJson(const nlohmann::json& value, size_t maxLength = 120);
+std::string excerptJson(const PayloadJson& value, size_t maxLength = 120);
 
 bool isValidFieldName(std::string_view name);
 

@@ -10,7 +10,7 @@
 
 namespace iotc {
 
-using nlohmann::json;
+using json = PayloadJson;
 
 namespace {
 

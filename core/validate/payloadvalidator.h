@@ -23,24 +23,24 @@ public:
 
     // parsed, when given, receives the decoded JSON (discarded when the body is not JSON).
     std::vector<Issue> validate(
-        std::string_view body, const MessageContext& context, nlohmann::json* parsed = nullptr) const;
+        std::string_view body, const MessageContext& context, PayloadJson* parsed = nullptr) const;
 
     // The same for a body already decoded as JSON (the batch form carries bodies as JSON values).
-    std::vector<Issue> validateParsed(const nlohmann::json& document, const MessageContext& context) const;
+    std::vector<Issue> validateParsed(const PayloadJson& document, const MessageContext& context) const;
 
     const DeviceTemplate& deviceTemplate() const { return *m_template; }
 
 private:
     struct Scope;
 
-    void checkDocument(const nlohmann::json& document, const MessageContext& context, IssueList& issues) const;
-    void checkTelemetry(const nlohmann::json& payload, const Scope& scope, IssueList& issues) const;
-    void checkProperties(const nlohmann::json& payload, const Scope& scope, IssueList& issues) const;
-    void checkCapability(std::string_view name, const nlohmann::json& value, const Scope& scope,
+    void checkDocument(const PayloadJson& document, const MessageContext& context, IssueList& issues) const;
+    void checkTelemetry(const PayloadJson& payload, const Scope& scope, IssueList& issues) const;
+    void checkProperties(const PayloadJson& payload, const Scope& scope, IssueList& issues) const;
+    void checkCapability(std::string_view name, const PayloadJson& value, const Scope& scope,
         const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
     void checkAck(
-        const nlohmann::json& value, const Capability& capability, const PathNode& path, IssueList& issues) const;
-    void reportUnmodeled(std::string_view name, const nlohmann::json& value, const Scope& scope,
+        const PayloadJson& value, const Capability& capability, const PathNode& path, IssueList& issues) const;
+    void reportUnmodeled(std::string_view name, const PayloadJson& value, const Scope& scope,
         const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
     void reportUnknownComponent(
         std::string_view component, const ModelIndex& model, const PathNode* path, IssueList& issues) const;

@@ -9,7 +9,7 @@
 
 namespace iotc {
 
-using nlohmann::json;
+using json = PayloadJson;
 
 namespace {
 
@@ -132,19 +132,18 @@ std::optional<std::string> quoteHint(const json& value, const Schema& schema)
 bool mismatch(const json& value, const Schema& schema, const PathNode& path, IssueList& issues, std::string detail = {},
     std::optional<std::string> suggestion = std::nullopt)
 {
-    const std::string where = path.render();
-    std::string message = (where.empty() ? std::string("The value") : backticked(where)) + " should be of type "
-        + describeSchema(schema) + " but the device sent " + jsonTypeName(value);
+    Issue issue;
+    issue.path = path.render();
+    issue.expected = describeSchema(schema);
+    std::string message = (issue.path.empty() ? std::string("The value") : backticked(issue.path))
+        + " should be of type " + *issue.expected + " but the device sent " + jsonTypeName(value);
     if (!detail.empty())
         message += " (" + detail + ")";
     if (!suggestion)
         suggestion = quoteHint(value, schema);
-    Issue issue;
     issue.code = std::string(codes::SchemaMismatch);
     issue.severity = Severity::Error;
-    issue.path = where;
     issue.message = std::move(message);
-    issue.expected = describeSchema(schema);
     issue.actual = excerptJson(value);
     issue.suggestion = std::move(suggestion);
     issues.add(std::move(issue));

@@ -11,7 +11,7 @@ namespace iotc {
 // types take integral numbers in their range, date/time/duration follow RFC 3339 / ISO 8601,
 // nested Object/Map/Array/geopoint/vector failures are reported at their own path. null is valid.
 // Returns true when the value fits.
-bool checkValue(const nlohmann::json& value, const Schema& schema, const PathNode& path, IssueList& issues);
+bool checkValue(const PayloadJson& value, const Schema& schema, const PathNode& path, IssueList& issues);
 
 // A short description of what a schema expects ("double", "Enum (integer): 1 (offline), 2 (online)").
 std::string describeSchema(const Schema& schema);

@@ -96,8 +96,8 @@ TEST_F(TelemetryValidation, InvalidFieldName)
     const auto issues = controller.validate(R"({"work-set": 1, "1st": 2})", jsonMessage());
     EXPECT_THAT(codesOf(issues), ElementsAre("invalid-field-name", "invalid-field-name"));
     EXPECT_EQ(issues[0].severity, Severity::Error);
-    EXPECT_EQ(issues[0].path, "[\"1st\"]");
-    EXPECT_EQ(issues[1].path, "[\"work-set\"]");
+    EXPECT_EQ(issues[0].path, "[\"work-set\"]") << "issues follow the payload's order";
+    EXPECT_EQ(issues[1].path, "[\"1st\"]");
 }
 
 TEST_F(TelemetryValidation, ReservedNamesAreInfo)
