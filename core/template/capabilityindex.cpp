@@ -33,6 +33,18 @@ std::string asciiLower(std::string_view s)
     return out;
 }
 
+bool equalsIgnoringCase(std::string_view a, std::string_view b)
+{
+    if (a.size() != b.size())
+        return false;
+    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
+    for (size_t i = 0; i < a.size(); ++i) {
+        if (lower(a[i]) != lower(b[i]))
+            return false;
+    }
+    return true;
+}
+
 void CapabilityScope::add(Capability capability)
 {
     const auto index = static_cast<uint32_t>(m_capabilities.size());

@@ -86,5 +86,6 @@ struct DeviceTemplate {
 };
 
 std::string asciiLower(std::string_view s);
+bool equalsIgnoringCase(std::string_view a, std::string_view b); // ASCII only
 
 } // namespace iotc

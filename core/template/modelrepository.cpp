@@ -71,7 +71,7 @@ std::string ModelRepository::repositoryPath(std::string_view dtmi)
     return out;
 }
 
-void ModelRepository::registerIds(const nlohmann::json& node, const std::shared_ptr<const nlohmann::json>& owner)
+void ModelRepository::registerIds(const nlohmann::json& node)
 {
     if (node.is_object()) {
         auto id = node.find("@id");
@@ -79,18 +79,18 @@ void ModelRepository::registerIds(const nlohmann::json& node, const std::shared_
             m_byId.emplace(id->get<std::string>(), &node);
         for (const auto& [key, value] : node.items()) {
             if (value.is_structured())
-                registerIds(value, owner);
+                registerIds(value);
         }
     } else if (node.is_array()) {
         for (const auto& v : node)
-            registerIds(v, owner);
+            registerIds(v);
     }
 }
 
-void ModelRepository::addDocument(const nlohmann::json& document, const std::string& /*source*/)
+void ModelRepository::addDocument(const nlohmann::json& document)
 {
     auto owned = std::make_shared<const nlohmann::json>(document);
-    registerIds(*owned, owned);
+    registerIds(*owned);
     m_documents.push_back(std::move(owned));
 }
 
@@ -105,7 +105,7 @@ size_t ModelRepository::loadDirectory(const std::filesystem::path& dir)
         if (!it->is_regular_file() || it->path().extension() != ".json")
             continue;
         try {
-            addDocument(readJsonFile(it->path()), it->path().string());
+            addDocument(readJsonFile(it->path()));
             ++count;
         } catch (const TemplateError& e) {
             m_errors.emplace_back(e.what());
@@ -132,7 +132,7 @@ const nlohmann::json* ModelRepository::find(std::string_view dtmi)
         if (!std::filesystem::is_regular_file(file, ec))
             continue;
         try {
-            addDocument(readJsonFile(file), file.string());
+            addDocument(readJsonFile(file));
         } catch (const TemplateError& e) {
             m_errors.emplace_back(e.what());
             continue;

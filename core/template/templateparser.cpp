@@ -88,7 +88,7 @@ TemplateParser::TemplateParser(ModelRepository& repository)
 DeviceTemplate TemplateParser::parse(const json& document)
 {
     DeviceTemplate tpl;
-    m_repository.addDocument(document, "template");
+    m_repository.addDocument(document);
 
     const json* root = nullptr;
     if (document.is_object() && document.contains("capabilityModel")) {

@@ -157,10 +157,13 @@ DecodedText decodeText(std::string_view bytes)
     if (bad != std::string_view::npos || bytes.find('\0') != std::string_view::npos) {
         // UTF-16 without a BOM: decide by where the NUL bytes are.
         if (looksLikeUtf16(bytes)) {
-            size_t evenNul = 0;
-            for (size_t i = 0; i < bytes.size() && i < 256; i += 2)
-                evenNul += bytes[i] == '\0';
-            return decodeUtf16(bytes, evenNul == 0);
+            // ASCII in UTF-16 LE has its NULs at odd offsets, in BE at even ones.
+            size_t evenNul = 0, oddNul = 0;
+            for (size_t i = 0; i < bytes.size() && i < 256; ++i) {
+                if (bytes[i] == '\0')
+                    ++(i % 2 == 0 ? evenNul : oddNul);
+            }
+            return decodeUtf16(bytes, oddNul >= evenNul);
         }
         if (bad == std::string_view::npos) {
             result.utf8.assign(bytes); // NULs in UTF-8 text: unusual, but well-formed

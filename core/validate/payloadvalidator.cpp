@@ -120,7 +120,7 @@ std::vector<Issue> PayloadValidator::validate(std::string_view body, const Messa
     // Encoding before JSON: a UTF-16 body is an encoding problem, not a syntax problem.
     size_t bad = findInvalidUtf8(body);
     if (bad == std::string_view::npos && body.find('\0') != std::string_view::npos && looksLikeUtf16(body))
-        bad = body.find('\0') > 0 ? body.find('\0') - 1 : 0; // UTF-16 without a BOM is well-formed UTF-8
+        bad = 0; // UTF-16 without a BOM is well-formed UTF-8 (NULs and ASCII): the whole body is the problem
     if (bad != std::string_view::npos) {
         std::string hex;
         static constexpr char digits[] = "0123456789ABCDEF";
@@ -198,7 +198,7 @@ void PayloadValidator::checkDocument(const json& document, const MessageContext&
             std::optional<std::string> suggestion;
             for (const auto& m : m_template->modules) {
                 names.push_back(m.name);
-                if (asciiLower(m.name) == asciiLower(context.module))
+                if (equalsIgnoringCase(m.name, context.module))
                     suggestion = "did you mean module " + backticked(m.name) + "? Module names are case-sensitive";
             }
             issues.add(codes::UnknownModule, Severity::Warning, nullptr,
@@ -248,7 +248,7 @@ void PayloadValidator::reportUnknownComponent(
     const auto names = model.componentNames();
     std::optional<std::string> suggestion;
     for (const auto& n : names) {
-        if (asciiLower(n) == asciiLower(component)
+        if (equalsIgnoringCase(n, component)
             || editDistance(n, component, suggestionDistance(component)) <= suggestionDistance(component)) {
             suggestion = "did you mean component " + backticked(n) + "? Component names are case-sensitive";
             break;
@@ -393,10 +393,6 @@ void PayloadValidator::checkAck(
         const PathNode valuePath { &path, "value" };
         checkValue(*v, *capability.schema, valuePath, issues);
     }
-    auto isInteger = [](const json& j) {
-        return j.is_number_integer() || j.is_number_unsigned()
-            || (j.is_number_float() && j.get<double>() == static_cast<double>(static_cast<long long>(j.get<double>())));
-    };
     for (const char* key : { "ac", "av" }) {
         auto it = value.find(key);
         const PathNode keyPath { &path, key };
@@ -405,7 +401,7 @@ void PayloadValidator::checkAck(
                 std::string("The acknowledgement of ") + backticked(capability.name) + " has no \"" + key + "\" ("
                     + (key[1] == 'c' ? "the status code, e.g. 200" : "the desired $version it acknowledges") + ")",
                 std::string("an integer"), std::nullopt);
-        } else if (!isInteger(*it)) {
+        } else if (!isIntegralNumber(*it)) {
             issues.add(codes::InvalidAck, Severity::Error, &keyPath,
                 std::string("\"") + key + "\" in the acknowledgement of " + backticked(capability.name)
                     + " must be an integer",

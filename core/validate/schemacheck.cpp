@@ -311,7 +311,7 @@ bool checkObject(const json& value, const Schema& schema, const PathNode& path, 
             std::optional<std::string> suggestion;
             for (const auto& f : schema.fields) {
                 known += (known.empty() ? "" : ", ") + f.name;
-                if (asciiLower(f.name) == asciiLower(key))
+                if (equalsIgnoringCase(f.name, key))
                     suggestion = "did you mean " + backticked(f.name) + "? Names are case-sensitive";
             }
             Issue issue;
@@ -334,6 +334,12 @@ bool checkObject(const json& value, const Schema& schema, const PathNode& path, 
 }
 
 } // namespace
+
+bool isIntegralNumber(const json& value)
+{
+    const auto i = integral(value);
+    return inRange(i, std::numeric_limits<int64_t>::min(), static_cast<uint64_t>(std::numeric_limits<int64_t>::max()));
+}
 
 std::string describeSchema(const Schema& schema)
 {

@@ -13,6 +13,9 @@ namespace iotc {
 // Returns true when the value fits.
 bool checkValue(const PayloadJson& value, const Schema& schema, const PathNode& path, IssueList& issues);
 
+// True for an integral JSON number (21 or 21.0) that fits a signed 64-bit integer.
+bool isIntegralNumber(const PayloadJson& value);
+
 // A short description of what a schema expects ("double", "Enum (integer): 1 (offline), 2 (online)").
 std::string describeSchema(const Schema& schema);
 

@@ -53,6 +53,16 @@ TEST(TextDecode, Utf16WithoutBomIsRecognised)
     EXPECT_EQ(d.utf8, "{\"a\":1}");
 }
 
+TEST(TextDecode, Utf16BigEndianWithoutBom)
+{
+    const std::string bytes("\0{\0\"\0a\0\"\0:\0"
+                            "1\0}",
+        14);
+    const auto d = decodeText(bytes);
+    EXPECT_EQ(d.encoding, TextEncoding::Utf16BE);
+    EXPECT_EQ(d.utf8, "{\"a\":1}");
+}
+
 TEST(TextDecode, InvalidUtf8IsLocated)
 {
     EXPECT_EQ(findInvalidUtf8("abc"), std::string_view::npos);

@@ -89,6 +89,15 @@ TEST_F(PropertyValidation, AckShape)
     EXPECT_NE(issues[0].message.find("no \"value\""), std::string::npos);
 }
 
+TEST_F(PropertyValidation, AckVersionsMustBeIntegersInRange)
+{
+    const auto issues = controller.validate(
+        R"({"thermostat1": {"__t": "c", "targetTemperature": {"value": 21, "ac": 200.0, "av": 1e300}}})",
+        propertiesMessage());
+    ASSERT_THAT(codesOf(issues), ElementsAre("invalid-ack")) << "200.0 is integral; 1e300 is not a 64-bit integer";
+    EXPECT_EQ(issues[0].path, "thermostat1.targetTemperature.av");
+}
+
 TEST_F(PropertyValidation, WritablePropertyAsPlainValueIsAccepted)
 {
     EXPECT_TRUE(
