@@ -1,6 +1,7 @@
 #include "batchvalidate.h"
 
 #include "textoutput.h"
+#include "util/jsondepth.h"
 #include "validate/issuejson.h"
 
 #include <array>
@@ -99,7 +100,8 @@ bool runBatch(const PayloadValidator& validator, const std::string& path, const 
         ++summary.messages;
         std::vector<Issue> issues;
         std::optional<std::string> deviceId;
-        json envelope = json::parse(line, nullptr, false);
+        json envelope = jsonNestingDepth(line, MaxJsonDepth) > MaxJsonDepth ? json(json::value_t::discarded)
+                                                                            : json::parse(line, nullptr, false);
         if (envelope.is_discarded() || !envelope.is_object()) {
             inputIssue(issues, "line " + std::to_string(lineNumber) + " is not a JSON object");
         } else {

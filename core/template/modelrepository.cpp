@@ -1,5 +1,6 @@
 #include "modelrepository.h"
 
+#include "util/jsondepth.h"
 #include "util/textdecode.h"
 
 #include <fstream>
@@ -30,8 +31,12 @@ nlohmann::json parseJsonDocument(std::string_view bytes, const std::string& sour
     const auto decoded = decodeText(bytes);
     if (decoded.encoding == TextEncoding::Invalid)
         throw TemplateError(source + ": cannot read the text: " + decoded.error);
+    if (jsonNestingDepth(decoded.utf8, MaxJsonDepth) > MaxJsonDepth)
+        throw TemplateError(source + ": JSON nested more than " + std::to_string(MaxJsonDepth) + " levels deep");
     try {
         return nlohmann::json::parse(decoded.utf8);
+    } catch (const nlohmann::json::out_of_range& e) {
+        throw TemplateError(source + ": a number is out of range: " + e.what());
     } catch (const nlohmann::json::parse_error& e) {
         const size_t offset = e.byte > 0 ? e.byte - 1 : 0;
         const auto [line, column] = lineColumn(decoded.utf8, offset);
@@ -71,26 +76,30 @@ std::string ModelRepository::repositoryPath(std::string_view dtmi)
     return out;
 }
 
-void ModelRepository::registerIds(const nlohmann::json& node)
+void ModelRepository::registerIds(const nlohmann::json& node, bool replace)
 {
     if (node.is_object()) {
         auto id = node.find("@id");
-        if (id != node.end() && id->is_string() && node.contains("@type"))
-            m_byId.emplace(id->get<std::string>(), &node);
+        if (id != node.end() && id->is_string() && node.contains("@type")) {
+            if (replace)
+                m_byId.insert_or_assign(id->get<std::string>(), &node);
+            else
+                m_byId.emplace(id->get<std::string>(), &node);
+        }
         for (const auto& [key, value] : node.items()) {
             if (value.is_structured())
-                registerIds(value);
+                registerIds(value, replace);
         }
     } else if (node.is_array()) {
         for (const auto& v : node)
-            registerIds(v);
+            registerIds(v, replace);
     }
 }
 
-void ModelRepository::addDocument(const nlohmann::json& document)
+void ModelRepository::addDocument(const nlohmann::json& document, bool replace)
 {
     auto owned = std::make_shared<const nlohmann::json>(document);
-    registerIds(*owned);
+    registerIds(*owned, replace);
     m_documents.push_back(std::move(owned));
 }
 

@@ -28,7 +28,9 @@ nlohmann::json readJsonFile(const std::filesystem::path& path);
 class ModelRepository {
 public:
     // Registers every element with an "@id" in the document (a single interface or an array).
-    void addDocument(const nlohmann::json& document);
+    // With replace, its definitions win over ones already loaded (a template's own definitions
+    // must not be shadowed by an older copy in a models folder).
+    void addDocument(const nlohmann::json& document, bool replace = false);
     // Loads every *.json below dir; returns how many files were read. Files that are not JSON
     // are listed in errors() instead of stopping the load.
     size_t loadDirectory(const std::filesystem::path& dir);
@@ -45,7 +47,7 @@ public:
     static std::string repositoryPath(std::string_view dtmi);
 
 private:
-    void registerIds(const nlohmann::json& node);
+    void registerIds(const nlohmann::json& node, bool replace);
 
     std::vector<std::shared_ptr<const nlohmann::json>> m_documents;
     std::unordered_map<std::string, const nlohmann::json*> m_byId;

@@ -88,7 +88,7 @@ TemplateParser::TemplateParser(ModelRepository& repository)
 DeviceTemplate TemplateParser::parse(const json& document)
 {
     DeviceTemplate tpl;
-    m_repository.addDocument(document);
+    m_repository.addDocument(document, true);
 
     const json* root = nullptr;
     if (document.is_object() && document.contains("capabilityModel")) {
@@ -134,8 +134,8 @@ ModelIndex TemplateParser::flattenModel(const json& model, DeviceTemplate& tpl)
 {
     ModelIndex index;
     index.root.interfaceId = idOf(model);
-    std::vector<std::string> stack;
-    flattenInterface(model, index.root, &index, tpl, stack);
+    Walk walk;
+    flattenInterface(model, index.root, &index, tpl, walk);
     return index;
 }
 
@@ -155,11 +155,15 @@ const json& TemplateParser::resolveInterface(const json& ref, const std::string&
     return *found;
 }
 
-void TemplateParser::flattenInterface(const json& ifaceRef, CapabilityScope& scope, ModelIndex* model,
-    DeviceTemplate& tpl, std::vector<std::string>& stack)
+void TemplateParser::flattenInterface(
+    const json& ifaceRef, CapabilityScope& scope, ModelIndex* model, DeviceTemplate& tpl, Walk& walk)
 {
     const json& iface = resolveInterface(ifaceRef, "an interface");
     const std::string id = idOf(iface);
+    auto& stack = walk.stack;
+    // An interface reached twice (diamond inheritance) contributes once.
+    if (!id.empty() && !walk.done.insert(id).second && std::find(stack.begin(), stack.end(), id) == stack.end())
+        return;
     if (!id.empty() && std::find(stack.begin(), stack.end(), id) != stack.end()) {
         std::string chain;
         for (const auto& s : stack)
@@ -201,7 +205,10 @@ void TemplateParser::flattenInterface(const json& ifaceRef, CapabilityScope& sco
             cap.name = nameOf(entry);
             cap.interfaceId = id;
             cap.displayName = localizedText(entry.value("displayName", json()));
-            cap.writable = entry.value("writable", false);
+            if (auto w = entry.find("writable"); w != entry.end() && w->is_boolean())
+                cap.writable = w->get<bool>();
+            else if (w != entry.end())
+                tpl.notes.push_back(nameOf(entry) + ": \"writable\" is not true or false; read as false");
             if (hasType(entry, "Telemetry"))
                 cap.kind = CapabilityKind::Telemetry;
             else if (hasType(entry, "Property"))
@@ -226,9 +233,9 @@ void TemplateParser::flattenInterface(const json& ifaceRef, CapabilityScope& sco
     if (auto ext = iface.find("extends"); ext != iface.end()) {
         if (ext->is_array()) {
             for (const auto& e : *ext)
-                flattenInterface(e, scope, model, tpl, stack);
+                flattenInterface(e, scope, model, tpl, walk);
         } else if (!ext->is_null()) {
-            flattenInterface(*ext, scope, model, tpl, stack);
+            flattenInterface(*ext, scope, model, tpl, walk);
         }
     }
     stack.pop_back();
@@ -246,8 +253,8 @@ void TemplateParser::addComponent(const json& entry, ModelIndex& model, DeviceTe
     CapabilityScope scope;
     scope.name = name;
     scope.interfaceId = idOf(iface);
-    std::vector<std::string> stack;
-    flattenInterface(iface, scope, nullptr, tpl, stack);
+    Walk walk;
+    flattenInterface(iface, scope, nullptr, tpl, walk);
     if (!model.component(name))
         model.components.push_back(std::move(scope));
 }
@@ -288,9 +295,9 @@ void TemplateParser::parseLegacyImplements(const json& cm, DeviceTemplate& tpl)
     tpl.notes.push_back("legacy DTDL v1 template (capabilityModel.implements): its interfaces are read as the "
                         "device's own capabilities and as components named after their instances");
     tpl.model.root.interfaceId = idOf(cm);
-    std::vector<std::string> stack;
+    Walk rootWalk;
     if (cm.contains("contents"))
-        flattenInterface(cm, tpl.model.root, &tpl.model, tpl, stack);
+        flattenInterface(cm, tpl.model.root, &tpl.model, tpl, rootWalk);
     for (const auto& instance : cm.at("implements")) {
         if (!instance.is_object())
             continue;
@@ -298,11 +305,12 @@ void TemplateParser::parseLegacyImplements(const json& cm, DeviceTemplate& tpl)
         if (s == instance.end())
             continue;
         const json& iface = resolveInterface(*s, "interface instance " + nameOf(instance));
-        flattenInterface(iface, tpl.model.root, nullptr, tpl, stack);
+        flattenInterface(iface, tpl.model.root, nullptr, tpl, rootWalk);
         CapabilityScope component;
         component.name = nameOf(instance);
         component.interfaceId = idOf(iface);
-        flattenInterface(iface, component, nullptr, tpl, stack);
+        Walk componentWalk;
+        flattenInterface(iface, component, nullptr, tpl, componentWalk);
         if (!component.name.empty() && !tpl.model.component(component.name))
             tpl.model.components.push_back(std::move(component));
     }

@@ -5,6 +5,7 @@
 
 #include <filesystem>
 #include <unordered_map>
+#include <unordered_set>
 
 namespace iotc {
 
@@ -25,8 +26,12 @@ public:
 
 private:
     ModelIndex flattenModel(const nlohmann::json& model, DeviceTemplate& tpl);
-    void flattenInterface(const nlohmann::json& iface, CapabilityScope& scope, ModelIndex* model, DeviceTemplate& tpl,
-        std::vector<std::string>& stack);
+    struct Walk {
+        std::vector<std::string> stack; // the extends chain being followed (cycle check)
+        std::unordered_set<std::string> done; // interfaces already flattened into this scope
+    };
+    void flattenInterface(
+        const nlohmann::json& iface, CapabilityScope& scope, ModelIndex* model, DeviceTemplate& tpl, Walk& walk);
     void addComponent(const nlohmann::json& entry, ModelIndex& model, DeviceTemplate& tpl);
     void addModule(const nlohmann::json& entry, DeviceTemplate& tpl);
     void parseLegacyImplements(const nlohmann::json& cm, DeviceTemplate& tpl);

@@ -1,5 +1,7 @@
 #include "jsonerror.h"
 
+#include "util/jsondepth.h"
+
 #include <nlohmann/json.hpp>
 
 #include <cctype>
@@ -38,8 +40,11 @@ std::string excerptAround(std::string_view body, size_t offset)
             out += "\\t";
         else
             out += c;
-        if (i == offset)
+        if (i == offset) {
+            while (i + 1 < to && continuation(i + 1))
+                out += body[++i]; // keep the whole UTF-8 sequence inside the marker
             out += "⟧";
+        }
     }
     if (offset >= body.size())
         out += "⟦end⟧";
@@ -70,14 +75,22 @@ Issue describeJsonError(std::string_view body)
             reason = reason.substr(p + 35);
         else if (auto q = reason.find("syntax error"); q != std::string::npos)
             reason = reason.substr(q);
+        // "last read: '...'" echoes raw bytes (possibly half a UTF-8 sequence); the excerpt shows them.
+        if (auto l = reason.find("; last read:"); l != std::string::npos) {
+            const auto e = reason.find("; expected", l);
+            reason.erase(l, e == std::string::npos ? std::string::npos : e - l);
+        }
+    } catch (const nlohmann::json::exception&) {
+        // Not a syntax error: a number too large for a double (1e999) and the like.
+        reason = "a number is out of range (larger than a double can hold)";
+        offset = 0;
     }
     if (offset > body.size())
         offset = body.size();
     // For a bad literal nlohmann points into the word; the word's first character is the spot.
     if (reason.find("invalid literal") != std::string::npos) {
         auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_'; };
-        while (offset > 0 && offset <= body.size() && word(body[offset - 1])
-            && (offset == body.size() || word(body[offset])))
+        while (offset > 0 && offset <= body.size() && word(body[offset - 1]))
             --offset;
     }
 
@@ -119,7 +132,10 @@ Issue describeJsonError(std::string_view body)
     } else if ((rest[0] == '}' || rest[0] == ']') && previous == ',') {
         headline = "Trailing comma before " + std::string(1, rest[0]);
         suggestion = "remove the comma after the last member";
-    } else if (previous == '{' || previous == ',') {
+    } else if (reason.starts_with("a number is out of range")) {
+        headline = "A number is too large";
+        suggestion = "send numbers within the range of a double (about ±1.8e308)";
+    } else if (previous == '{' || (previous == ',' && enclosingBracket(body, offset) == '{')) {
         headline = "A member name must be a string in double quotes";
         suggestion = "write \"name\": value";
     } else {

@@ -4,6 +4,7 @@
 #include "jsonerror.h"
 #include "schemacheck.h"
 #include "suggest.h"
+#include "util/jsondepth.h"
 #include "util/textdecode.h"
 
 #include <algorithm>
@@ -88,18 +89,20 @@ struct PayloadValidator::Scope {
 
 int compareVersions(std::string_view a, std::string_view b)
 {
-    auto next = [](std::string_view& s) -> long {
-        long v = 0;
+    auto next = [](std::string_view& s) -> unsigned long {
+        unsigned long v = 0;
         size_t i = 0;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-            v = v * 10 + (s[i++] - '0');
+        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
+            v = v > 100000000UL ? v : v * 10 + static_cast<unsigned long>(s[i] - '0'); // saturate, never overflow
+            ++i;
+        }
         while (i < s.size() && s[i] != '.')
             ++i;
         s.remove_prefix(i < s.size() ? i + 1 : i);
         return v;
     };
     while (!a.empty() || !b.empty()) {
-        const long x = next(a), y = next(b);
+        const unsigned long x = next(a), y = next(b);
         if (x != y)
             return x < y ? -1 : 1;
     }
@@ -149,6 +152,16 @@ std::vector<Issue> PayloadValidator::validate(std::string_view body, const Messa
         return issues.take();
     }
 
+    if (jsonNestingDepth(body, MaxJsonDepth) > MaxJsonDepth) {
+        issues.add(codes::InvalidJson, Severity::Error, nullptr,
+            "The body nests objects/arrays more than " + std::to_string(MaxJsonDepth)
+                + " levels deep; it is not read further",
+            std::string("at most ") + std::to_string(MaxJsonDepth) + " levels", std::nullopt,
+            std::string("send a flat object of name/value pairs"));
+        if (parsed)
+            *parsed = json(json::value_t::discarded);
+        return issues.take();
+    }
     json document = json::parse(body, nullptr, false);
     if (document.is_discarded()) {
         issues.add(describeJsonError(body));
@@ -455,7 +468,7 @@ void PayloadValidator::reportUnmodeled(std::string_view name, const json& value,
         auto consider = [&](const CapabilityScope& other) {
             if (&other == &where)
                 return;
-            const std::string label = other.name.empty() ? std::string("the root") : other.name;
+            const std::string label = other.name.empty() ? std::string() : other.name; // empty = the root
             for (const auto* c : other.find(name)) {
                 if (wanted(*c, kind)) {
                     exact.push_back(label);
@@ -473,7 +486,16 @@ void PayloadValidator::reportUnmodeled(std::string_view name, const json& value,
         consider(scope.model.root);
         for (const auto& component : scope.model.components)
             consider(component);
-        if (!exact.empty()) {
+        const bool atRoot = !exact.empty() && exact.front().empty();
+        if (atRoot) {
+            suggestion = backticked(name) + " is defined at the root of the device, not in component " + where.name
+                + (kind == PayloadKind::Telemetry ? ": send it without a component name (no dt-subject / $.sub)"
+                                                  : ": report it at the top level, outside the component section");
+        } else if (!caseless.empty() && caseless.front().empty()) {
+            suggestion = "did you mean " + backticked(caselessName)
+                + " (at the root, without a component)? Names are "
+                  "case-sensitive";
+        } else if (!exact.empty()) {
             suggestion = backticked(name) + " is defined in " + (exact.size() == 1 ? "component " : "components ")
                 + joinNames(exact) + ": send it as that component's " + noun
                 + (kind == PayloadKind::Telemetry ? " (component name in dt-subject, MQTT $.sub=" + exact.front() + ")"

@@ -94,3 +94,48 @@ TEST(TemplateErrors, EntriesWithoutTypeOrNameDoNotCrash)
     ASSERT_EQ(tpl->model.root.find("noType").size(), 1u);
     EXPECT_EQ(tpl->model.root.find("noType").front()->kind, CapabilityKind::Other);
 }
+
+TEST(TemplateErrors, DiamondInheritanceFlattensOnce)
+{
+    std::string json = "[";
+    // Each level lists the next interface ten times: without de-duplication 10^9 walks.
+    for (int i = 0; i < 9; ++i) {
+        json += (i ? "," : "") + std::string(R"({"@id": "dtmi:t:d)") + std::to_string(i)
+            + R"(;1", "@type": "Interface", "contents": [{"@type": "Telemetry", "name": "t)" + std::to_string(i)
+            + R"(", "schema": "double"}], "extends": [)";
+        for (int k = 0; k < 10; ++k)
+            json += (k ? "," : "") + std::string(R"("dtmi:t:d)") + std::to_string(i + 1) + R"(;1")";
+        json += "]}";
+    }
+    json += R"(,{"@id": "dtmi:t:d9;1", "@type": "Interface", "contents": []}])";
+    const auto tpl = parseTemplate(json);
+    EXPECT_EQ(tpl->model.root.find("t5").size(), 1u);
+    EXPECT_EQ(tpl->model.root.capabilities().size(), 9u);
+}
+
+TEST(TemplateErrors, NonBooleanWritableIsANoteNotAFailure)
+{
+    const auto tpl = parseTemplate(R"({"@id": "dtmi:t:a;1", "@type": "Interface",
+        "contents": [{"@type": "Property", "name": "p", "schema": "double", "writable": "true"}]})");
+    EXPECT_FALSE(tpl->model.root.find("p").front()->writable);
+    EXPECT_FALSE(tpl->notes.empty());
+}
+
+TEST(TemplateErrors, HugeNumberOrDeepNestingInATemplate)
+{
+    EXPECT_THROW(parseJsonDocument(R"({"x": 1e999})", "t"), TemplateError);
+    EXPECT_THROW(parseJsonDocument(std::string(100000, '[') + std::string(100000, ']'), "t"), TemplateError);
+}
+
+TEST(TemplateErrors, TemplateDefinitionsWinOverTheModelsFolder)
+{
+    ModelRepository repository;
+    repository.addDocument(nlohmann::json::parse(R"({"@id": "dtmi:t:c;1", "@type": "Interface",
+        "contents": [{"@type": "Telemetry", "name": "old", "schema": "double"}]})"));
+    TemplateParser parser(repository);
+    const auto tpl = parser.parse(nlohmann::json::parse(R"([
+        {"@id": "dtmi:t:root;1", "@type": "Interface", "contents": [{"@type": "Component", "name": "c", "schema": "dtmi:t:c;1"}]},
+        {"@id": "dtmi:t:c;1", "@type": "Interface", "contents": [{"@type": "Telemetry", "name": "new", "schema": "double"}]}])"));
+    ASSERT_TRUE(tpl.model.component("c"));
+    EXPECT_EQ(tpl.model.component("c")->find("new").size(), 1u);
+}

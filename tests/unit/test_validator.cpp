@@ -304,3 +304,56 @@ TEST(Versions, Compare)
 }
 
 } // namespace
+
+namespace {
+
+TEST(Hostile, NumberTooLargeIsAnIssueNotACrash)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const auto issues = v.validate(R"({"workingSet": 1e999})", jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "invalid-json");
+    EXPECT_NE(issues[0].message.find("too large"), std::string::npos) << issues[0].message;
+}
+
+TEST(Hostile, DeeplyNestedBodyIsRefusedBeforeParsing)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const std::string body = std::string(200000, '[') + std::string(200000, ']');
+    const auto issues = v.validate(body, jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].code, "invalid-json");
+    EXPECT_NE(issues[0].message.find("levels deep"), std::string::npos);
+}
+
+TEST(Hostile, JsonErrorSpotsAndHeadlines)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    auto issues = v.validate(R"({"a": tru})", jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_EQ(issues[0].position->column, 7u) << "the bad word's first letter";
+    issues = v.validate("[1, abc]", jsonMessage());
+    EXPECT_EQ(issues[0].message.find("member name"), std::string::npos) << "inside an array: " << issues[0].message;
+    issues = v.validate("{\"a\": \xC3\xA9}", jsonMessage());
+    ASSERT_TRUE(issues[0].actual);
+    EXPECT_NE(issues[0].actual->find("\xE2\x9F\xA6\xC3\xA9\xE2\x9F\xA7"), std::string::npos)
+        << "the marker keeps the whole UTF-8 character";
+    EXPECT_EQ(issues[0].message.find('\xC3'), std::string::npos) << "no raw bytes echoed in the message";
+}
+
+TEST(Suggestions, RootCapabilitySentUnderAComponent)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const auto issues = v.validate(R"({"workingSet": 1})", jsonMessage("thermostat1"));
+    ASSERT_EQ(issues.size(), 1u);
+    ASSERT_TRUE(issues[0].suggestion);
+    EXPECT_NE(issues[0].suggestion->find("at the root"), std::string::npos) << *issues[0].suggestion;
+    EXPECT_EQ(issues[0].suggestion->find("$.sub="), std::string::npos) << *issues[0].suggestion;
+}
+
+TEST(Versions, HugeNumbersDoNotOverflow)
+{
+    EXPECT_GT(compareVersions("99999999999999999999999.1", "1.2.4"), 0);
+}
+
+} // namespace
