@@ -8,6 +8,7 @@ namespace iotc::cli {
 // Each iotc-diag subcommand: the words after its name in, the exit code out.
 int runValidate(const std::vector<std::string>& words);
 int runTemplate(const std::vector<std::string>& words);
+int runSim(const std::vector<std::string>& words);
 
 // Entry point of iotc-diag (after QCoreApplication is set up).
 int runDiag(int argc, char** argv);

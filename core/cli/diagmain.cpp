@@ -34,6 +34,8 @@ int runDiag(int argc, char** argv)
         return runValidate(words);
     if (command == "template")
         return runTemplate(words);
+    if (command == "sim")
+        return runSim(words);
     if (command == "version" || command == "--version") {
         std::printf("iotc-diag %s\n", IOTC_VERSION);
         return ExitOk;

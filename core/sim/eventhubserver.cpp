@@ -1,0 +1,637 @@
+#include "eventhubserver.h"
+
+#include "provisioning/sas.h"
+
+#include <QDateTime>
+
+#include <proton/codec/decoder.hpp>
+#include <proton/connection.hpp>
+#include <proton/connection_options.hpp>
+#include <proton/container.hpp>
+#include <proton/delivery.hpp>
+#include <proton/error_condition.hpp>
+#include <proton/listen_handler.hpp>
+#include <proton/listener.hpp>
+#include <proton/message.hpp>
+#include <proton/message_id.hpp>
+#include <proton/messaging_handler.hpp>
+#include <proton/receiver.hpp>
+#include <proton/receiver_options.hpp>
+#include <proton/sender.hpp>
+#include <proton/sender_options.hpp>
+#include <proton/source.hpp>
+#include <proton/target.hpp>
+#include <proton/timestamp.hpp>
+#include <proton/transport.hpp>
+#include <proton/types.hpp>
+#include <proton/work_queue.hpp>
+
+#include <future>
+#include <map>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace iotc::sim {
+
+namespace {
+
+int64_t nowSeconds()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+// "amqps://host/hub/ConsumerGroups/$Default/Partitions/0" or "hub/ConsumerGroups/..." -> path parts
+std::vector<std::string> addressParts(std::string address)
+{
+    if (auto scheme = address.find("://"); scheme != std::string::npos) {
+        address = address.substr(scheme + 3);
+        auto slash = address.find('/');
+        address = slash == std::string::npos ? std::string() : address.substr(slash + 1);
+    }
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= address.size()) {
+        auto slash = address.find('/', start);
+        if (slash == std::string::npos)
+            slash = address.size();
+        if (slash > start)
+            parts.push_back(address.substr(start, slash - start));
+        start = slash + 1;
+    }
+    return parts;
+}
+
+std::optional<std::string> selectorOf(const proton::source& source)
+{
+    const auto& filters = source.filters();
+    const proton::symbol key("apache.org:selector-filter:string");
+    if (!filters.exists(key))
+        return std::nullopt;
+    try {
+        proton::codec::decoder d(filters.get(key));
+        proton::codec::start s;
+        d >> s;
+        proton::value descriptor;
+        std::string expression;
+        d >> descriptor >> expression >> proton::codec::finish();
+        return expression;
+    } catch (const std::exception&) {
+        return std::string();
+    }
+}
+
+template <typename T> T propertyOr(const proton::message& m, const std::string& key, T fallback)
+{
+    const auto& props = m.properties();
+    if (!props.exists(key))
+        return fallback;
+    try {
+        return proton::get<T>(props.get(key));
+    } catch (const std::exception&) {
+        return fallback;
+    }
+}
+
+} // namespace
+
+class EventHubServer::Impl {
+public:
+    Impl(EventHubServer& owner, std::vector<Hub> hubs, Options options)
+        : m_owner(owner)
+        , m_hubs(std::move(hubs))
+        , m_options(std::move(options))
+        , m_container("iotc-sim-eventhub")
+    {
+        m_listenHandler.impl = this;
+    }
+
+    class Connection;
+
+    struct ListenHandler : proton::listen_handler {
+        Impl* impl = nullptr;
+        std::promise<uint16_t> opened;
+        bool reported = false;
+        void on_open(proton::listener& l) override
+        {
+            if (!reported) {
+                reported = true;
+                opened.set_value(static_cast<uint16_t>(l.port()));
+            }
+        }
+        proton::connection_options on_accept(proton::listener&) override;
+        void on_error(proton::listener&, const std::string& what) override
+        {
+            if (!reported) {
+                reported = true;
+                opened.set_exception(std::make_exception_ptr(std::runtime_error("cannot listen: " + what)));
+            }
+        }
+    };
+
+    uint16_t start()
+    {
+        m_container.auto_stop(false);
+        auto future = m_listenHandler.opened.get_future();
+        m_listener = m_container.listen(m_options.host + ":" + std::to_string(m_options.port), m_listenHandler);
+        m_thread = std::thread([this] {
+            try {
+                m_container.run();
+            } catch (const std::exception&) {
+                // The container ends; connections see the transport close.
+            }
+        });
+        return future.get();
+    }
+
+    void stop()
+    {
+        if (m_thread.joinable()) {
+            m_container.stop();
+            m_thread.join();
+        }
+        // Connections the stop aborted without a transport-close event.
+        std::set<Connection*> left;
+        {
+            std::lock_guard lock(m_mutex);
+            left.swap(m_connections);
+        }
+        for (auto* c : left)
+            destroy(c);
+    }
+    static void destroy(Connection* c);
+
+    const Hub* hub(const std::string& entityPath) const
+    {
+        for (const auto& h : m_hubs) {
+            if (h.hub.entityPath.toStdString() == entityPath)
+                return &h;
+        }
+        return nullptr;
+    }
+
+    void track(Connection* c)
+    {
+        std::lock_guard lock(m_mutex);
+        m_connections.insert(c);
+    }
+    void untrack(Connection* c)
+    {
+        std::lock_guard lock(m_mutex);
+        m_connections.erase(c);
+    }
+    void dropConnections();
+    int openConnections() const
+    {
+        std::lock_guard lock(m_mutex);
+        return static_cast<int>(m_connections.size());
+    }
+
+    EventHubServer& m_owner;
+    std::vector<Hub> m_hubs;
+    Options m_options;
+    ListenHandler m_listenHandler;
+    proton::container m_container;
+    proton::listener m_listener;
+    std::thread m_thread;
+    mutable std::mutex m_mutex;
+    std::set<Connection*> m_connections;
+};
+
+// One client connection: its CBS state, request/response links and partition receivers.
+class EventHubServer::Impl::Connection : public proton::messaging_handler {
+public:
+    explicit Connection(Impl& impl)
+        : m_impl(impl)
+        , m_wake(std::make_shared<Wake>())
+    {
+    }
+
+    struct Wake {
+        std::mutex mutex;
+        proton::work_queue* queue = nullptr;
+        std::atomic<bool> pending { false };
+    };
+
+    void on_connection_open(proton::connection& c) override
+    {
+        m_connection = c;
+        {
+            std::lock_guard lock(m_wake->mutex);
+            m_wake->queue = &c.work_queue();
+        }
+        m_impl.track(this);
+        auto wake = m_wake;
+        for (const auto& h : m_impl.m_hubs) {
+            m_listeners.emplace_back(h.store.get(), h.store->addListener([wake, this](int) {
+                if (wake->pending.exchange(true))
+                    return;
+                std::lock_guard lock(wake->mutex);
+                if (wake->queue)
+                    wake->queue->add([this] {
+                        m_wake->pending = false;
+                        pumpAll();
+                    });
+            }));
+        }
+        c.open();
+        scheduleExpiryCheck();
+    }
+
+    void on_receiver_open(proton::receiver& r) override
+    {
+        // A client sender: requests to $cbs or $management.
+        proton::receiver_options ro;
+        ro.credit_window(50);
+        r.open(ro);
+    }
+
+    void on_sender_open(proton::sender& s) override
+    {
+        const std::string address = s.source().address();
+        if (address == "$cbs" || address == "$management") {
+            m_replyLinks[s.target().address()] = s;
+            m_replyLinksByNode[address] = s;
+            s.open();
+            return;
+        }
+        const auto parts = addressParts(address);
+        // {entityPath}/ConsumerGroups/{cg}/Partitions/{n}
+        if (parts.size() != 5 || parts[1] != "ConsumerGroups" || parts[3] != "Partitions") {
+            s.open();
+            s.close(proton::error_condition(
+                "amqp:not-found", "The messaging entity '" + address + "' could not be found."));
+            return;
+        }
+        const Hub* hub = m_impl.hub(parts[0]);
+        if (!hub) {
+            s.open();
+            s.close(proton::error_condition(
+                "amqp:not-found", "The messaging entity '" + parts[0] + "' could not be found."));
+            return;
+        }
+        if (!authorized(parts[0])) {
+            s.open();
+            s.close(proton::error_condition("amqp:unauthorized-access",
+                "Unauthorized access. 'Listen' claim(s) are required to perform this operation. Put a token on $cbs "
+                "first."));
+            return;
+        }
+        int partition = -1;
+        try {
+            partition = std::stoi(parts[4]);
+        } catch (...) {
+        }
+        if (partition < 0 || partition >= hub->store->partitionCount()) {
+            s.open();
+            s.close(proton::error_condition("com.microsoft:argument-out-of-range",
+                "The specified partition is invalid for an EventHub partition sender or receiver. It should be between "
+                "0 and "
+                    + std::to_string(hub->store->partitionCount() - 1) + "."));
+            return;
+        }
+        StartPosition start;
+        if (auto selector = selectorOf(s.source())) {
+            auto parsed = parseSelector(*selector);
+            if (!parsed) {
+                s.open();
+                s.close(proton::error_condition(
+                    "amqp:invalid-field", "The selector filter '" + *selector + "' is not supported."));
+                return;
+            }
+            start = *parsed;
+        }
+        PartitionLink link { s, hub, partition, hub->store->firstSequenceFor(partition, start), parts[0] };
+        m_partitionLinks.push_back(link);
+        s.open();
+    }
+
+    void on_sendable(proton::sender& s) override
+    {
+        for (auto& link : m_partitionLinks) {
+            if (link.sender == s)
+                pump(link);
+        }
+    }
+
+    void on_sender_close(proton::sender& s) override { forget(s); }
+    void on_sender_error(proton::sender& s) override { forget(s); }
+
+    void on_message(proton::delivery& d, proton::message& m) override
+    {
+        const std::string node = d.receiver().target().address();
+        if (node == "$cbs")
+            handleCbs(m);
+        else if (node == "$management")
+            handleManagement(m);
+        d.accept();
+    }
+
+    void on_transport_close(proton::transport&) override
+    {
+        m_impl.untrack(this);
+        detach();
+        delete this;
+    }
+
+    // Stops event notifications reaching this connection (its work queue is going away).
+    void detach()
+    {
+        {
+            std::lock_guard lock(m_wake->mutex);
+            m_wake->queue = nullptr;
+        }
+        for (const auto& [store, id] : m_listeners)
+            store->removeListener(id);
+        m_listeners.clear();
+    }
+
+    // Errors are expected (clients vanish, tests drop connections): never let Proton throw them.
+    void on_transport_error(proton::transport&) override { }
+    void on_connection_error(proton::connection&) override { }
+    void on_session_error(proton::session&) override { }
+    void on_receiver_error(proton::receiver&) override { }
+    void on_error(const proton::error_condition&) override { }
+
+    void forceClose()
+    {
+        std::lock_guard lock(m_wake->mutex);
+        if (m_wake->queue)
+            m_wake->queue->add([this] {
+                m_connection.close(
+                    proton::error_condition("amqp:connection:forced", "The connection was closed (test hook)."));
+            });
+    }
+
+private:
+    struct PartitionLink {
+        proton::sender sender;
+        const Hub* hub;
+        int partition;
+        int64_t next;
+        std::string entity;
+    };
+
+    bool authorized(const std::string& entity) const
+    {
+        auto it = m_tokens.find(entity);
+        return it != m_tokens.end() && it->second > nowSeconds();
+    }
+
+    void forget(const proton::sender& s)
+    {
+        m_partitionLinks.erase(std::remove_if(m_partitionLinks.begin(), m_partitionLinks.end(),
+                                   [&](const PartitionLink& l) { return l.sender == s; }),
+            m_partitionLinks.end());
+    }
+
+    void pumpAll()
+    {
+        for (auto& link : m_partitionLinks)
+            pump(link);
+    }
+
+    void pump(PartitionLink& link)
+    {
+        if (!link.sender.active())
+            return;
+        while (link.sender.credit() > 0) {
+            const auto events = link.hub->store->read(
+                link.partition, link.next, static_cast<size_t>(std::min(link.sender.credit(), 512)));
+            if (events.empty())
+                return;
+            for (const auto& e : events) {
+                link.sender.send(toMessage(*e));
+                link.next = e->sequenceNumber + 1;
+            }
+            m_impl.m_owner.m_eventsSent += events.size();
+        }
+    }
+
+    static proton::message toMessage(const StoredEvent& e)
+    {
+        proton::message m;
+        m.body(proton::binary(std::string(e.body.constData(), static_cast<size_t>(e.body.size()))));
+        m.inferred(true);
+        if (e.contentType)
+            m.content_type(e.contentType->toStdString());
+        if (e.contentEncoding)
+            m.content_encoding(e.contentEncoding->toStdString());
+        m.id(proton::message_id(e.deviceId.toStdString() + "-" + std::to_string(e.sequenceNumber)));
+        auto& ma = m.message_annotations();
+        ma.put(proton::symbol("x-opt-sequence-number"), e.sequenceNumber);
+        ma.put(proton::symbol("x-opt-offset"), std::to_string(e.offset));
+        ma.put(proton::symbol("x-opt-enqueued-time"), proton::timestamp(e.enqueuedMs));
+        ma.put(proton::symbol("iothub-connection-device-id"), e.deviceId.toStdString());
+        if (!e.moduleId.isEmpty())
+            ma.put(proton::symbol("iothub-connection-module-id"), e.moduleId.toStdString());
+        ma.put(proton::symbol("iothub-connection-auth-method"), e.authMethod.toStdString());
+        ma.put(proton::symbol("iothub-connection-auth-generation-id"), std::string("638342000000000000"));
+        ma.put(proton::symbol("iothub-enqueuedtime"), proton::timestamp(e.enqueuedMs));
+        ma.put(proton::symbol("iothub-message-source"), e.messageSource.toStdString());
+        if (!e.component.isEmpty())
+            ma.put(proton::symbol("dt-subject"), e.component.toStdString());
+        if (!e.modelId.isEmpty())
+            ma.put(proton::symbol("dt-dataschema"), e.modelId.toStdString());
+        for (const auto& [k, v] : e.applicationProperties)
+            m.properties().put(k.toStdString(), v.toStdString());
+        return m;
+    }
+
+    void reply(const proton::message& request, const std::string& node, int status, const std::string& description,
+        const proton::value& body = proton::value())
+    {
+        const proton::sender* found = nullptr;
+        if (auto it = m_replyLinks.find(request.reply_to()); !request.reply_to().empty() && it != m_replyLinks.end())
+            found = &it->second;
+        else if (auto n = m_replyLinksByNode.find(node); n != m_replyLinksByNode.end())
+            found = &n->second;
+        if (!found || !found->active())
+            return;
+        proton::sender target = *found;
+        proton::message response;
+        response.correlation_id(request.id());
+        response.properties().put("status-code", int32_t(status));
+        response.properties().put("status-description", description);
+        if (!body.empty())
+            response.body(body);
+        target.send(response);
+    }
+
+    void handleCbs(const proton::message& m)
+    {
+        const std::string operation = propertyOr<std::string>(m, "operation", "");
+        const std::string audience = propertyOr<std::string>(m, "name", "");
+        if (operation != "put-token") {
+            reply(m, "$cbs", 400, "Unsupported CBS operation '" + operation + "'.");
+            return;
+        }
+        std::string token;
+        try {
+            token = proton::get<std::string>(m.body());
+        } catch (const std::exception&) {
+            reply(m, "$cbs", 400, "The token must be an AMQP string.");
+            return;
+        }
+        const QString qtoken = QString::fromStdString(token);
+        const auto parsed = parseSasToken(qtoken);
+        if (!parsed) {
+            reply(m, "$cbs", 401, "InvalidSignature: The token has an invalid signature.");
+            return;
+        }
+        // The resource must name one of our event hubs: sb://host/{entityPath}
+        const auto parts = addressParts(parsed->resource.toStdString());
+        const Hub* hub = parts.empty() ? nullptr : m_impl.hub(parts[0]);
+        if (!hub || audience.find(parts[0]) == std::string::npos) {
+            reply(m, "$cbs", 401,
+                "InvalidAudience: The token audience '" + parsed->resource.toStdString()
+                    + "' does not match the entity '" + audience + "'.");
+            return;
+        }
+        if (!verifySasSignature(qtoken, m_impl.m_options.key, SasKeyKind::RawText)
+            || parsed->keyName != m_impl.m_options.keyName) {
+            reply(m, "$cbs", 401, "InvalidSignature: The token has an invalid signature.");
+            return;
+        }
+        if (parsed->expiry <= nowSeconds()) {
+            reply(m, "$cbs", 401, "ExpiredToken: The token is expired.");
+            return;
+        }
+        auto& expiry = m_tokens[parts[0]];
+        expiry = std::max<int64_t>(expiry, parsed->expiry);
+        reply(m, "$cbs", 202, "Accepted");
+    }
+
+    void handleManagement(const proton::message& m)
+    {
+        const std::string operation = propertyOr<std::string>(m, "operation", "");
+        const std::string type = propertyOr<std::string>(m, "type", "");
+        const std::string name = propertyOr<std::string>(m, "name", "");
+        if (operation != "READ") {
+            reply(m, "$management", 400, "Unsupported operation '" + operation + "'.");
+            return;
+        }
+        const Hub* hub = m_impl.hub(name);
+        if (!hub) {
+            reply(m, "$management", 404, "The messaging entity '" + name + "' could not be found.");
+            return;
+        }
+        if (!authorized(name)) {
+            reply(m, "$management", 401, "Unauthorized access: put a token on $cbs first.");
+            return;
+        }
+        std::map<std::string, proton::value> body;
+        if (type == "com.microsoft:eventhub") {
+            std::vector<std::string> ids;
+            for (int i = 0; i < hub->store->partitionCount(); ++i)
+                ids.push_back(std::to_string(i));
+            body["name"] = name;
+            body["created_at"] = proton::timestamp(1735689600000);
+            body["partition_count"] = int32_t(hub->store->partitionCount());
+            body["partition_ids"] = ids;
+        } else if (type == "com.microsoft:partition") {
+            const std::string partitionText = propertyOr<std::string>(m, "partition", "");
+            int partition = -1;
+            try {
+                partition = std::stoi(partitionText);
+            } catch (...) {
+            }
+            if (partition < 0 || partition >= hub->store->partitionCount()) {
+                reply(m, "$management", 400, "The partition '" + partitionText + "' does not exist.");
+                return;
+            }
+            const auto info = hub->store->info(partition);
+            body["name"] = name;
+            body["partition"] = partitionText;
+            body["begin_sequence_number"] = int64_t(info.beginSequence);
+            body["last_enqueued_sequence_number"] = int64_t(info.lastSequence);
+            body["last_enqueued_offset"] = std::to_string(info.lastOffset);
+            body["last_enqueued_time_utc"] = proton::timestamp(info.lastEnqueuedMs);
+            body["is_partition_empty"] = info.empty;
+        } else {
+            reply(m, "$management", 400, "Unsupported type '" + type + "'.");
+            return;
+        }
+        proton::value v;
+        v = body;
+        reply(m, "$management", 200, "OK", v);
+    }
+
+    void scheduleExpiryCheck()
+    {
+        m_connection.work_queue().schedule(proton::duration(1000), [this] {
+            // A link whose entity's token lapsed without a new put-token: Event Hubs closes it.
+            for (const auto& link : m_partitionLinks) {
+                if (!authorized(link.entity)) {
+                    m_connection.close(proton::error_condition(
+                        "amqp:unauthorized-access", "The token for '" + link.entity + "' has expired."));
+                    return;
+                }
+            }
+            scheduleExpiryCheck();
+        });
+    }
+
+    Impl& m_impl;
+    std::shared_ptr<Wake> m_wake;
+    proton::connection m_connection;
+    std::map<std::string, proton::sender> m_replyLinks;
+    std::map<std::string, proton::sender> m_replyLinksByNode;
+    std::vector<PartitionLink> m_partitionLinks;
+    std::map<std::string, int64_t> m_tokens; // entity -> expiry (s)
+    std::vector<std::pair<EventStore*, int>> m_listeners;
+};
+
+void EventHubServer::Impl::destroy(Connection* c)
+{
+    c->detach();
+    delete c;
+}
+
+proton::connection_options EventHubServer::Impl::ListenHandler::on_accept(proton::listener&)
+{
+    proton::connection_options o;
+    o.handler(*new Connection(*impl)); // deletes itself when its transport closes
+    o.sasl_allowed_mechs("ANONYMOUS");
+    return o;
+}
+
+void EventHubServer::Impl::dropConnections()
+{
+    std::lock_guard lock(m_mutex);
+    for (auto* c : m_connections)
+        c->forceClose();
+}
+
+EventHubServer::EventHubServer(std::vector<Hub> hubs, Options options)
+    : m_impl(std::make_unique<Impl>(*this, std::move(hubs), std::move(options)))
+{
+}
+
+EventHubServer::~EventHubServer()
+{
+    stop();
+}
+
+uint16_t EventHubServer::start()
+{
+    m_port = m_impl->start();
+    return m_port;
+}
+
+void EventHubServer::stop()
+{
+    m_impl->stop();
+}
+
+void EventHubServer::dropConnections()
+{
+    m_impl->dropConnections();
+}
+
+int EventHubServer::openConnections() const
+{
+    return m_impl->openConnections();
+}
+
+} // namespace iotc::sim

@@ -1,0 +1,59 @@
+#pragma once
+
+#include "eventstore.h"
+#include "scenariocatalog.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
+
+namespace iotc::sim {
+
+// A local Event Hubs-compatible endpoint (AMQP 1.0 over Qpid Proton, plain amqp on loopback):
+// SASL ANONYMOUS, CBS put-token on $cbs (signature, audience and expiry checked; 401 otherwise),
+// $management READ of com.microsoft:eventhub / com.microsoft:partition, and receivers on
+// {entityPath}/ConsumerGroups/{cg}/Partitions/{n} with the selector filter, fed from the retained
+// EventStore with IoT Hub's annotations. Runs its own Proton container thread.
+class EventHubServer {
+public:
+    struct Options {
+        std::string host = "127.0.0.1";
+        uint16_t port = 0; // 0 = ephemeral
+        QByteArray key; // the "service" policy key; tokens are signed with its raw text
+        QString keyName = QStringLiteral("service");
+    };
+
+    struct Hub {
+        SimHub hub;
+        std::shared_ptr<EventStore> store;
+    };
+
+    EventHubServer(std::vector<Hub> hubs, Options options);
+    ~EventHubServer();
+    EventHubServer(const EventHubServer&) = delete;
+    EventHubServer& operator=(const EventHubServer&) = delete;
+
+    // Starts listening; returns the port. Throws std::runtime_error when it cannot listen.
+    uint16_t start();
+    void stop();
+    uint16_t port() const { return m_port; }
+
+    // Test hook: closes every open connection with amqp:connection:forced.
+    void dropConnections();
+
+    uint64_t eventsSent() const { return m_eventsSent.load(); }
+    int openConnections() const;
+
+    class Impl;
+
+private:
+    std::unique_ptr<Impl> m_impl;
+    uint16_t m_port = 0;
+    std::atomic<uint64_t> m_eventsSent { 0 };
+};
+
+} // namespace iotc::sim

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "scenariocatalog.h"
+
+#include <QJsonObject>
+
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+namespace iotc::sim {
+
+// The simulated application's data: devices (scenario ones first, then extra healthy ones),
+// templates, credentials. Thread-safe: the HTTP server, the generator and tests share it.
+class SimState {
+public:
+    SimState(ScenarioCatalog catalog, int extraDevices);
+
+    const ScenarioCatalog& catalog() const { return m_catalog; }
+    QString appId() const { return m_appId; }
+
+    size_t deviceCount() const;
+    std::optional<SimDevice> device(const QString& id) const;
+    std::vector<SimDevice> devices(size_t skip, size_t top) const;
+    // Applies a PATCH: enabled / displayName / template. Returns the device after it, or nullopt.
+    std::optional<SimDevice> patchDevice(const QString& id, const QJsonObject& patch);
+    void markSeen(const QString& id, qint64 ms);
+
+    std::optional<QJsonObject> deviceTemplate(const QString& id) const;
+
+    // Last telemetry values per device/module/component, for GET .../telemetry/{name}.
+    void recordTelemetry(
+        const QString& deviceId, const QString& module, const QString& component, const QJsonObject& values, qint64 ms);
+    std::optional<std::pair<QJsonValue, qint64>> lastTelemetry(
+        const QString& deviceId, const QString& module, const QString& component, const QString& name) const;
+
+    // The scenario device at index i (i < scenario count) or an extra device, by position.
+    SimDevice deviceAt(size_t index) const;
+
+private:
+    SimDevice extraDevice(size_t n) const;
+    std::optional<size_t> indexOf(const QString& id) const;
+
+    mutable std::mutex m_mutex;
+    ScenarioCatalog m_catalog;
+    QString m_appId;
+    std::vector<SimDevice> m_devices; // scenario devices
+    std::unordered_map<QString, size_t> m_index;
+    size_t m_extra;
+    std::unordered_map<size_t, SimDevice> m_extraOverrides; // extra devices someone patched
+    std::unordered_map<QString, std::pair<QJsonObject, qint64>> m_lastTelemetry;
+};
+
+} // namespace iotc::sim

@@ -1,0 +1,126 @@
+#include "simulatedapp.h"
+
+#include "telemetrygenerator.h"
+
+#include <QCryptographicHash>
+#include <QHostAddress>
+#include <QThread>
+
+#include <stdexcept>
+
+namespace iotc::sim {
+
+QJsonObject SimEndpoints::toJson() const
+{
+    return { { QStringLiteral("baseUrl"), baseUrl }, { QStringLiteral("apiToken"), apiToken },
+        { QStringLiteral("bearerToken"), bearerToken }, { QStringLiteral("dpsEndpoint"), dpsEndpoint },
+        { QStringLiteral("idScope"), idScope },
+        { QStringLiteral("eventHubConnectionString"), eventHubConnectionString },
+        { QStringLiteral("devices"), devices } };
+}
+
+SimulatedApp::SimulatedApp(SimOptions options, QObject* parent)
+    : QObject(parent)
+    , m_options(std::move(options))
+{
+}
+
+SimulatedApp::~SimulatedApp()
+{
+    stop();
+}
+
+SimEndpoints SimulatedApp::start()
+{
+    if (m_thread)
+        return m_endpoints;
+    auto catalog = m_options.scenarioFile.isEmpty() ? ScenarioCatalog::builtIn()
+                                                    : ScenarioCatalog::fromFile(m_options.scenarioFile);
+    m_state = std::make_shared<SimState>(std::move(catalog), m_options.extraDevices);
+    const auto& hubs = m_state->catalog().hubs;
+    std::vector<EventHubServer::Hub> served;
+    for (const auto& hub : hubs) {
+        m_stores.push_back(std::make_shared<EventStore>(hub.partitions, m_options.retentionPerPartition));
+        served.push_back({ hub, m_stores.back() });
+    }
+
+    const QByteArray hubKey
+        = QCryptographicHash::hash(QByteArray(m_state->appId().toUtf8() + "service-policy"), QCryptographicHash::Sha256).toBase64();
+    EventHubServer::Options amqp;
+    amqp.port = m_options.amqpPort;
+    amqp.key = hubKey;
+    m_eventHub = std::make_unique<EventHubServer>(std::move(served), amqp);
+    const uint16_t amqpPort = m_eventHub->start();
+
+    m_thread = new QThread;
+    m_thread->setObjectName(QStringLiteral("iotc-sim-http"));
+    m_http = new SimHttpServer(m_state);
+    m_http->setPageSize(m_options.pageSize);
+    m_http->setEventHubAccess(
+        { QStringLiteral("127.0.0.1"), amqpPort, hubKey, QStringLiteral("service"), m_options.tokenLifetimeSeconds });
+    m_generator = new TelemetryGenerator(m_state, m_stores.front(), m_options.rateHz, m_options.extraRateHz);
+    m_http->moveToThread(m_thread);
+    m_generator->moveToThread(m_thread);
+    connect(m_thread, &QThread::finished, m_http, &QObject::deleteLater);
+    connect(m_thread, &QThread::finished, m_generator, &QObject::deleteLater);
+    m_thread->start();
+
+    quint16 httpPort = 0;
+    QMetaObject::invokeMethod(
+        m_http, [this, &httpPort] { httpPort = m_http->listen(QHostAddress::LocalHost, m_options.httpPort); },
+        Qt::BlockingQueuedConnection);
+    if (httpPort == 0) {
+        stop();
+        throw std::runtime_error(
+            "the simulated app cannot listen for HTTP on port " + std::to_string(m_options.httpPort));
+    }
+    const QString base = QStringLiteral("http://127.0.0.1:") + QString::number(httpPort);
+    QMetaObject::invokeMethod(
+        m_http, [this, base] { m_http->setBaseUrl(base); }, Qt::BlockingQueuedConnection);
+    QMetaObject::invokeMethod(
+        m_generator, [this] { m_generator->start(); }, Qt::BlockingQueuedConnection);
+
+    const auto& hub = hubs.front();
+    m_endpoints.baseUrl = base;
+    m_endpoints.apiToken = m_http->apiToken();
+    m_endpoints.bearerToken = m_http->bearerToken();
+    m_endpoints.dpsEndpoint = base;
+    m_endpoints.idScope = m_state->catalog().idScope;
+    m_endpoints.eventHubHost = QStringLiteral("127.0.0.1:") + QString::number(amqpPort);
+    m_endpoints.amqpPort = amqpPort;
+    m_endpoints.eventHubConnectionString = QStringLiteral("Endpoint=sb://") + m_endpoints.eventHubHost
+        + QStringLiteral("/;SharedAccessKeyName=service;SharedAccessKey=") + QString::fromLatin1(hubKey)
+        + QStringLiteral(";EntityPath=") + hub.entityPath;
+    m_endpoints.devices = static_cast<int>(m_state->deviceCount());
+    return m_endpoints;
+}
+
+void SimulatedApp::stop()
+{
+    if (m_eventHub)
+        m_eventHub->stop();
+    if (m_thread) {
+        m_thread->quit();
+        m_thread->wait();
+        delete m_thread;
+        m_thread = nullptr;
+        m_http = nullptr;
+        m_generator = nullptr;
+    }
+}
+
+int SimulatedApp::injectTelemetry(const QString& deviceId, int count)
+{
+    if (!m_generator)
+        return 0;
+    const auto device = m_state->device(deviceId);
+    if (!device)
+        return 0;
+    int sent = 0;
+    QMetaObject::invokeMethod(
+        m_generator, [this, &sent, d = *device, count] { sent = m_generator->emitNow(d, count); },
+        Qt::BlockingQueuedConnection);
+    return sent;
+}
+
+} // namespace iotc::sim

@@ -1,0 +1,81 @@
+#pragma once
+
+#include "eventhubserver.h"
+#include "eventstore.h"
+#include "simhttpserver.h"
+#include "simstate.h"
+
+#include <QJsonObject>
+#include <QObject>
+#include <QString>
+
+#include <memory>
+#include <optional>
+
+class QThread;
+
+namespace iotc::sim {
+
+struct SimOptions {
+    quint16 httpPort = 0; // 0 = ephemeral
+    quint16 amqpPort = 0;
+    int extraDevices = 0; // healthy devices beyond the scenario catalogue
+    double rateHz = 1.0; // messages per second per scenario device (0 = only injected events)
+    double extraRateHz = 0.1; // per extra device
+    QString scenarioFile; // empty = the built-in catalogue
+    int pageSize = 100;
+    int tokenLifetimeSeconds = 3600;
+    size_t retentionPerPartition = 500000;
+};
+
+// How to reach a running simulated app; secrets are the simulator's own, made up at start.
+struct SimEndpoints {
+    QString baseUrl;
+    QString apiToken;
+    QString bearerToken;
+    QString dpsEndpoint;
+    QString idScope;
+    QString eventHubConnectionString;
+    QString eventHubHost;
+    quint16 amqpPort = 0;
+    int devices = 0;
+
+    QJsonObject toJson() const;
+};
+
+class TelemetryGenerator;
+
+// The simulated IoT Central application: REST + DPS over HTTP (its own thread), the Event Hubs-
+// compatible AMQP endpoint (Proton's thread) and scenario devices generating telemetry.
+class SimulatedApp : public QObject {
+    Q_OBJECT
+public:
+    explicit SimulatedApp(SimOptions options = {}, QObject* parent = nullptr);
+    ~SimulatedApp() override;
+
+    // Throws std::runtime_error (catalogue unusable, port taken ...).
+    SimEndpoints start();
+    void stop();
+    const SimEndpoints& endpoints() const { return m_endpoints; }
+
+    SimState& state() { return *m_state; }
+    EventStore& store(int hub = 0) { return *m_stores.at(static_cast<size_t>(hub)); }
+    HttpFaults& httpFaults() { return m_http->faults(); }
+    EventHubServer& eventHub() { return *m_eventHub; }
+
+    // Appends count messages of the device's scenario now (tests, benchmarks); returns how many
+    // (0 for an unknown device or one without messages).
+    int injectTelemetry(const QString& deviceId, int count);
+
+private:
+    SimOptions m_options;
+    std::shared_ptr<SimState> m_state;
+    std::vector<std::shared_ptr<EventStore>> m_stores;
+    std::unique_ptr<EventHubServer> m_eventHub;
+    SimHttpServer* m_http = nullptr; // lives in m_thread
+    TelemetryGenerator* m_generator = nullptr; // lives in m_thread
+    QThread* m_thread = nullptr;
+    SimEndpoints m_endpoints;
+};
+
+} // namespace iotc::sim
