@@ -559,17 +559,27 @@ private:
 
     void scheduleExpiryCheck()
     {
-        m_connection.work_queue().schedule(proton::duration(1000), [this] {
-            // A link whose entity's token lapsed without a new put-token: Event Hubs closes it.
-            for (const auto& link : m_partitionLinks) {
-                if (!authorized(link.entity)) {
-                    m_connection.close(proton::error_condition(
-                        "amqp:unauthorized-access", "The token for '" + link.entity + "' has expired."));
-                    return;
-                }
-            }
-            scheduleExpiryCheck();
+        // Scheduled on the container, delivered through the Wake token: a connection closed in
+        // the meantime has cleared it, so nothing reaches a deleted handler.
+        auto wake = m_wake;
+        m_impl.m_container.schedule(proton::duration(1000), [wake, this] {
+            std::lock_guard lock(wake->mutex);
+            if (wake->queue)
+                wake->queue->add([this] { checkExpiry(); });
         });
+    }
+
+    void checkExpiry()
+    {
+        // A link whose entity's token lapsed without a new put-token: Event Hubs closes it.
+        for (const auto& link : m_partitionLinks) {
+            if (!authorized(link.entity)) {
+                m_connection.close(proton::error_condition(
+                    "amqp:unauthorized-access", "The token for '" + link.entity + "' has expired."));
+                return;
+            }
+        }
+        scheduleExpiryCheck();
     }
 
     Impl& m_impl;

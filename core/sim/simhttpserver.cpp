@@ -43,7 +43,8 @@ SimHttpServer::SimHttpServer(std::shared_ptr<SimState> state, QObject* parent)
     // An API token as IoT Central issues them (se in milliseconds), and a JWT-shaped bearer token.
     const qint64 expiryMs = QDateTime::currentMSecsSinceEpoch() + 365LL * 24 * 3600 * 1000;
     const QByteArray sig
-        = QCryptographicHash::hash(QByteArray(m_state->appId().toUtf8() + "sim-api-token"), QCryptographicHash::Sha256).toBase64();
+        = QCryptographicHash::hash(QByteArray(m_state->appId().toUtf8() + "sim-api-token"), QCryptographicHash::Sha256)
+              .toBase64();
     m_apiToken = QStringLiteral("SharedAccessSignature sr=") + m_state->appId() + QStringLiteral("&sig=")
         + sasUrlEncode(QString::fromLatin1(sig)) + QStringLiteral("&skn=sim-operator&se=") + QString::number(expiryMs);
     auto b64 = [](const QByteArray& b) {
@@ -68,8 +69,8 @@ SimHttpServer::Reply SimHttpServer::error(int status, const QString& code, const
     Reply r = json({ { QStringLiteral("error"),
                        QJsonObject { { QStringLiteral("code"), code },
                            { QStringLiteral("message"),
-                               QString(message + QStringLiteral(" Request ID: ") + requestId + QStringLiteral(", Time: ")
-                                   + time + QLatin1Char('.')) },
+                               QString(message + QStringLiteral(" Request ID: ") + requestId
+                                   + QStringLiteral(", Time: ") + time + QLatin1Char('.')) },
                            { QStringLiteral("requestId"), requestId }, { QStringLiteral("time"), time } } } },
         status);
     r.headers.append({ "x-ms-error-code", code.toUtf8() });
@@ -183,10 +184,11 @@ SimHttpServer::Reply SimHttpServer::eventSasTokens()
         const QString token = makeSasToken(QStringLiteral("sb://") + host + QLatin1Char('/') + hub.entityPath,
             m_eventHub.hubKey, SasKeyKind::RawText, expiry, m_eventHub.keyName);
         out.insert(QStringLiteral("hub-%1").arg(n++),
-            QJsonObject { { QStringLiteral("eventhubSasToken"),
-                              QJsonObject { { QStringLiteral("sasToken"), token },
-                                  { QStringLiteral("entityPath"), hub.entityPath },
-                                  { QStringLiteral("hostname"), QString(QStringLiteral("sb://") + host + QLatin1Char('/')) } } },
+            QJsonObject {
+                { QStringLiteral("eventhubSasToken"),
+                    QJsonObject { { QStringLiteral("sasToken"), token },
+                        { QStringLiteral("entityPath"), hub.entityPath },
+                        { QStringLiteral("hostname"), QString(QStringLiteral("sb://") + host + QLatin1Char('/')) } } },
                 { QStringLiteral("expiry"), expiry } });
     }
     return json(out);
@@ -226,7 +228,11 @@ SimHttpServer::Reply SimHttpServer::api(const QHttpServerRequest& request, const
 
     if (path.size() == 1 && get) {
         size_t skip = 0;
-        const QString token = query.queryItemValue(QStringLiteral("$skiptoken"), QUrl::FullyDecoded);
+        QString token;
+        for (const auto& [key, value] : query.queryItems(QUrl::FullyDecoded)) {
+            if (key == QLatin1String("$skiptoken"))
+                token = value; // sent as %24skiptoken, byte-exact from nextLink
+        }
         if (!token.isEmpty()) {
             const auto decoded
                 = QJsonDocument::fromJson(QByteArray::fromBase64(token.toLatin1(), QByteArray::Base64UrlEncoding));
@@ -244,9 +250,9 @@ SimHttpServer::Reply SimHttpServer::api(const QHttpServerRequest& request, const
                 = QJsonDocument(QJsonObject { { QStringLiteral("skip"), static_cast<qint64>(skip + top) } })
                       .toJson(QJsonDocument::Compact)
                       .toBase64(QByteArray::Base64UrlEncoding | QByteArray::OmitTrailingEquals);
-            out.insert(QStringLiteral("nextLink"), QString(
-                m_baseUrl + QStringLiteral("/api/devices?api-version=") + version + QStringLiteral("&%24skiptoken=")
-                    + QString::fromLatin1(next)));
+            out.insert(QStringLiteral("nextLink"),
+                QString(m_baseUrl + QStringLiteral("/api/devices?api-version=") + version
+                    + QStringLiteral("&%24skiptoken=") + QString::fromLatin1(next)));
         }
         return json(out);
     }

@@ -155,8 +155,8 @@ QJsonObject modulesJson(const QJsonObject& capabilityModel)
         for (const auto& t : c.value(QStringLiteral("@type")).toArray())
             module = module || t.toString().contains(QStringLiteral("EdgeModule"));
         if (module) {
-            const QString id
-                = capabilityModel.value(QStringLiteral("@id")).toString() + QLatin1Char(':') + c.value(QStringLiteral("name")).toString();
+            const QString id = capabilityModel.value(QStringLiteral("@id")).toString() + QLatin1Char(':')
+                + c.value(QStringLiteral("name")).toString();
             list.append(QJsonObject { { QStringLiteral("@id"), id },
                 { QStringLiteral("@type"),
                     QJsonArray { QStringLiteral("Relationship"), QStringLiteral("SemanticType/EdgeModule") } },

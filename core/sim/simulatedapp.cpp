@@ -45,7 +45,8 @@ SimEndpoints SimulatedApp::start()
     }
 
     const QByteArray hubKey
-        = QCryptographicHash::hash(QByteArray(m_state->appId().toUtf8() + "service-policy"), QCryptographicHash::Sha256).toBase64();
+        = QCryptographicHash::hash(QByteArray(m_state->appId().toUtf8() + "service-policy"), QCryptographicHash::Sha256)
+              .toBase64();
     EventHubServer::Options amqp;
     amqp.port = m_options.amqpPort;
     amqp.key = hubKey;
