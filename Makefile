@@ -32,6 +32,7 @@ demo: build
 
 bench: build
 	$(BUILD_DIR)/tests/bench/iotc-bench-validate
+	$(BUILD_DIR)/tests/bench/iotc-bench-sim
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -1,10 +1,12 @@
 #include "eventhubserver.h"
 
 #include "provisioning/sas.h"
+#include "wiresender.h"
 
 #include <QDateTime>
 
 #include <proton/codec/decoder.hpp>
+#include <proton/codec/encoder.hpp>
 #include <proton/connection.hpp>
 #include <proton/connection_options.hpp>
 #include <proton/container.hpp>
@@ -303,7 +305,11 @@ public:
         }
         PartitionLink link { s, hub, partition, hub->store->firstSequenceFor(partition, start), parts[0] };
         m_partitionLinks.push_back(link);
-        s.open();
+        // Events go out pre-settled: the retained log, not the delivery state, is what a
+        // reconnecting consumer resumes from (by sequence number or offset), as on Event Hubs.
+        proton::sender_options so;
+        so.delivery_mode(proton::delivery_mode::AT_MOST_ONCE);
+        s.open(so);
     }
 
     void on_sendable(proton::sender& s) override
@@ -400,42 +406,17 @@ private:
                 link.partition, link.next, static_cast<size_t>(std::min(link.sender.credit(), 512)));
             if (events.empty())
                 return;
+            size_t sent = 0;
             for (const auto& e : events) {
-                link.sender.send(toMessage(*e));
+                if (!m_wire.send(link.sender, *e))
+                    break;
                 link.next = e->sequenceNumber + 1;
+                ++sent;
             }
-            m_impl.m_owner.m_eventsSent += events.size();
+            m_impl.m_owner.m_eventsSent += sent;
+            if (sent < events.size())
+                return;
         }
-    }
-
-    static proton::message toMessage(const StoredEvent& e)
-    {
-        proton::message m;
-        m.body(proton::binary(std::string(e.body.constData(), static_cast<size_t>(e.body.size()))));
-        m.inferred(true);
-        if (e.contentType)
-            m.content_type(e.contentType->toStdString());
-        if (e.contentEncoding)
-            m.content_encoding(e.contentEncoding->toStdString());
-        m.id(proton::message_id(e.deviceId.toStdString() + "-" + std::to_string(e.sequenceNumber)));
-        auto& ma = m.message_annotations();
-        ma.put(proton::symbol("x-opt-sequence-number"), e.sequenceNumber);
-        ma.put(proton::symbol("x-opt-offset"), std::to_string(e.offset));
-        ma.put(proton::symbol("x-opt-enqueued-time"), proton::timestamp(e.enqueuedMs));
-        ma.put(proton::symbol("iothub-connection-device-id"), e.deviceId.toStdString());
-        if (!e.moduleId.isEmpty())
-            ma.put(proton::symbol("iothub-connection-module-id"), e.moduleId.toStdString());
-        ma.put(proton::symbol("iothub-connection-auth-method"), e.authMethod.toStdString());
-        ma.put(proton::symbol("iothub-connection-auth-generation-id"), std::string("638342000000000000"));
-        ma.put(proton::symbol("iothub-enqueuedtime"), proton::timestamp(e.enqueuedMs));
-        ma.put(proton::symbol("iothub-message-source"), e.messageSource.toStdString());
-        if (!e.component.isEmpty())
-            ma.put(proton::symbol("dt-subject"), e.component.toStdString());
-        if (!e.modelId.isEmpty())
-            ma.put(proton::symbol("dt-dataschema"), e.modelId.toStdString());
-        for (const auto& [k, v] : e.applicationProperties)
-            m.properties().put(k.toStdString(), v.toStdString());
-        return m;
     }
 
     void reply(const proton::message& request, const std::string& node, int status, const std::string& description,
@@ -590,6 +571,7 @@ private:
     std::vector<PartitionLink> m_partitionLinks;
     std::map<std::string, int64_t> m_tokens; // entity -> expiry (s)
     std::vector<std::pair<EventStore*, int>> m_listeners;
+    WireSender m_wire;
 };
 
 void EventHubServer::Impl::destroy(Connection* c)
