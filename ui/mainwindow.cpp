@@ -1,8 +1,10 @@
 #include "mainwindow.h"
 
+#include "demopane.h"
 #include "payloadpane.h"
 #include "templatepane.h"
 
+#include "sim/simulatedapp.h"
 #include "template/modelrepository.h"
 #include "template/templateparser.h"
 
@@ -22,17 +24,33 @@ MainWindow::MainWindow(QWidget* parent)
     : QMainWindow(parent)
     , m_templatePane(new TemplatePane(this))
     , m_payloadPane(new PayloadPane(this))
+    , m_demoPane(new DemoPane(this))
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("IoT Central Workbench"));
     auto* splitter = new QSplitter(this);
-    splitter->addWidget(m_templatePane);
+    auto* left = new QSplitter(Qt::Vertical, splitter);
+    left->addWidget(m_templatePane);
+    left->addWidget(m_demoPane);
+    m_demoPane->hide();
+    splitter->addWidget(left);
     splitter->addWidget(m_payloadPane);
     splitter->setStretchFactor(0, 2);
     splitter->setStretchFactor(1, 3);
     setCentralWidget(splitter);
     createActions();
     connect(&m_loader, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::loadFinished);
+    connect(&m_demoStarter, &QFutureWatcher<QString>::finished, this, [this] {
+        const QString error = m_demoStarter.result();
+        if (error.isEmpty()) {
+            m_demoPane->showRunning(m_demo->endpoints(), m_demo->state().catalog());
+            statusBar()->showMessage(tr("Demo app running at %1").arg(m_demo->endpoints().baseUrl));
+        } else {
+            m_demoPane->showFailed(error);
+            statusBar()->showMessage(tr("Demo app not started"));
+        }
+        Q_EMIT demoAppStarted(error.isEmpty());
+    });
     resize(1200, 760);
     statusBar()->showMessage(tr("Ready"));
 }
@@ -64,6 +82,31 @@ void MainWindow::createActions()
     });
 }
 
+MainWindow::~MainWindow()
+{
+    m_demoStarter.waitForFinished();
+}
+
+void MainWindow::startDemoApp()
+{
+    if (m_demo || m_demoStarter.isRunning())
+        return;
+    m_demoPane->show();
+    m_demoPane->showStarting();
+    sim::SimOptions options;
+    options.extraDevices = 200;
+    m_demo = std::make_unique<sim::SimulatedApp>(options);
+    // Binding sockets and starting threads is quick, but it is I/O: not on the GUI thread.
+    m_demoStarter.setFuture(QtConcurrent::run([app = m_demo.get()]() -> QString {
+        try {
+            app->start();
+            return {};
+        } catch (const std::exception& e) {
+            return QString::fromStdString(e.what());
+        }
+    }));
+}
+
 void MainWindow::startLoad(const QString& label, std::function<LoadResult()> job)
 {
     if (m_loader.isRunning()) {
@@ -91,6 +134,7 @@ void MainWindow::openTemplate(const QString& path)
 
 void MainWindow::openDemo()
 {
+    startDemoApp();
     m_payloadPane->setPayload(QStringLiteral("{\"Temperature\": 21.5}"));
     startLoad(tr("the demo template"), [] {
         LoadResult result;

@@ -2,6 +2,7 @@
 #include "payloadpane.h"
 
 #include <cstdio>
+#include <memory>
 
 #include <QApplication>
 #include <QCommandLineParser>
@@ -39,12 +40,19 @@ int main(int argc, char** argv)
             else
                 QCoreApplication::exit(1);
         });
-        QObject::connect(window.payloadPane(), &iotc::PayloadPane::validated, &window, [&window, file] {
+        // The picture is taken once everything it should show is there: the validated payload
+        // and, with --demo, the running demo app.
+        auto pending = std::make_shared<int>(parser.isSet(demo) && !parser.isSet(templateFile) ? 2 : 1);
+        auto shoot = [&window, file, pending] {
+            if (--*pending > 0)
+                return;
             const bool saved = window.grab().save(file, "PNG");
             if (!saved)
                 std::fprintf(stderr, "iotc-workbench: cannot write %s\n", qPrintable(file));
             QCoreApplication::exit(saved ? 0 : 1);
-        });
+        };
+        QObject::connect(window.payloadPane(), &iotc::PayloadPane::validated, &window, shoot);
+        QObject::connect(&window, &iotc::MainWindow::demoAppStarted, &window, shoot);
     }
     if (parser.isSet(templateFile))
         window.openTemplate(parser.value(templateFile));

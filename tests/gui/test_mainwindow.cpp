@@ -3,6 +3,7 @@
 #include "issuemodel.h"
 #include "mainwindow.h"
 #include "payloadpane.h"
+#include "sim/simulatedapp.h"
 #include "templatepane.h"
 
 #include <QAbstractItemModelTester>
@@ -101,4 +102,19 @@ TEST(MainWindow, OpensATemplateFileFromDisk)
     EXPECT_TRUE(loaded.at(0).at(0).toBool());
     auto* tree = window.findChild<QTreeWidget*>(QStringLiteral("templateTree"));
     EXPECT_EQ(tree->findItems(QStringLiteral("Module testModule"), Qt::MatchExactly).size(), 1);
+}
+
+TEST(MainWindow, DemoStartsTheSimulatedAppOffTheGuiThread)
+{
+    iotc::MainWindow window;
+    QSignalSpy started(&window, &iotc::MainWindow::demoAppStarted);
+    window.openDemo();
+    ASSERT_TRUE(started.wait(15000));
+    EXPECT_TRUE(started.at(0).at(0).toBool());
+    ASSERT_TRUE(window.demoApp());
+    EXPECT_TRUE(window.demoApp()->endpoints().baseUrl.startsWith(QStringLiteral("http://127.0.0.1:")));
+    auto* devices = window.findChild<QTreeWidget*>(QStringLiteral("demoDevices"));
+    ASSERT_TRUE(devices);
+    EXPECT_EQ(devices->topLevelItemCount(), static_cast<int>(window.demoApp()->state().catalog().devices.size()));
+    EXPECT_EQ(devices->findItems(QStringLiteral("blocked-device"), Qt::MatchExactly).size(), 1);
 }
