@@ -9,6 +9,12 @@ namespace iotc::cli {
 int runValidate(const std::vector<std::string>& words);
 int runTemplate(const std::vector<std::string>& words);
 int runSim(const std::vector<std::string>& words);
+int runExplain(const std::vector<std::string>& words);
+int runScanLog(const std::vector<std::string>& words);
+int runDevices(const std::vector<std::string>& words);
+int runDeviceShow(const std::vector<std::string>& words);
+int runTemplateShow(const std::vector<std::string>& words);
+int runRegistrationInfo(const std::vector<std::string>& words);
 
 // Entry point of iotc-diag (after QCoreApplication is set up).
 int runDiag(int argc, char** argv);

@@ -32,10 +32,28 @@ int runDiag(int argc, char** argv)
     std::vector<std::string> words(argv + 2, argv + argc);
     if (command == "validate")
         return runValidate(words);
-    if (command == "template")
+    if (command == "template") {
+        if (!words.empty() && words.front() == "show")
+            return runTemplateShow(std::vector<std::string>(words.begin() + 1, words.end()));
         return runTemplate(words);
+    }
+    if (command == "devices")
+        return runDevices(words);
+    if (command == "device") {
+        if (words.empty() || words.front() != "show") {
+            std::fputs("usage: iotc-diag device show DEVICE_ID [connection options]\n", stderr);
+            return ExitUsage;
+        }
+        return runDeviceShow(std::vector<std::string>(words.begin() + 1, words.end()));
+    }
+    if (command == "registration-info")
+        return runRegistrationInfo(words);
     if (command == "sim")
         return runSim(words);
+    if (command == "explain")
+        return runExplain(words);
+    if (command == "scan-log")
+        return runScanLog(words);
     if (command == "version" || command == "--version") {
         std::printf("iotc-diag %s\n", IOTC_VERSION);
         return ExitOk;

@@ -9,7 +9,7 @@
 #include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTimer>
+#include <QThread>
 #include <QUrlQuery>
 #include <QUuid>
 
@@ -89,21 +89,19 @@ SimHttpServer::Reply SimHttpServer::dpsError(int status, int errorCode, const QS
 
 bool SimHttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket* socket)
 {
-    const Reply reply = route(request);
-    auto responder = std::make_shared<QHttpServerResponder>(makeResponder(request, socket));
-    auto send = [responder, reply] {
-        responder->writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
-        if (!reply.body.isEmpty())
-            responder->writeHeader("Content-Type", "application/json; charset=utf-8");
-        for (const auto& h : reply.headers)
-            responder->writeHeader(h.first, h.second);
-        responder->writeHeader("Content-Length", QByteArray::number(reply.body.size()));
-        responder->writeBody(reply.body);
-    };
+    // A slow server is simulated by holding this (the simulator's own HTTP) thread: the answer
+    // leaves late on the same socket, and nothing can outlive a client that gave up.
     if (const int delay = m_faults.delayMs.load(); delay > 0)
-        QTimer::singleShot(delay, this, send);
-    else
-        send();
+        QThread::msleep(static_cast<unsigned long>(delay));
+    const Reply reply = route(request);
+    auto responder = makeResponder(request, socket);
+    responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
+    if (!reply.body.isEmpty())
+        responder.writeHeader("Content-Type", "application/json; charset=utf-8");
+    for (const auto& h : reply.headers)
+        responder.writeHeader(h.first, h.second);
+    responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));
+    responder.writeBody(reply.body);
     return true;
 }
 

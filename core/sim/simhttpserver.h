@@ -45,6 +45,8 @@ public:
     HttpFaults& faults() { return m_faults; }
 
     QString apiToken() const { return m_apiToken; }
+    // Requests served so far (tests check caching and retries with it).
+    quint64 requestCount() const { return m_requestCounter.load(); }
     QString bearerToken() const { return m_bearerToken; }
     // Base URL once listening, e.g. http://127.0.0.1:41234
     QString baseUrl() const { return m_baseUrl; }
@@ -76,7 +78,7 @@ private:
     QString m_bearerToken;
     QString m_baseUrl;
     int m_pageSize = 100;
-    quint64 m_requestCounter = 0;
+    std::atomic<quint64> m_requestCounter { 0 };
 };
 
 } // namespace iotc::sim

@@ -61,6 +61,7 @@ public:
     SimState& state() { return *m_state; }
     EventStore& store(int hub = 0) { return *m_stores.at(static_cast<size_t>(hub)); }
     HttpFaults& httpFaults() { return m_http->faults(); }
+    quint64 httpRequests() const { return m_http ? m_http->requestCount() : 0; }
     EventHubServer& eventHub() { return *m_eventHub; }
 
     // Appends count messages of the device's scenario now (tests, benchmarks); returns how many

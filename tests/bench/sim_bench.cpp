@@ -33,7 +33,8 @@ int main(int argc, char** argv)
         e.deviceId = device;
         e.component = QStringLiteral("thermostat1");
         e.modelId = QStringLiteral("dtmi:com:example:TemperatureController;2");
-        e.authMethod = QStringLiteral("{\"scope\":\"device\",\"type\":\"sas\",\"issuer\":\"iothub\",\"acceptingIpFilterRule\":null}");
+        e.authMethod = QStringLiteral(
+            "{\"scope\":\"device\",\"type\":\"sas\",\"issuer\":\"iothub\",\"acceptingIpFilterRule\":null}");
         e.contentType = QStringLiteral("application/json");
         e.contentEncoding = QStringLiteral("utf-8");
         e.body = "{\"temperature\": 21.53}";
@@ -53,9 +54,12 @@ int main(int argc, char** argv)
         test::AmqpScript s;
         s.hostPort = endpoints.eventHubHost.toStdString();
         s.putToken = std::make_pair(audience.toStdString(),
-            makeSasToken(audience, key.toUtf8(), SasKeyKind::RawText, secondsFromNow(std::chrono::minutes(10)), QStringLiteral("service"))
+            makeSasToken(audience, key.toUtf8(), SasKeyKind::RawText, secondsFromNow(std::chrono::minutes(10)),
+                QStringLiteral("service"))
                 .toStdString());
-        s.receiveAddress = QString(entity + QStringLiteral("/ConsumerGroups/$Default/Partitions/") + QString::number(partition)).toStdString();
+        s.receiveAddress
+            = QString(entity + QStringLiteral("/ConsumerGroups/$Default/Partitions/") + QString::number(partition))
+                  .toStdString();
         s.selector = test::selectorFromBeginning();
         s.receiveCount = events;
         s.credit = 5000;

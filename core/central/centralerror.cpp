@@ -1,0 +1,147 @@
+#include "centralerror.h"
+
+#include "knowledge/knowledgebase.h"
+
+#include <QJsonDocument>
+#include <QJsonObject>
+
+namespace iotc {
+
+const char* errorKindName(CentralError::Kind kind)
+{
+    switch (kind) {
+    case CentralError::Kind::None:
+        return "none";
+    case CentralError::Kind::Http:
+        return "http";
+    case CentralError::Kind::Network:
+        return "network";
+    case CentralError::Kind::Timeout:
+        return "timeout";
+    case CentralError::Kind::InvalidResponse:
+        return "invalid-response";
+    case CentralError::Kind::Cancelled:
+        return "cancelled";
+    case CentralError::Kind::Credentials:
+        return "credentials";
+    }
+    return "unknown";
+}
+
+QString CentralError::summary() const
+{
+    QString s;
+    if (httpStatus > 0)
+        s += QString::number(httpStatus) + QLatin1Char(' ');
+    if (!code.isEmpty())
+        s += QLatin1Char('[') + code + QStringLiteral("] ");
+    s += explanation.isEmpty() ? message : explanation;
+    if (!requestId.isEmpty())
+        s += QStringLiteral(" (request ") + requestId + QLatin1Char(')');
+    return s;
+}
+
+CentralError CentralError::credentials(const QString& explanation)
+{
+    CentralError e;
+    e.kind = Kind::Credentials;
+    e.explanation = explanation;
+    e.message = explanation;
+    return e;
+}
+
+CentralError centralErrorFrom(const HttpResponse& r, const QString& what)
+{
+    CentralError e;
+    e.attempts = r.attempts;
+    e.retryAfterSeconds = r.retryAfterSeconds;
+    switch (r.outcome) {
+    case HttpResponse::Outcome::Ok:
+        return e;
+    case HttpResponse::Outcome::Cancelled:
+        e.kind = CentralError::Kind::Cancelled;
+        e.explanation = what + QStringLiteral(" was cancelled.");
+        return e;
+    case HttpResponse::Outcome::Timeout:
+        e.kind = CentralError::Kind::Timeout;
+        e.message = r.networkError;
+        e.explanation = what + QStringLiteral(" got no answer in time (") + r.networkError
+            + QStringLiteral("). Check the network path to the application and any proxy.");
+        return e;
+    case HttpResponse::Outcome::NetworkError: {
+        e.kind = CentralError::Kind::Network;
+        e.message = r.networkError;
+        const QString lower = r.networkError.toLower();
+        if (lower.contains(QStringLiteral("not found")) && lower.contains(QStringLiteral("host")))
+            e.explanation = QStringLiteral("The application's host name does not resolve: check the app's subdomain "
+                                           "and DNS suffix (")
+                + r.networkError + QLatin1Char(')');
+        else if (lower.contains(QStringLiteral("refused")))
+            e.explanation = QStringLiteral("Nothing answers at the application's address (connection refused): check "
+                                           "the URL and port.");
+        else if (lower.contains(QStringLiteral("ssl")) || lower.contains(QStringLiteral("certificate")))
+            e.explanation = QStringLiteral("The TLS connection failed (") + r.networkError
+                + QStringLiteral("): a proxy may be intercepting TLS, or the system's root certificates are outdated.");
+        else
+            e.explanation = what + QStringLiteral(" failed: ") + r.networkError;
+        return e;
+    }
+    case HttpResponse::Outcome::HttpError:
+        break;
+    }
+    e.kind = CentralError::Kind::Http;
+    e.httpStatus = r.status;
+    const auto doc = QJsonDocument::fromJson(r.body);
+    const QJsonObject body = doc.object();
+    const QJsonObject error = body.value(QStringLiteral("error")).toObject();
+    const QJsonObject& source = error.isEmpty() ? body : error; // /system endpoints answer at the top level
+    e.code = source.value(QStringLiteral("code")).toVariant().toString();
+    e.message = source.value(QStringLiteral("message")).toString();
+    e.requestId = source.value(QStringLiteral("requestId")).toString();
+    e.time = source.value(QStringLiteral("time")).toString();
+    if (e.code.isEmpty())
+        e.code = QString::fromUtf8(r.header("x-ms-error-code"));
+    if (e.message.isEmpty())
+        e.message = doc.isNull() ? QString::fromUtf8(r.body.left(200)).trimmed() : QString();
+    e.knowledge = KnowledgeBase::builtIn().byCode(QString::number(r.status).toStdString());
+    const QString lowerMessage = e.message.toLower();
+    switch (r.status) {
+    case 401:
+        e.explanation = lowerMessage.contains(QStringLiteral("expired"))
+            ? QStringLiteral("The credential has expired: create a new API token in IoT Central (Permissions > API "
+                             "tokens), or sign in again with az login for a bearer token.")
+            : QStringLiteral("The API token or bearer token was not accepted: it may be mistyped, expired (API tokens "
+                             "last about a year, bearer tokens about an hour) or belong to another application.");
+        break;
+    case 403:
+        e.explanation = e.code.startsWith(QStringLiteral("403.043.004"))
+            ? QStringLiteral("The credential has no access to this application: the user is not a member of the "
+                             "app, or the token was issued for another tenant (sign in to the app's home tenant).")
+            : QStringLiteral("The credential is valid but its role does not allow this operation: ask an "
+                             "administrator for a role with the needed permissions.");
+        break;
+    case 404:
+        e.explanation = what
+            + QStringLiteral(": not found. The device or template does not exist, or the "
+                             "application URL is wrong.");
+        break;
+    case 429:
+        e.explanation = QStringLiteral("IoT Central is throttling requests (about 20 per second per application, 1 "
+                                       "per second for queries); retried ")
+            + QString::number(r.attempts) + QStringLiteral(" time(s).");
+        break;
+    default:
+        if (r.status >= 500)
+            e.explanation = QStringLiteral("IoT Central had an internal error (") + QString::number(r.status)
+                + QStringLiteral(") after ") + QString::number(r.attempts)
+                + QStringLiteral(
+                    " attempt(s). Retry later; if it persists, file a support ticket with the request ID.");
+        else
+            e.explanation = what + QStringLiteral(" was refused (") + QString::number(r.status) + QStringLiteral("): ")
+                + e.message;
+        break;
+    }
+    return e;
+}
+
+} // namespace iotc

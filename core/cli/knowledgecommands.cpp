@@ -1,0 +1,149 @@
+#include "arguments.h"
+#include "commands.h"
+#include "textoutput.h"
+
+#include "knowledge/logscanner.h"
+
+#include <nlohmann/json.hpp>
+
+#include <cstdio>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+#include <sstream>
+
+namespace iotc::cli {
+
+namespace {
+
+using nlohmann::json;
+
+json entryJson(const KnowledgeEntry& e)
+{
+    return {
+        { "code", e.code },
+        { "kind", e.kind },
+        { "title", e.title },
+        { "description", e.description },
+        { "mitigation", e.mitigation },
+        { "severity", severityName(e.severity) },
+        { "httpStatus", e.httpStatus ? json(*e.httpStatus) : json() },
+        { "aliases", e.aliases },
+        { "source", e.source },
+    };
+}
+
+std::string dump(const json& j)
+{
+    return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
+}
+
+bool outputOption(const Arguments& args, const char* command, bool& jsonOutput)
+{
+    const std::string output = args.value("output").value_or("json");
+    if (output != "json" && output != "text") {
+        std::fprintf(stderr, "iotc-diag %s: --output must be json or text\n", command);
+        return false;
+    }
+    jsonOutput = output == "json";
+    return true;
+}
+
+} // namespace
+
+int runExplain(const std::vector<std::string>& words)
+{
+    const auto args = parseArguments(words, { "output" }, { "help" });
+    if (args.has("help") || (args.error.empty() && args.positional.empty())) {
+        std::fputs("usage: iotc-diag explain CODE_OR_TEXT [--output json|text]\n"
+                   "Explains an error code (401002, 400209, IoTHubUnauthorized, DEVICE_BLOCKED, 403006, 429 ...),\n"
+                   "a provisioning status, or entries matching free text. Exit 1 when nothing matches.\n",
+            args.has("help") ? stdout : stderr);
+        return args.has("help") ? ExitOk : ExitUsage;
+    }
+    bool jsonOutput = true;
+    if (!args.error.empty() || !outputOption(args, "explain", jsonOutput)) {
+        if (!args.error.empty())
+            std::fprintf(stderr, "iotc-diag explain: %s\n", args.error.c_str());
+        return ExitUsage;
+    }
+    std::string query;
+    for (const auto& w : args.positional)
+        query += (query.empty() ? "" : " ") + w;
+    const auto found = KnowledgeBase::builtIn().search(query);
+    if (jsonOutput) {
+        json list = json::array();
+        for (const auto* e : found)
+            list.push_back(entryJson(*e));
+        writeAll(stdout, dump({ { "query", query }, { "entries", list } }));
+    } else {
+        std::string out;
+        for (const auto* e : found)
+            out += e->code + " - " + e->title + " (" + severityName(e->severity) + ")\n  " + e->description
+                + "\n  What to do: " + e->mitigation + "\n\n";
+        if (found.empty())
+            out = "Nothing in the knowledge base matches \"" + query + "\".\n";
+        writeAll(stdout, out);
+    }
+    return found.empty() ? ExitProblem : ExitOk;
+}
+
+int runScanLog(const std::vector<std::string>& words)
+{
+    const auto args = parseArguments(words, { "output" }, { "help" });
+    if (args.has("help") || (args.error.empty() && args.positional.size() != 1)) {
+        std::fputs("usage: iotc-diag scan-log FILE|- [--output json|text]\n"
+                   "Finds known error codes and messages in a device log. Exit 1 when it finds any.\n",
+            args.has("help") ? stdout : stderr);
+        return args.has("help") ? ExitOk : ExitUsage;
+    }
+    bool jsonOutput = true;
+    if (!args.error.empty() || !outputOption(args, "scan-log", jsonOutput)) {
+        if (!args.error.empty())
+            std::fprintf(stderr, "iotc-diag scan-log: %s\n", args.error.c_str());
+        return ExitUsage;
+    }
+    std::string bytes;
+    const std::string& path = args.positional.front();
+    if (path == "-") {
+        std::ostringstream buffer;
+        buffer << std::cin.rdbuf();
+        bytes = buffer.str();
+    } else {
+        std::ifstream in(path, std::ios::binary);
+        if (!in) {
+            std::fprintf(stderr, "iotc-diag scan-log: cannot open %s\n", path.c_str());
+            return ExitUsage;
+        }
+        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    }
+    const auto scan = scanLog(bytes);
+    if (jsonOutput) {
+        json list = json::array();
+        for (const auto& f : scan.findings) {
+            list.push_back({ { "line", f.line }, { "text", f.text }, { "matched", f.matched },
+                { "code", f.entry->code }, { "title", f.entry->title }, { "explanation", f.entry->description },
+                { "mitigation", f.entry->mitigation }, { "severity", severityName(f.entry->severity) } });
+        }
+        writeAll(stdout, dump({ { "findings", list }, { "lines", scan.lines }, { "dropped", scan.dropped } }));
+    } else {
+        const bool colour = isTerminal(stdout);
+        std::string out;
+        for (const auto& f : scan.findings) {
+            Issue issue;
+            issue.code = f.entry->code;
+            issue.severity = f.entry->severity;
+            issue.path = "line " + std::to_string(f.line);
+            issue.message = f.entry->title + ": " + f.entry->description;
+            issue.actual = f.matched;
+            issue.suggestion = f.entry->mitigation;
+            out += formatIssueText(issue, colour);
+        }
+        out += std::to_string(scan.findings.size()) + " finding(s) in " + std::to_string(scan.lines) + " line(s)"
+            + (scan.dropped ? ", " + std::to_string(scan.dropped) + " more not listed" : std::string()) + "\n";
+        writeAll(stdout, out);
+    }
+    return scan.findings.empty() ? ExitOk : ExitProblem;
+}
+
+} // namespace iotc::cli

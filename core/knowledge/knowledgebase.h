@@ -1,0 +1,50 @@
+#pragma once
+
+#include "validate/issue.h"
+
+#include <QByteArray>
+
+#include <optional>
+#include <regex>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace iotc {
+
+// One error code or status the troubleshooting guide (and a device developer's day) knows, with
+// what it means and what to do, in our words. Data: resources/knowledge/codes.json.
+struct KnowledgeEntry {
+    std::string code; // as the guide writes it: 401002, IoTHubUnauthorized, DEVICE_BLOCKED, 429, blocked ...
+    std::string kind; // dps, iothub, file-upload, mqtt, amqp, tls, dns, network, provisioning-status
+    std::string title;
+    std::string description;
+    std::string mitigation;
+    std::string source;
+    Severity severity = Severity::Error;
+    std::optional<int> httpStatus;
+    std::vector<std::string> aliases;
+    std::vector<std::string> supersedes; // more general codes this one makes redundant on a line
+    std::vector<std::regex> patterns; // how it shows up in device logs
+    // Lower-case substrings of which a matching line must contain at least one: a cheap test that
+    // spares the regexes on almost every line.
+    std::vector<std::string> anchors;
+};
+
+class KnowledgeBase {
+public:
+    // Throws std::runtime_error when the data is unusable (bad JSON, bad pattern).
+    static KnowledgeBase fromJson(const QByteArray& json);
+    static const KnowledgeBase& builtIn();
+
+    const std::vector<KnowledgeEntry>& entries() const { return m_entries; }
+    // By code or alias, ignoring case; numeric codes match exactly.
+    const KnowledgeEntry* byCode(std::string_view code) const;
+    // A code or alias first; otherwise entries whose code, title or description contain every word.
+    std::vector<const KnowledgeEntry*> search(std::string_view text) const;
+
+private:
+    std::vector<KnowledgeEntry> m_entries;
+};
+
+} // namespace iotc

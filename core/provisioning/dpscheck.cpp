@@ -1,0 +1,65 @@
+#include "dpscheck.h"
+
+#include "sas.h"
+
+#include <QJsonDocument>
+
+namespace iotc {
+
+QJsonObject DpsAnswer::toJson() const
+{
+    QJsonObject o { { QStringLiteral("httpStatus"), httpStatus },
+        { QStringLiteral("status"), status.isEmpty() ? QJsonValue() : QJsonValue(status) },
+        { QStringLiteral("assignedHub"), assignedHub.isEmpty() ? QJsonValue() : QJsonValue(assignedHub) },
+        { QStringLiteral("substatus"), substatus.isEmpty() ? QJsonValue() : QJsonValue(substatus) },
+        { QStringLiteral("errorCode"), errorCode ? QJsonValue(*errorCode) : QJsonValue() },
+        { QStringLiteral("errorMessage"), errorMessage.isEmpty() ? QJsonValue() : QJsonValue(errorMessage) } };
+    if (!trackingId.isEmpty())
+        o.insert(QStringLiteral("trackingId"), trackingId);
+    return o;
+}
+
+QFuture<DpsAnswer> checkDpsRegistration(std::shared_ptr<HttpWorker> http, const QString& dpsEndpoint,
+    const QString& idScope, const QString& deviceId, const QByteArray& deviceKeyBase64, int timeoutMs)
+{
+    HttpRequest r;
+    r.method = "POST";
+    QString base = dpsEndpoint;
+    while (base.endsWith(QLatin1Char('/')))
+        base.chop(1);
+    r.url = QUrl(base + QLatin1Char('/') + idScope + QStringLiteral("/registrations/")
+        + QString::fromLatin1(QUrl::toPercentEncoding(deviceId)) + QStringLiteral("?api-version=2021-10-01"));
+    r.authorization = makeDpsToken(idScope, deviceId, deviceKeyBase64, secondsFromNow(std::chrono::hours(1)));
+    r.body
+        = QJsonDocument(QJsonObject { { QStringLiteral("registrationId"), deviceId } }).toJson(QJsonDocument::Compact);
+    r.timeoutMs = timeoutMs;
+    r.maxAttempts = 2; // a status lookup, not a registration: one retry for a transient failure
+    return http->send(r).then(QtFuture::Launch::Sync, [](const HttpResponse& resp) {
+        DpsAnswer a;
+        a.httpStatus = resp.status;
+        if (resp.outcome != HttpResponse::Outcome::Ok && resp.outcome != HttpResponse::Outcome::HttpError) {
+            a.transportError = centralErrorFrom(resp, QStringLiteral("DPS registration lookup"));
+            return a;
+        }
+        const auto doc = QJsonDocument::fromJson(resp.body);
+        const QJsonObject o = doc.object();
+        if (!doc.isObject()) {
+            a.transportError.kind = CentralError::Kind::InvalidResponse;
+            a.transportError.httpStatus = resp.status;
+            a.transportError.explanation
+                = QStringLiteral("DPS answered %1 with a body that is not JSON.").arg(resp.status);
+            return a;
+        }
+        if (o.contains(QStringLiteral("errorCode")))
+            a.errorCode = o.value(QStringLiteral("errorCode")).toInt();
+        a.errorMessage
+            = o.value(QStringLiteral("message")).toString(o.value(QStringLiteral("errorMessage")).toString());
+        a.trackingId = o.value(QStringLiteral("trackingId")).toString();
+        a.status = o.value(QStringLiteral("status")).toString();
+        a.assignedHub = o.value(QStringLiteral("assignedHub")).toString();
+        a.substatus = o.value(QStringLiteral("substatus")).toString();
+        return a;
+    });
+}
+
+} // namespace iotc

@@ -1,0 +1,275 @@
+// The REST client, DPS check and status derivation against the simulated app over real sockets.
+#include "simfixture.h"
+
+#include "central/centralclient.h"
+#include "knowledge/knowledgebase.h"
+#include "provisioning/devicestatus.h"
+#include "provisioning/dpscheck.h"
+
+#include <QElapsedTimer>
+#include <QFile>
+#include <QTcpServer>
+#include <QTemporaryDir>
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+using namespace iotc;
+using namespace iotc::test;
+
+namespace {
+
+template <class T> T wait(QFuture<T> f)
+{
+    f.waitForFinished();
+    return f.result();
+}
+
+class CentralAgainstSim : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        sim::SimOptions o;
+        o.extraDevices = 1000;
+        o.rateHz = 0;
+        o.extraRateHz = 0;
+        app = new sim::SimulatedApp(o);
+        e = app->start();
+        http = std::make_shared<HttpWorker>(
+            RetryPolicy { std::chrono::milliseconds(20), std::chrono::milliseconds(200) });
+    }
+    static void TearDownTestSuite()
+    {
+        http.reset();
+        delete app;
+        app = nullptr;
+    }
+    static CentralClient client(const QString& authorization = {})
+    {
+        auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
+        p.authorization = authorization.isEmpty() ? e.apiToken : authorization;
+        p.dpsEndpoint = e.dpsEndpoint;
+        return CentralClient(p, http);
+    }
+    static inline sim::SimulatedApp* app = nullptr;
+    static inline sim::SimEndpoints e;
+    static inline std::shared_ptr<HttpWorker> http;
+};
+
+TEST_F(CentralAgainstSim, DeviceAndStatusForEveryProvisioningScenario)
+{
+    auto c = client();
+    struct Expect {
+        const char* id;
+        DeviceStatus status;
+    };
+    for (const auto& x : { Expect { "healthy-controller", DeviceStatus::Provisioned },
+             Expect { "blocked-device", DeviceStatus::Blocked },
+             Expect { "waiting-for-approval", DeviceStatus::BlockedOrWaitingForApproval },
+             Expect { "unassigned-device", DeviceStatus::Unassigned },
+             Expect { "registered-never-connected", DeviceStatus::Registered } }) {
+        const auto r = wait(c.device(QLatin1String(x.id)));
+        ASSERT_TRUE(r.ok()) << x.id << " " << r.error.summary().toStdString();
+        EXPECT_EQ(deviceStatus(*r.value), x.status) << x.id;
+        const auto& meaning = statusKnowledge(x.status);
+        EXPECT_FALSE(meaning.mitigation.empty());
+    }
+}
+
+TEST_F(CentralAgainstSim, ErrorsAreTypedWithTheServersDetails)
+{
+    auto r = wait(client().device(QStringLiteral("no-such-device")));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error.kind, CentralError::Kind::Http);
+    EXPECT_EQ(r.error.httpStatus, 404);
+    EXPECT_EQ(r.error.code, QStringLiteral("NotFound"));
+    EXPECT_FALSE(r.error.requestId.isEmpty());
+    EXPECT_FALSE(r.error.time.isEmpty());
+    ASSERT_TRUE(r.error.knowledge);
+    EXPECT_EQ(r.error.knowledge->code, "404");
+    EXPECT_EQ(r.error.attempts, 1) << "404 is not retried";
+
+    r = wait(
+        client(QStringLiteral("SharedAccessSignature sr=") + app->state().appId() + QStringLiteral("&sig=x&skn=y&se=1"))
+            .device(QStringLiteral("healthy-controller")));
+    EXPECT_EQ(r.error.httpStatus, 401);
+    EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("expired"))) << r.error.explanation.toStdString();
+    EXPECT_EQ(r.error.attempts, 1) << "401 is not retried";
+
+    r = wait(client(QStringLiteral("SharedAccessSignature sr=another-app&sig=x&skn=y&se=9999999999999"))
+                 .device(QStringLiteral("healthy-controller")));
+    EXPECT_EQ(r.error.httpStatus, 403);
+    EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("not a member"))) << r.error.explanation.toStdString();
+}
+
+TEST_F(CentralAgainstSim, ThrottlingHonoursRetryAfter)
+{
+    app->httpFaults().retryAfterSeconds = 1;
+    app->httpFaults().throttleNext = 1;
+    QElapsedTimer t;
+    t.start();
+    const auto r = wait(client().device(QStringLiteral("healthy-controller")));
+    EXPECT_TRUE(r.ok()) << r.error.summary().toStdString();
+    EXPECT_GE(t.elapsed(), 950) << "waited as Retry-After said";
+}
+
+TEST_F(CentralAgainstSim, ServerErrorsAreRetriedThenSucceed)
+{
+    app->httpFaults().failNext = 2;
+    const auto before = app->httpRequests();
+    const auto r = wait(client().device(QStringLiteral("healthy-controller")));
+    EXPECT_TRUE(r.ok()) << r.error.summary().toStdString();
+    EXPECT_EQ(app->httpRequests() - before, 3u);
+}
+
+TEST_F(CentralAgainstSim, PersistentServerErrorsGiveUpWithAnExplanation)
+{
+    app->httpFaults().failNext = 10;
+    const auto r = wait(client().device(QStringLiteral("healthy-controller")));
+    app->httpFaults().failNext = 0;
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error.httpStatus, 500);
+    EXPECT_EQ(r.error.attempts, 4);
+    EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("4 attempt"))) << r.error.explanation.toStdString();
+}
+
+TEST_F(CentralAgainstSim, MalformedBodyIsAnInvalidResponse)
+{
+    app->httpFaults().malformedNext = 1;
+    const auto r = wait(client().device(QStringLiteral("healthy-controller")));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error.kind, CentralError::Kind::InvalidResponse);
+    EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("not a JSON object"))) << r.error.explanation.toStdString();
+}
+
+TEST_F(CentralAgainstSim, SlowServerTimesOut)
+{
+    app->httpFaults().delayMs = 1000;
+    auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
+    p.authorization = e.apiToken;
+    p.timeoutMs = 200;
+    const auto r = wait(CentralClient(p, http).device(QStringLiteral("healthy-controller")));
+    app->httpFaults().delayMs = 0;
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error.kind, CentralError::Kind::Timeout);
+    EXPECT_EQ(r.error.attempts, 4) << "timeouts are retried";
+}
+
+TEST_F(CentralAgainstSim, ConnectionRefusedIsExplained)
+{
+    QTcpServer probe;
+    ASSERT_TRUE(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close(); // nothing listens there now
+    auto p = ConnectionProfile::forBaseUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
+    p.authorization = e.apiToken;
+    const auto r = wait(CentralClient(p, http).device(QStringLiteral("x")));
+    ASSERT_FALSE(r.ok());
+    EXPECT_EQ(r.error.kind, CentralError::Kind::Network);
+    EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("refused"))) << r.error.explanation.toStdString();
+}
+
+TEST_F(CentralAgainstSim, DeviceListStreamsPagesAndCanStop)
+{
+    std::atomic<int> pages { 0 };
+    std::atomic<qint64> seen { 0 };
+    auto r = wait(client().listDevices([&](const QList<Device>& page) {
+        ++pages;
+        seen += page.size();
+        return true;
+    }));
+    ASSERT_TRUE(r.ok()) << r.error.summary().toStdString();
+    EXPECT_EQ(*r.value, e.devices);
+    EXPECT_EQ(seen.load(), e.devices);
+    EXPECT_EQ(pages.load(), (e.devices + 99) / 100);
+
+    pages = 0;
+    r = wait(client().listDevices([&](const QList<Device>&) { return ++pages < 2; }));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(*r.value, 200) << "stopped after the second page";
+}
+
+TEST_F(CentralAgainstSim, TemplateCacheSharesOneRequest)
+{
+    auto c = client();
+    const auto before = app->httpRequests();
+    auto a = c.deviceTemplate(QStringLiteral("dtmi:com:example:TemperatureController;2"));
+    auto b = c.deviceTemplate(QStringLiteral("dtmi:com:example:TemperatureController;2"));
+    const auto ra = wait(a);
+    const auto rb = wait(b);
+    ASSERT_TRUE(ra.ok()) << ra.error.summary().toStdString();
+    ASSERT_TRUE(rb.ok());
+    EXPECT_EQ(ra.value->value(QStringLiteral("@id")), rb.value->value(QStringLiteral("@id")));
+    wait(c.deviceTemplate(QStringLiteral("dtmi:com:example:TemperatureController;2")));
+    EXPECT_EQ(app->httpRequests() - before, 1u);
+    const auto missing = wait(c.deviceTemplate(QStringLiteral("dtmi:no:such;1")));
+    EXPECT_EQ(missing.error.httpStatus, 404);
+}
+
+TEST_F(CentralAgainstSim, BlockAndUnblockThroughPatch)
+{
+    auto c = client();
+    auto r = wait(c.setDeviceEnabled(QStringLiteral("sim-device-000042"), false));
+    ASSERT_TRUE(r.ok());
+    EXPECT_EQ(deviceStatus(*r.value), DeviceStatus::Blocked);
+    r = wait(c.setDeviceEnabled(QStringLiteral("sim-device-000042"), true));
+    EXPECT_EQ(deviceStatus(*r.value), DeviceStatus::Provisioned);
+}
+
+TEST_F(CentralAgainstSim, DpsAnswersAreReportedFaithfully)
+{
+    auto c = client();
+    struct Expect {
+        const char* id;
+        int httpStatus;
+        std::optional<int> errorCode;
+        const char* status;
+    };
+    for (const auto& x : { Expect { "healthy-controller", 200, std::nullopt, "assigned" },
+             Expect { "expired-credentials", 401, 401002, "" }, Expect { "blocked-device", 401, 400209, "" },
+             Expect { "registered-never-connected", 404, 404201, "" },
+             Expect { "throttled-device", 429, 429001, "" } }) {
+        const auto creds = wait(c.credentials(QLatin1String(x.id)));
+        ASSERT_TRUE(creds.ok()) << x.id;
+        const auto key = creds.value->value(QStringLiteral("symmetricKey"))
+                             .toObject()
+                             .value(QStringLiteral("primaryKey"))
+                             .toString();
+        const auto a = wait(checkDpsRegistration(http, e.dpsEndpoint,
+            creds.value->value(QStringLiteral("idScope")).toString(), QLatin1String(x.id), key.toLatin1()));
+        ASSERT_TRUE(a.reached()) << x.id << a.transportError.summary().toStdString();
+        EXPECT_EQ(a.httpStatus, x.httpStatus) << x.id;
+        EXPECT_EQ(a.errorCode, x.errorCode) << x.id;
+        EXPECT_EQ(a.status.toStdString(), x.status) << x.id;
+        if (x.errorCode)
+            EXPECT_FALSE(a.errorMessage.isEmpty()) << x.id;
+        else
+            EXPECT_TRUE(a.assignedHub.endsWith(QStringLiteral(".azure-devices.net")));
+    }
+}
+
+TEST(AzureCli, BearerTokenAndItsFailures)
+{
+    QTemporaryDir dir;
+    auto script = [&](const char* name, const char* body) {
+        const QString path = dir.filePath(QLatin1String(name));
+        QFile f(path);
+        EXPECT_TRUE(f.open(QIODevice::WriteOnly));
+        f.write(body);
+        f.close();
+        f.setPermissions(QFile::ReadOwner | QFile::WriteOwner | QFile::ExeOwner);
+        return path;
+    };
+    QString error;
+    const QString good = script("az-ok",
+        "#!/bin/sh\necho '{\"accessToken\": \"eyJ.fake.token\", \"expiresOn\": \"2026-11-26 10:00:00.000000\"}'\n");
+    EXPECT_EQ(bearerTokenFromAzureCli(error, 10000, good), QStringLiteral("Bearer eyJ.fake.token"));
+    const QString loggedOut
+        = script("az-out", "#!/bin/sh\necho \"ERROR: Please run 'az login' to setup account.\" >&2\nexit 1\n");
+    EXPECT_TRUE(bearerTokenFromAzureCli(error, 10000, loggedOut).isEmpty());
+    EXPECT_TRUE(error.contains(QStringLiteral("not signed in"))) << error.toStdString();
+    EXPECT_TRUE(bearerTokenFromAzureCli(error, 10000, dir.filePath(QStringLiteral("missing-az"))).isEmpty());
+    EXPECT_TRUE(error.contains(QStringLiteral("not installed"))) << error.toStdString();
+}
+
+} // namespace
