@@ -39,8 +39,9 @@ TEST(RestFixtures, EveryExampleIsJsonWithABody)
             ++files;
             // Every example answers with a success body; a 201 may be empty (IoT Central sends none).
             const auto body = responseBody(entry.path());
-            if (entry.path().filename() != "devices_commands_send.json")
+            if (entry.path().filename() != "devices_commands_send.json") {
                 EXPECT_FALSE(body.isEmpty()) << entry.path();
+            }
         }
     }
     EXPECT_GE(files, 20u);
