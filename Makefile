@@ -33,6 +33,7 @@ demo: build
 bench: build
 	$(BUILD_DIR)/tests/bench/iotc-bench-validate
 	$(BUILD_DIR)/tests/bench/iotc-bench-sim
+	$(BUILD_DIR)/tests/bench/iotc-bench-list
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
