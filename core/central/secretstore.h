@@ -1,0 +1,34 @@
+#pragma once
+
+#include <QString>
+
+#include <map>
+#include <optional>
+
+namespace iotc {
+
+// Where API tokens and connection strings live between runs: the OS keyring through QtKeychain.
+// Without a keyring (a headless box, no Secret Service on D-Bus) secrets are kept in memory for
+// this run only and notice() says so; they are never written to disk in plain text. Calls block
+// on a D-Bus round trip: use it off the GUI thread.
+class SecretStore {
+public:
+    explicit SecretStore(QString service = QStringLiteral("iotc-workbench"));
+
+    bool store(const QString& key, const QString& secret);
+    std::optional<QString> load(const QString& key);
+    void remove(const QString& key);
+
+    bool persistent() const { return m_persistent; }
+    QString notice() const { return m_notice; }
+
+private:
+    void fallBack(const QString& why);
+
+    QString m_service;
+    std::map<QString, QString> m_memory;
+    bool m_persistent = true;
+    QString m_notice;
+};
+
+} // namespace iotc
