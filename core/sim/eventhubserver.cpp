@@ -183,6 +183,7 @@ public:
         m_connections.erase(c);
     }
     void dropConnections();
+    void failPartition(int partition, const std::string& condition, const std::string& description);
     int openConnections() const
     {
         std::lock_guard lock(m_mutex);
@@ -358,6 +359,18 @@ public:
     void on_session_error(proton::session&) override { }
     void on_receiver_error(proton::receiver&) override { }
     void on_error(const proton::error_condition&) override { }
+
+    void failPartition(int partition, const std::string& condition, const std::string& description)
+    {
+        std::lock_guard lock(m_wake->mutex);
+        if (m_wake->queue)
+            m_wake->queue->add([this, partition, condition, description] {
+                for (auto& link : m_partitionLinks) {
+                    if (link.partition == partition)
+                        link.sender.close(proton::error_condition(condition, description));
+                }
+            });
+    }
 
     void forceClose()
     {
@@ -588,6 +601,13 @@ proton::connection_options EventHubServer::Impl::ListenHandler::on_accept(proton
     return o;
 }
 
+void EventHubServer::Impl::failPartition(int partition, const std::string& condition, const std::string& description)
+{
+    std::lock_guard lock(m_mutex);
+    for (auto* c : m_connections)
+        c->failPartition(partition, condition, description);
+}
+
 void EventHubServer::Impl::dropConnections()
 {
     std::lock_guard lock(m_mutex);
@@ -619,6 +639,11 @@ void EventHubServer::stop()
 void EventHubServer::dropConnections()
 {
     m_impl->dropConnections();
+}
+
+void EventHubServer::failPartition(int partition, const std::string& condition, const std::string& description)
+{
+    m_impl->failPartition(partition, condition, description);
 }
 
 int EventHubServer::openConnections() const

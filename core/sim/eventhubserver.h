@@ -44,6 +44,8 @@ public:
 
     // Test hook: closes every open connection with amqp:connection:forced.
     void dropConnections();
+    // Test hook: closes every receiver on this partition with the given AMQP condition.
+    void failPartition(int partition, const std::string& condition, const std::string& description);
 
     uint64_t eventsSent() const { return m_eventsSent.load(); }
     int openConnections() const;

@@ -60,15 +60,15 @@ inline QUrl apiUrl(const sim::SimEndpoints& e, const QString& path)
     return url;
 }
 
-struct EventHubTarget {
+struct SimHubAccess {
     QString hostPort;
     QString entityPath;
     QByteArray key;
 };
 
-inline EventHubTarget eventHubOf(const sim::SimEndpoints& e)
+inline SimHubAccess eventHubOf(const sim::SimEndpoints& e)
 {
-    EventHubTarget t;
+    SimHubAccess t;
     t.hostPort = e.eventHubHost;
     for (const auto& part : e.eventHubConnectionString.split(QLatin1Char(';'))) {
         if (part.startsWith(QStringLiteral("SharedAccessKey=")))
@@ -79,19 +79,19 @@ inline EventHubTarget eventHubOf(const sim::SimEndpoints& e)
     return t;
 }
 
-inline std::string audienceOf(const EventHubTarget& t)
+inline std::string audienceOf(const SimHubAccess& t)
 {
     return QString(QStringLiteral("sb://") + t.hostPort + QLatin1Char('/') + t.entityPath).toStdString();
 }
 
-inline std::string tokenFor(const EventHubTarget& t, qint64 expiry, const QByteArray& key = {})
+inline std::string tokenFor(const SimHubAccess& t, qint64 expiry, const QByteArray& key = {})
 {
     return makeSasToken(QString::fromStdString(audienceOf(t)), key.isEmpty() ? t.key : key, SasKeyKind::RawText, expiry,
         QStringLiteral("service"))
         .toStdString();
 }
 
-inline std::string partitionAddress(const EventHubTarget& t, int partition)
+inline std::string partitionAddress(const SimHubAccess& t, int partition)
 {
     return QString(t.entityPath + QStringLiteral("/ConsumerGroups/$Default/Partitions/") + QString::number(partition))
         .toStdString();

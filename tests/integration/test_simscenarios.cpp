@@ -57,7 +57,7 @@ protected:
     }
     static inline sim::SimulatedApp* app = nullptr;
     static inline sim::SimEndpoints e;
-    static inline EventHubTarget hub;
+    static inline SimHubAccess hub;
 };
 
 TEST_F(ScenarioMessages, WrongCasingSendsTemperatureAtTheRoot)

@@ -1,0 +1,90 @@
+#pragma once
+
+#include "eventhubtarget.h"
+#include "telemetryevent.h"
+
+#include <QObject>
+#include <QString>
+
+#include <atomic>
+#include <map>
+#include <memory>
+#include <vector>
+
+namespace iotc {
+
+// Where a receiver starts reading when there is nothing to resume from.
+struct ConsumerStart {
+    enum class Kind { Latest, Beginning, EnqueuedTime, SequenceNumbers };
+    Kind kind = Kind::Latest;
+    qint64 enqueuedMs = 0; // EnqueuedTime: events after this time
+    std::map<int, qint64> sequenceNumbers; // SequenceNumbers: events after these, per partition
+
+    static ConsumerStart minutesAgo(double minutes);
+};
+
+struct ConsumerOptions {
+    QString consumerGroup = QStringLiteral("$Default");
+    ConsumerStart start;
+    int credit = 500; // per partition
+    size_t queueCapacity = 200000; // events waiting for take(); the oldest are dropped (and counted) past it
+    QString deviceFilter; // wildcard (*, ?) on the device id; empty = all
+    QString moduleFilter;
+    int tokenLifetimeSeconds = 3600; // when the target has a key and tokens are made here
+    int maxReconnectDelayMs = 30000;
+};
+
+// How one partition's receiver is doing; failures are never silent.
+struct PartitionState {
+    enum class State { Connecting, Receiving, Retrying, Error, Stopped };
+    int partition = -1;
+    State state = State::Connecting;
+    QString condition; // AMQP condition of the last failure (amqp:link:stolen ...)
+    QString description; // in words
+    qint64 lastSequence = -1; // last event seen (resumes after it)
+    qint64 received = 0;
+    int retryInMs = 0;
+};
+
+const char* partitionStateName(PartitionState::State s);
+
+// Reads every partition of an event hub over AMQP 1.0 (Qpid Proton on its own thread): CBS
+// put-token, partitions from $management, one receiver per partition. Tokens are renewed before
+// they expire; lost connections are re-established with backoff and each partition resumes after
+// the last sequence number seen (not Proton's automatic reconnect, which re-attaches before a new
+// token), so nothing is lost or duplicated. Proton's handler only copies events into a bounded
+// queue; take() hands them out in batches on any thread.
+class EventHubConsumer : public QObject {
+    Q_OBJECT
+public:
+    EventHubConsumer(EventHubTarget target, ConsumerOptions options, QObject* parent = nullptr);
+    ~EventHubConsumer() override;
+
+    void start();
+    void stop();
+
+    std::vector<TelemetryEvent> take(size_t max = 5000);
+    quint64 dropped() const;
+    quint64 filtered() const;
+    int reconnects() const;
+    std::vector<PartitionState> partitions() const;
+    QString fatalError() const; // set when it stopped for good (credentials refused ...)
+
+    class Session;
+
+Q_SIGNALS:
+    void eventsAvailable(); // coalesced: take() until empty
+    void stateChanged();
+    void failed(const QString& reason);
+
+private:
+    friend class Session;
+    void notifyEvents();
+    void notifyState();
+
+    std::unique_ptr<Session> m_session;
+    std::atomic<bool> m_eventsPending { false };
+    std::atomic<bool> m_statePending { false };
+};
+
+} // namespace iotc

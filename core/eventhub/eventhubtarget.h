@@ -1,0 +1,36 @@
+#pragma once
+
+#include <QByteArray>
+#include <QJsonObject>
+#include <QList>
+#include <QString>
+
+#include <optional>
+
+namespace iotc {
+
+// One event hub to read: an IoT hub's built-in endpoint or any Event Hubs entity.
+// Credentials are either a policy key (tokens are made and renewed here) or a ready token with
+// its expiry (from IoT Central's generateEventSasTokens; renewed by asking again).
+struct EventHubTarget {
+    QString host; // namespace host, with :port when not the default
+    QString entityPath;
+    bool tls = true; // amqps; plain amqp is only allowed to loopback
+    QString keyName;
+    QByteArray key; // raw SharedAccessKey text
+    QString token; // a ready "SharedAccessSignature ..." token
+    qint64 tokenExpiry = 0; // seconds since the epoch
+
+    QString audience() const { return QStringLiteral("sb://") + host + QLatin1Char('/') + entityPath; }
+    QString hostName() const; // without the port
+    int port() const; // 5671 for amqps, 5672 for amqp unless given
+    bool isLoopback() const;
+
+    // Endpoint=sb://host[:port]/;SharedAccessKeyName=...;SharedAccessKey=...;EntityPath=...
+    // (Event Hubs or an IoT hub's built-in endpoint). nullopt with error set when it is not one.
+    static std::optional<EventHubTarget> fromConnectionString(const QString& connectionString, QString& error);
+    // The response of POST /system/iothubs/generateEventSasTokens: one target per hub.
+    static QList<EventHubTarget> fromEventSasTokens(const QJsonObject& response, QString& error);
+};
+
+} // namespace iotc

@@ -1,0 +1,273 @@
+// The Event Hubs consumer against the simulated endpoint: decoding, start positions, CBS refusal,
+// token renewal, reconnects without loss or duplicates, and a failing partition.
+#include "simfixture.h"
+
+#include "eventhub/eventhubconsumer.h"
+
+#include <QElapsedTimer>
+#include <QTest>
+#include <gtest/gtest.h>
+
+#include <map>
+#include <set>
+
+using namespace iotc;
+using namespace iotc::test;
+
+namespace {
+
+class Consumer : public ::testing::Test {
+protected:
+    void SetUp() override
+    {
+        sim::SimOptions o;
+        o.rateHz = 0;
+        o.extraRateHz = 0;
+        o.extraDevices = 40;
+        app = std::make_unique<sim::SimulatedApp>(o);
+        e = app->start();
+        QString error;
+        auto t = EventHubTarget::fromConnectionString(e.eventHubConnectionString, error);
+        ASSERT_TRUE(t) << error.toStdString();
+        target = *t;
+    }
+
+    // Collects events until count arrived or the time is up.
+    static std::vector<TelemetryEvent> collect(EventHubConsumer& c, size_t count, int timeoutMs = 15000)
+    {
+        std::vector<TelemetryEvent> all;
+        (void)QTest::qWaitFor(
+            [&] {
+                auto batch = c.take(100000);
+                std::move(batch.begin(), batch.end(), std::back_inserter(all));
+                return all.size() >= count || !c.fatalError().isEmpty();
+            },
+            timeoutMs);
+        return all;
+    }
+
+    int inject(const char* device, int n) { return app->injectTelemetry(QLatin1String(device), n); }
+
+    std::unique_ptr<sim::SimulatedApp> app;
+    sim::SimEndpoints e;
+    EventHubTarget target;
+};
+
+TEST_F(Consumer, ConnectionStringParsing)
+{
+    EXPECT_EQ(target.entityPath, eventHubOf(e).entityPath);
+    EXPECT_FALSE(target.tls) << "loopback is plain amqp";
+    EXPECT_EQ(target.keyName, QStringLiteral("service"));
+    QString error;
+    EXPECT_FALSE(EventHubTarget::fromConnectionString(
+        QStringLiteral("Endpoint=sb://x.servicebus.windows.net/;SharedAccessKey=k"), error));
+    EXPECT_TRUE(error.contains(QStringLiteral("EntityPath"))) << error.toStdString();
+    auto hub = EventHubTarget::fromConnectionString(
+        QStringLiteral("Endpoint=sb://ihsuprod.servicebus.windows.net/"
+                       ";SharedAccessKeyName=iothubowner;SharedAccessKey=abc=;EntityPath=iothub-ehub-x"),
+        error);
+    ASSERT_TRUE(hub);
+    EXPECT_TRUE(hub->tls);
+    EXPECT_EQ(hub->port(), 5671);
+    EXPECT_EQ(hub->audience(), QStringLiteral("sb://ihsuprod.servicebus.windows.net/iothub-ehub-x"));
+}
+
+TEST_F(Consumer, ReceivesFromAllPartitionsWithEveryAnnotation)
+{
+    std::map<QString, int> sent;
+    for (const char* d : { "healthy-controller", "wrong-casing", "edge-gateway-old", "no-content-type",
+             "sim-device-000001", "sim-device-000002", "sim-device-000003", "sim-device-000004" })
+        sent[QLatin1String(d)] = inject(d, 5);
+    std::set<int> partitionsUsed;
+    for (const auto& [d, n] : sent)
+        partitionsUsed.insert(sim::EventStore::partitionFor(d, 4));
+    ASSERT_GE(partitionsUsed.size(), 2u);
+
+    ConsumerOptions options;
+    options.start.kind = ConsumerStart::Kind::Beginning;
+    EventHubConsumer consumer(target, options);
+    consumer.start();
+    const auto events = collect(consumer, 40);
+    ASSERT_EQ(events.size(), 40u) << consumer.fatalError().toStdString();
+    std::map<QString, int> got;
+    for (const auto& ev : events)
+        got[ev.deviceId]++;
+    EXPECT_EQ(got, sent);
+    std::set<int> partitions;
+    for (const auto& p : consumer.partitions()) {
+        EXPECT_EQ(p.state, PartitionState::State::Receiving) << p.partition;
+        partitions.insert(p.partition);
+    }
+    EXPECT_EQ(partitions, (std::set<int> { 0, 1, 2, 3 }));
+    const auto edge = std::find_if(events.begin(), events.end(),
+        [](const TelemetryEvent& ev) { return ev.deviceId == QLatin1String("edge-gateway-old"); });
+    ASSERT_NE(edge, events.end());
+    EXPECT_EQ(edge->moduleId, QStringLiteral("sensor"));
+    EXPECT_EQ(edge->component, QStringLiteral("probe"));
+    EXPECT_EQ(edge->messageSource, QStringLiteral("Telemetry"));
+    EXPECT_TRUE(edge->authMethod.contains(QStringLiteral("module")));
+    EXPECT_GT(edge->enqueuedMs, 0);
+    EXPECT_FALSE(edge->offset.isEmpty());
+    EXPECT_EQ(edge->contentType, QStringLiteral("application/json"));
+    const auto bare = std::find_if(events.begin(), events.end(),
+        [](const TelemetryEvent& ev) { return ev.deviceId == QLatin1String("no-content-type"); });
+    EXPECT_FALSE(bare->contentType.has_value());
+    const auto pnp = std::find_if(events.begin(), events.end(),
+        [](const TelemetryEvent& ev) { return ev.deviceId == QLatin1String("healthy-controller"); });
+    EXPECT_EQ(pnp->modelId, QStringLiteral("dtmi:com:example:TemperatureController;2"));
+    EXPECT_TRUE(pnp->body.startsWith('{'));
+}
+
+TEST_F(Consumer, StartPositionsAndDeviceFilter)
+{
+    inject("healthy-controller", 3);
+    ConsumerOptions options; // latest: only what arrives after the receivers attach
+    options.deviceFilter = QStringLiteral("healthy-*");
+    EventHubConsumer consumer(target, options);
+    consumer.start();
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            const auto ps = consumer.partitions();
+            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
+                return p.state == PartitionState::State::Receiving;
+            });
+        },
+        10000));
+    inject("wrong-casing", 2);
+    inject("healthy-controller", 2);
+    const auto events = collect(consumer, 2);
+    ASSERT_EQ(events.size(), 2u);
+    for (const auto& ev : events)
+        EXPECT_EQ(ev.deviceId, QStringLiteral("healthy-controller"));
+    EXPECT_TRUE(consumer.take().empty()) << "the 3 older events are not replayed";
+
+    ConsumerOptions fromMinutesAgo;
+    fromMinutesAgo.start = ConsumerStart::minutesAgo(5);
+    EventHubConsumer lookback(target, fromMinutesAgo);
+    lookback.start();
+    EXPECT_EQ(collect(lookback, 7).size(), 7u) << "everything of the last five minutes";
+}
+
+TEST_F(Consumer, RefusedTokenIsExplainedAndFinal)
+{
+    EventHubTarget wrong = target;
+    wrong.key = "not-the-key";
+    EventHubConsumer consumer(wrong, {});
+    QSignalSpy failed(&consumer, &EventHubConsumer::failed);
+    consumer.start();
+    ASSERT_TRUE(failed.wait(10000));
+    EXPECT_TRUE(consumer.fatalError().contains(QStringLiteral("refused the token")))
+        << consumer.fatalError().toStdString();
+    EXPECT_TRUE(consumer.fatalError().contains(QStringLiteral("SharedAccessKey")));
+    for (const auto& p : consumer.partitions())
+        EXPECT_EQ(p.state, PartitionState::State::Error);
+}
+
+TEST_F(Consumer, TokensAreRenewedBeforeTheyExpire)
+{
+    ConsumerOptions options;
+    options.start.kind = ConsumerStart::Kind::Beginning;
+    options.tokenLifetimeSeconds = 4; // the simulator closes connections whose token lapsed
+    EventHubConsumer consumer(target, options);
+    consumer.start();
+    // Five rounds over about five seconds: the 4-second token must be renewed at least once.
+    QElapsedTimer clock;
+    clock.start();
+    size_t received = 0;
+    for (int round = 0; round < 5; ++round) {
+        inject("healthy-controller", 3);
+        received += collect(consumer, 3, 5000).size();
+        (void)QTest::qWaitFor([&] { return clock.elapsed() >= 1000 * (round + 1); }, 2000);
+    }
+    EXPECT_EQ(received, 15u);
+    EXPECT_EQ(consumer.reconnects(), 0) << "renewed in time: the connection never dropped";
+    EXPECT_TRUE(consumer.fatalError().isEmpty());
+}
+
+TEST_F(Consumer, TwentyDisconnectsDuringFiftyThousandEventsLoseAndDuplicateNothing)
+{
+    ConsumerOptions options;
+    options.start.kind = ConsumerStart::Kind::Beginning;
+    EventHubConsumer consumer(target, options);
+    consumer.start();
+    const char* devices[] = { "sim-device-000001", "sim-device-000002", "sim-device-000003", "sim-device-000004",
+        "sim-device-000005", "sim-device-000006", "sim-device-000007", "sim-device-000008" };
+    std::vector<TelemetryEvent> all;
+    const int total = 50000;
+    int sent = 0;
+    for (int drop = 0; drop < 20; ++drop) {
+        for (int i = 0; i < total / 20; ++i)
+            sent += inject(devices[i % 8], 1);
+        // Drop the live connection, then wait until the consumer is receiving again, so each of
+        // the twenty drops hits a working connection.
+        app->eventHub().dropConnections();
+        ASSERT_TRUE(QTest::qWaitFor(
+            [&] {
+                auto batch = consumer.take(1000000);
+                std::move(batch.begin(), batch.end(), std::back_inserter(all));
+                const auto ps = consumer.partitions();
+                return consumer.reconnects() == drop + 1
+                    && std::all_of(ps.begin(), ps.end(),
+                        [](const PartitionState& p) { return p.state == PartitionState::State::Receiving; });
+            },
+            20000))
+            << "drop " << drop;
+    }
+    auto rest = collect(consumer, static_cast<size_t>(sent) - all.size(), 60000);
+    std::move(rest.begin(), rest.end(), std::back_inserter(all));
+    ASSERT_EQ(sent, total);
+    EXPECT_EQ(all.size(), static_cast<size_t>(total)) << consumer.fatalError().toStdString();
+    EXPECT_EQ(consumer.reconnects(), 20) << "every drop really happened";
+    std::map<int, std::vector<qint64>> byPartition;
+    for (const auto& ev : all)
+        byPartition[ev.partition].push_back(ev.sequenceNumber);
+    for (const auto& [p, seqs] : byPartition) {
+        for (size_t i = 1; i < seqs.size(); ++i)
+            ASSERT_EQ(seqs[i], seqs[i - 1] + 1) << "partition " << p << " at " << i << ": a gap or a duplicate";
+    }
+    EXPECT_EQ(consumer.dropped(), 0u);
+}
+
+TEST_F(Consumer, AFailingPartitionIsReportedWhileOthersContinue)
+{
+    ConsumerOptions options;
+    options.start.kind = ConsumerStart::Kind::Beginning;
+    EventHubConsumer consumer(target, options);
+    consumer.start();
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            const auto ps = consumer.partitions();
+            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
+                return p.state == PartitionState::State::Receiving;
+            });
+        },
+        10000));
+    app->eventHub().failPartition(2, "amqp:link:stolen", "New receiver with higher epoch connected");
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            for (const auto& p : consumer.partitions())
+                if (p.partition == 2 && p.state == PartitionState::State::Error)
+                    return true;
+            return false;
+        },
+        10000));
+    for (const auto& p : consumer.partitions()) {
+        if (p.partition == 2) {
+            EXPECT_EQ(p.condition, QStringLiteral("amqp:link:stolen"));
+            EXPECT_TRUE(p.description.contains(QStringLiteral("consumer group"))) << p.description.toStdString();
+        } else {
+            EXPECT_EQ(p.state, PartitionState::State::Receiving) << p.partition;
+        }
+    }
+    // Devices on the other partitions still get through.
+    QString other;
+    for (int n = 1; n <= 40 && other.isEmpty(); ++n) {
+        const QString id = QStringLiteral("sim-device-%1").arg(n, 6, 10, QLatin1Char('0'));
+        if (sim::EventStore::partitionFor(id, 4) != 2)
+            other = id;
+    }
+    app->injectTelemetry(other, 2);
+    EXPECT_EQ(collect(consumer, 2).size(), 2u);
+}
+
+} // namespace
