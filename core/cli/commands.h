@@ -15,6 +15,10 @@ int runDevices(const std::vector<std::string>& words);
 int runDeviceShow(const std::vector<std::string>& words);
 int runTemplateShow(const std::vector<std::string>& words);
 int runRegistrationInfo(const std::vector<std::string>& words);
+int runMonitorEvents(const std::vector<std::string>& words);
+int runValidateMessages(const std::vector<std::string>& words);
+int runCapture(const std::vector<std::string>& words);
+int runReplay(const std::vector<std::string>& words);
 
 // Entry point of iotc-diag (after QCoreApplication is set up).
 int runDiag(int argc, char** argv);

@@ -26,7 +26,12 @@ const std::set<std::string>& connectionFlagOptions()
     return s;
 }
 
-bool resolveConnection(const Arguments& args, const char* command, Connection& out)
+bool hasApplication(const Arguments& args)
+{
+    return args.has("app") || args.has("base-url") || args.has("demo");
+}
+
+bool resolveConnection(const Arguments& args, const char* command, Connection& out, double demoRateHz)
 {
     auto fail = [command](const std::string& why) {
         std::fprintf(stderr, "iotc-diag %s: %s\n%s", command, why.c_str(), ConnectionUsage);
@@ -38,7 +43,7 @@ bool resolveConnection(const Arguments& args, const char* command, Connection& o
                                : "give only one of --app, --base-url, --demo");
     if (args.has("demo")) {
         sim::SimOptions options;
-        options.rateHz = 0; // the demo answers REST and DPS; nothing needs to stream for these commands
+        options.rateHz = demoRateHz; // REST-only commands need nothing to stream
         options.extraRateHz = 0;
         out.demo = std::make_shared<sim::SimulatedApp>(options);
         try {

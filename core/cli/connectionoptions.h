@@ -28,7 +28,9 @@ const std::set<std::string>& connectionValueOptions();
 const std::set<std::string>& connectionFlagOptions();
 
 // Builds the connection or explains on stderr why it cannot (returns false).
-bool resolveConnection(const Arguments& args, const char* command, Connection& out);
+bool resolveConnection(const Arguments& args, const char* command, Connection& out, double demoRateHz = 0);
+// True when the words name an application at all (--app, --base-url or --demo).
+bool hasApplication(const Arguments& args);
 
 extern const char* const ConnectionUsage;
 

@@ -48,6 +48,14 @@ int runDiag(int argc, char** argv)
     }
     if (command == "registration-info")
         return runRegistrationInfo(words);
+    if (command == "monitor-events")
+        return runMonitorEvents(words);
+    if (command == "validate-messages")
+        return runValidateMessages(words);
+    if (command == "capture")
+        return runCapture(words);
+    if (command == "replay")
+        return runReplay(words);
     if (command == "sim")
         return runSim(words);
     if (command == "explain")

@@ -48,8 +48,8 @@ int main(int argc, char** argv)
         }
         firstPages.push_back(static_cast<double>(firstPageNs.load()) / 1e6);
         totals.push_back(total);
-        std::printf("run %d: %d devices, first page after %.1f ms, all in %.2f s (%.0f devices/s)\n", run + 1, e.devices,
-            firstPages.back(), total, e.devices / total);
+        std::printf("run %d: %d devices, first page after %.1f ms, all in %.2f s (%.0f devices/s)\n", run + 1,
+            e.devices, firstPages.back(), total, e.devices / total);
     }
     std::sort(firstPages.begin(), firstPages.end());
     std::sort(totals.begin(), totals.end());

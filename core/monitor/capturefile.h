@@ -1,0 +1,39 @@
+#pragma once
+
+#include "eventhub/telemetryevent.h"
+
+#include <QByteArray>
+#include <QString>
+
+#include <cstdio>
+#include <functional>
+#include <memory>
+
+namespace iotc {
+
+// One event as one JSON line: every annotation, the AMQP properties IoT Hub sets, application
+// properties, the enqueued time and the body bytes (base64). Nothing else: no tokens, no keys.
+QByteArray captureLine(const TelemetryEvent& event);
+// The inverse; false (with error) for a line that is not a captured event.
+bool parseCaptureLine(const QByteArray& line, TelemetryEvent& event, QString& error);
+
+class CaptureWriter {
+public:
+    // Throws std::runtime_error when the file cannot be created.
+    explicit CaptureWriter(const QString& path);
+    ~CaptureWriter();
+    void write(const TelemetryEvent& event);
+    void flush();
+    qint64 written() const { return m_written; }
+
+private:
+    FILE* m_file;
+    qint64 m_written = 0;
+};
+
+// Reads a capture, calling onEvent for each event (return false to stop). Returns the number of
+// events read; lines that are not events are counted in bad (never silently skipped).
+qint64 readCapture(
+    const QString& path, const std::function<bool(TelemetryEvent&&)>& onEvent, qint64& bad, QString& error);
+
+} // namespace iotc

@@ -1,0 +1,108 @@
+#include "templateresolver.h"
+
+#include "central/centralclient.h"
+#include "template/modelrepository.h"
+#include "template/templateparser.h"
+
+#include <QJsonDocument>
+
+namespace iotc {
+
+namespace {
+
+Issue problem(
+    const char* code, Severity severity, std::string message, std::optional<std::string> suggestion = std::nullopt)
+{
+    Issue i;
+    i.code = code;
+    i.severity = severity;
+    i.message = std::move(message);
+    i.suggestion = std::move(suggestion);
+    return i;
+}
+
+} // namespace
+
+TemplateResolver::TemplateResolver(std::shared_ptr<CentralClient> client)
+    : m_client(std::move(client))
+{
+}
+
+TemplateResolver::TemplateResolver(std::shared_ptr<const DeviceTemplate> fixed)
+    : m_fixed(std::make_shared<const PayloadValidator>(std::move(fixed)))
+{
+}
+
+TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId)
+{
+    if (m_fixed)
+        return { m_fixed, QString::fromStdString(m_fixed->deviceTemplate().id), std::nullopt };
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_devices.find(deviceId); it != m_devices.end())
+            return it->second;
+    }
+    Resolution r = resolve(deviceId);
+    std::lock_guard lock(m_mutex);
+    m_devices[deviceId] = r;
+    return r;
+}
+
+TemplateResolver::Resolution TemplateResolver::resolve(const QString& deviceId)
+{
+    Resolution r;
+    if (!m_client) {
+        r.problem
+            = problem("template-unavailable", Severity::Info, "No device template is available to validate against");
+        return r;
+    }
+    auto device = m_client->device(deviceId);
+    device.waitForFinished();
+    const auto d = device.result();
+    if (!d.ok()) {
+        r.problem = d.error.httpStatus == 404
+            ? problem("device-not-found", Severity::Error,
+                "Device " + deviceId.toStdString() + " sends data but IoT Central does not know it",
+                std::string("create the device in IoT Central, or check the device ID the device uses"))
+            : problem("template-unavailable", Severity::Warning,
+                "The device's template could not be read: " + d.error.summary().toStdString());
+        return r;
+    }
+    if (d.value->templateId.isEmpty()) {
+        r.problem = problem("device-unassigned", Severity::Error,
+            "Device " + deviceId.toStdString()
+                + " is not assigned to a device template, so IoT Central cannot interpret its data",
+            std::string("assign the device to a template (or let it announce its model ID)"));
+        return r;
+    }
+    r.templateId = d.value->templateId;
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_templates.find(r.templateId); it != m_templates.end())
+            return it->second;
+    }
+    auto tpl = m_client->deviceTemplate(r.templateId);
+    tpl.waitForFinished();
+    const auto t = tpl.result();
+    if (!t.ok()) {
+        r.problem = problem("template-unavailable", Severity::Warning,
+            "Template " + r.templateId.toStdString() + " could not be read: " + t.error.summary().toStdString());
+    } else {
+        try {
+            ModelRepository repository;
+            TemplateParser parser(repository);
+            const QByteArray json = QJsonDocument(*t.value).toJson(QJsonDocument::Compact);
+            auto parsed = std::make_shared<const DeviceTemplate>(parser.parse(
+                parseJsonDocument(std::string_view(json.constData(), static_cast<size_t>(json.size())), "template")));
+            r.validator = std::make_shared<const PayloadValidator>(parsed);
+        } catch (const std::exception& e) {
+            r.problem = problem("template-unavailable", Severity::Warning,
+                "Template " + r.templateId.toStdString() + " could not be understood: " + e.what());
+        }
+    }
+    std::lock_guard lock(m_mutex);
+    m_templates[r.templateId] = r;
+    return r;
+}
+
+} // namespace iotc

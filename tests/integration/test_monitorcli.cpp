@@ -1,0 +1,124 @@
+// monitor-events, validate-messages, capture and replay as a user runs them, against --demo.
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <gtest/gtest.h>
+
+namespace {
+
+struct Run {
+    int exitCode = -1;
+    std::vector<QJsonObject> lines;
+    QByteArray err;
+};
+
+Run diag(const QStringList& args, int timeoutMs = 60000)
+{
+    QProcess p;
+    p.start(QStringLiteral(IOTC_DIAG_PATH), args);
+    EXPECT_TRUE(p.waitForFinished(timeoutMs)) << args.join(QLatin1Char(' ')).toStdString();
+    Run r;
+    r.exitCode = p.exitCode();
+    r.err = p.readAllStandardError();
+    for (const auto& line : p.readAllStandardOutput().split('\n')) {
+        if (!line.trimmed().isEmpty())
+            r.lines.push_back(QJsonDocument::fromJson(line).object());
+    }
+    return r;
+}
+
+QStringList codesOf(const QJsonObject& line)
+{
+    QStringList codes;
+    for (const auto& i : line.value(QStringLiteral("issues")).toArray())
+        codes << i.toObject().value(QStringLiteral("code")).toString();
+    return codes;
+}
+
+TEST(MonitorCommands, ValidateMessagesFlagsTheCasingAndEndsWithASummary)
+{
+    const auto r = diag({ QStringLiteral("validate-messages"), QStringLiteral("--demo"), QStringLiteral("--device-id"),
+        QStringLiteral("wrong-casing"), QStringLiteral("--max-messages"), QStringLiteral("2"),
+        QStringLiteral("--timeout"), QStringLiteral("30") });
+    ASSERT_EQ(r.lines.size(), 3u) << r.err.toStdString();
+    for (size_t i = 0; i < 2; ++i) {
+        const auto event = r.lines[i].value(QStringLiteral("event")).toObject();
+        EXPECT_EQ(event.value(QStringLiteral("origin")).toString(), QStringLiteral("wrong-casing"));
+        EXPECT_TRUE(event.value(QStringLiteral("payload")).toObject().contains(QStringLiteral("Temperature")));
+        EXPECT_EQ(codesOf(r.lines[i]), QStringList { QStringLiteral("unmodeled-capability") });
+    }
+    const auto summary = r.lines[2].value(QStringLiteral("summary")).toObject();
+    EXPECT_EQ(summary.value(QStringLiteral("messages")).toInt(), 2);
+    EXPECT_EQ(summary.value(QStringLiteral("reason")).toString(), QStringLiteral("max-messages"));
+    EXPECT_EQ(summary.value(QStringLiteral("devices"))
+                  .toObject()
+                  .value(QStringLiteral("wrong-casing"))
+                  .toObject()
+                  .value(QStringLiteral("issues"))
+                  .toObject()
+                  .value(QStringLiteral("unmodeled-capability"))
+                  .toInt(),
+        2);
+    EXPECT_EQ(r.exitCode, 0) << "warnings only";
+}
+
+TEST(MonitorCommands, TimeoutStillPrintsTheSummary)
+{
+    const auto r = diag({ QStringLiteral("validate-messages"), QStringLiteral("--demo"), QStringLiteral("--device-id"),
+        QStringLiteral("no-such-device"), QStringLiteral("--timeout"), QStringLiteral("2") });
+    ASSERT_FALSE(r.lines.empty()) << r.err.toStdString();
+    const auto summary = r.lines.back().value(QStringLiteral("summary")).toObject();
+    EXPECT_EQ(summary.value(QStringLiteral("reason")).toString(), QStringLiteral("timeout"));
+    EXPECT_EQ(summary.value(QStringLiteral("messages")).toInt(), 0);
+}
+
+TEST(MonitorCommands, MonitorEventsWithAnnotations)
+{
+    const auto r = diag({ QStringLiteral("monitor-events"), QStringLiteral("--demo"), QStringLiteral("--device-id"),
+        QStringLiteral("edge-gateway-*"), QStringLiteral("--max-messages"), QStringLiteral("3"),
+        QStringLiteral("--properties"), QStringLiteral("all"), QStringLiteral("--timeout"), QStringLiteral("30") });
+    EXPECT_EQ(r.exitCode, 0);
+    ASSERT_EQ(r.lines.size(), 3u) << r.err.toStdString();
+    for (const auto& line : r.lines) {
+        const auto e = line.value(QStringLiteral("event")).toObject();
+        for (const char* key : { "origin", "module", "component", "interface", "partition", "sequenceNumber",
+                 "enqueuedTime", "payload", "annotations" })
+            EXPECT_TRUE(e.contains(QLatin1String(key))) << key;
+        EXPECT_EQ(e.value(QStringLiteral("module")).toString(), QStringLiteral("sensor"));
+        EXPECT_TRUE(e.value(QStringLiteral("origin")).toString().startsWith(QStringLiteral("edge-gateway-")));
+    }
+}
+
+TEST(MonitorCommands, CaptureThenReplayValidated)
+{
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("capture.jsonl"));
+    auto r = diag({ QStringLiteral("capture"), QStringLiteral("--demo"), QStringLiteral("--out"), file,
+        QStringLiteral("--device-id"), QStringLiteral("string-for-double"), QStringLiteral("--max-messages"),
+        QStringLiteral("3"), QStringLiteral("--timeout"), QStringLiteral("30") });
+    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains("Captured 3 event(s)")) << r.err.toStdString();
+    r = diag({ QStringLiteral("replay"), file, QStringLiteral("--validate"), QStringLiteral("--template"),
+        QStringLiteral(IOTC_TEST_DATA_DIR "/dtdl/dtmi/com/example/temperaturecontroller-2.json") });
+    EXPECT_EQ(r.exitCode, 1) << "schema mismatches are errors";
+    ASSERT_EQ(r.lines.size(), 3u);
+    for (const auto& line : r.lines) {
+        EXPECT_EQ(codesOf(line), QStringList { QStringLiteral("schema-mismatch") });
+        EXPECT_EQ(line.value(QStringLiteral("event")).toObject().value(QStringLiteral("component")).toString(),
+            QStringLiteral("thermostat1"));
+    }
+}
+
+TEST(MonitorCommands, BadStartAndNoSource)
+{
+    auto r = diag({ QStringLiteral("monitor-events"), QStringLiteral("--demo"), QStringLiteral("--start"),
+        QStringLiteral("yesterday") });
+    EXPECT_EQ(r.exitCode, 2);
+    r = diag({ QStringLiteral("monitor-events") });
+    EXPECT_EQ(r.exitCode, 2);
+    EXPECT_TRUE(r.err.contains("eventhub-connection-string"));
+}
+
+} // namespace
