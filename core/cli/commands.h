@@ -19,6 +19,8 @@ int runMonitorEvents(const std::vector<std::string>& words);
 int runValidateMessages(const std::vector<std::string>& words);
 int runCapture(const std::vector<std::string>& words);
 int runReplay(const std::vector<std::string>& words);
+int runValidateProperties(const std::vector<std::string>& words);
+int runMonitorProperties(const std::vector<std::string>& words);
 
 // Entry point of iotc-diag (after QCoreApplication is set up).
 int runDiag(int argc, char** argv);

@@ -56,6 +56,10 @@ int runDiag(int argc, char** argv)
         return runCapture(words);
     if (command == "replay")
         return runReplay(words);
+    if (command == "validate-properties")
+        return runValidateProperties(words);
+    if (command == "monitor-properties")
+        return runMonitorProperties(words);
     if (command == "sim")
         return runSim(words);
     if (command == "explain")

@@ -1,0 +1,222 @@
+#include "arguments.h"
+#include "commands.h"
+#include "connectionoptions.h"
+#include "textoutput.h"
+
+#include "central/centralclient.h"
+#include "monitor/templateresolver.h"
+#include "properties/propertymonitor.h"
+#include "validate/issuejson.h"
+
+#include <QCoreApplication>
+#include <QDateTime>
+#include <QElapsedTimer>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QTimer>
+
+#include <atomic>
+#include <csignal>
+#include <cstdio>
+
+namespace iotc::cli {
+
+namespace {
+
+std::atomic<bool> g_stop { false };
+extern "C" void onStop(int)
+{
+    g_stop = true;
+}
+
+bool prepareDevice(const std::vector<std::string>& words, const char* command, const char* usage,
+    const std::set<std::string>& own, Arguments& args, Connection& connection, double& timeout, int& exitCode)
+{
+    auto values = connectionValueOptions();
+    values.insert(own.begin(), own.end());
+    auto flags = connectionFlagOptions();
+    flags.insert("help");
+    args = parseArguments(words, values, flags);
+    if (args.has("help")) {
+        std::printf("%s%s", usage, ConnectionUsage);
+        exitCode = ExitOk;
+        return false;
+    }
+    if (!args.error.empty() || args.positional.size() != 1) {
+        std::fprintf(stderr, "iotc-diag %s: %s\n%s", command,
+            args.error.empty() ? "give one DEVICE_ID" : args.error.c_str(), usage);
+        exitCode = ExitUsage;
+        return false;
+    }
+    timeout = 0;
+    if (auto t = args.value("timeout")) {
+        bool ok = false;
+        timeout = QString::fromStdString(*t).toDouble(&ok);
+        if (!ok || timeout < 0) {
+            std::fprintf(stderr, "iotc-diag %s: --timeout must be seconds\n", command);
+            exitCode = ExitUsage;
+            return false;
+        }
+    }
+    Arguments restArgs = args;
+    restArgs.values.erase("timeout");
+    if (!resolveConnection(restArgs, command, connection)) {
+        exitCode = ExitUsage;
+        return false;
+    }
+    return true;
+}
+
+Issue writableIssue(const PropertyState& p)
+{
+    Issue i;
+    i.path = p.key().toStdString();
+    if (p.sync == SyncState::Rejected) {
+        i.code = "writable-property-rejected";
+        i.severity = Severity::Error;
+        i.message = "The device rejected the value set for " + p.key().toStdString() + " (ack code "
+            + std::to_string(p.ackCode.value_or(0))
+            + (p.ackDescription.isEmpty() ? "" : ": " + p.ackDescription.toStdString()) + ")";
+        i.suggestion = "check the value against what the device accepts, or fix the device's handling of it";
+    } else {
+        i.code = "writable-property-not-acknowledged";
+        i.severity = p.sync == SyncState::Stale ? Severity::Error : Severity::Warning;
+        i.message = "The device has not acknowledged version " + std::to_string(p.desiredVersion.value_or(0)) + " of "
+            + p.key().toStdString()
+            + (p.ackVersion ? " (it last acknowledged version " + std::to_string(*p.ackVersion) + ")"
+                            : " (it never acknowledged it)");
+        i.suggestion = "the device must report {\"value\", \"ac\", \"av\": <desired $version>} after applying a "
+                       "writable property";
+    }
+    i.expected = "ack for version " + std::to_string(p.desiredVersion.value_or(0));
+    if (p.ackVersion)
+        i.actual = "ack version " + std::to_string(*p.ackVersion) + ", code " + std::to_string(p.ackCode.value_or(0));
+    return i;
+}
+
+} // namespace
+
+int runValidateProperties(const std::vector<std::string>& words)
+{
+    Arguments args;
+    Connection connection;
+    double timeout = 0;
+    int exitCode = ExitOk;
+    static const char* usage = "usage: iotc-diag validate-properties DEVICE_ID [--output json|text]\n"
+                               "Validates the device's reported properties against its template and checks every\n"
+                               "writable property's acknowledgement. Exit 1 on errors or rejected values.\n";
+    if (!prepareDevice(words, "validate-properties", usage, { "output" }, args, connection, timeout, exitCode))
+        return exitCode;
+    const QString id = QString::fromStdString(args.positional[0]);
+    auto client = std::make_shared<CentralClient>(connection.profile);
+    TemplateResolver resolver(client);
+    auto resolution = resolver.forDevice(id);
+    auto f = client->properties(id);
+    f.waitForFinished();
+    const auto r = f.result();
+    if (!r.ok()) {
+        std::fprintf(stderr, "iotc-diag validate-properties: %s\n", qPrintable(r.error.summary()));
+        return ExitUsage;
+    }
+    QStringList components;
+    if (resolution.validator) {
+        for (const auto& c : resolution.validator->deviceTemplate().model.components)
+            components << QString::fromStdString(c.name);
+    }
+    const auto snapshot = PropertySnapshot::fromRest(*r.value, components);
+    std::vector<Issue> issues;
+    if (resolution.validator) {
+        MessageContext ctx;
+        ctx.kind = PayloadKind::ReportedProperties;
+        const QByteArray payload = QJsonDocument(snapshot.reportedPayload()).toJson(QJsonDocument::Compact);
+        issues = resolution.validator->validate(
+            std::string_view(payload.constData(), static_cast<size_t>(payload.size())), ctx);
+    } else if (resolution.problem) {
+        issues.push_back(*resolution.problem);
+    }
+    QJsonArray properties;
+    for (const auto& p : snapshot.properties) {
+        properties.append(p.toJson());
+        if (p.sync == SyncState::Pending || p.sync == SyncState::Rejected || p.sync == SyncState::Stale)
+            issues.push_back(writableIssue(p));
+    }
+    std::string issueText = "[";
+    for (size_t k = 0; k < issues.size(); ++k) {
+        if (k)
+            issueText += ',';
+        appendIssueJson(issueText, issues[k]);
+    }
+    issueText += "]";
+    QJsonObject out { { QStringLiteral("deviceId"), id }, { QStringLiteral("template"), resolution.templateId },
+        { QStringLiteral("properties"), properties },
+        { QStringLiteral("issues"), QJsonDocument::fromJson(QByteArray::fromStdString(issueText)).array() } };
+    if (args.value("output").value_or("json") == "text") {
+        std::string text;
+        for (const auto& i : issues)
+            text += formatIssueText(i, isTerminal(stdout));
+        text += std::to_string(snapshot.properties.size()) + " propert(ies), " + std::to_string(issues.size())
+            + " issue(s)\n";
+        writeAll(stdout, text);
+    } else {
+        writeAll(stdout, QJsonDocument(out).toJson(QJsonDocument::Indented).toStdString());
+    }
+    return hasErrors(issues) ? ExitProblem : ExitOk;
+}
+
+int runMonitorProperties(const std::vector<std::string>& words)
+{
+    Arguments args;
+    Connection connection;
+    double timeout = 0;
+    int exitCode = ExitOk;
+    static const char* usage
+        = "usage: iotc-diag monitor-properties DEVICE_ID [--interval S] [--timeout S] [--stale-after S]\n"
+          "Polls the device's properties and prints each change as a JSON line, with the sync\n"
+          "state of writable properties (pending, accepted, rejected, stale).\n";
+    if (!prepareDevice(
+            words, "monitor-properties", usage, { "interval", "stale-after" }, args, connection, timeout, exitCode))
+        return exitCode;
+    const double interval = QString::fromStdString(args.value("interval").value_or("5")).toDouble();
+    const double staleAfter = QString::fromStdString(args.value("stale-after").value_or("60")).toDouble();
+    if (interval <= 0 || staleAfter <= 0) {
+        std::fprintf(stderr, "iotc-diag monitor-properties: --interval and --stale-after must be positive seconds\n");
+        return ExitUsage;
+    }
+    auto client = std::make_shared<CentralClient>(connection.profile);
+    PropertyMonitor monitor(client, QString::fromStdString(args.positional[0]));
+    monitor.setInterval(static_cast<int>(interval * 1000));
+    monitor.setStaleAfter(static_cast<qint64>(staleAfter * 1000));
+    int failures = 0;
+    QObject::connect(&monitor, &PropertyMonitor::updated, &monitor,
+        [](const PropertySnapshot&, const QList<PropertyChange>& changes) {
+            QJsonArray list;
+            for (const auto& c : changes)
+                list.append(c.toJson());
+            const QJsonObject line { { QStringLiteral("time"),
+                                         QDateTime::currentDateTimeUtc().toString(Qt::ISODateWithMs) },
+                { QStringLiteral("changes"), list } };
+            writeAll(stdout, QJsonDocument(line).toJson(QJsonDocument::Compact).toStdString() + "\n");
+            std::fflush(stdout);
+        });
+    QObject::connect(&monitor, &PropertyMonitor::pollFailed, &monitor, [&failures](const CentralError& e) {
+        ++failures;
+        std::fprintf(stderr, "poll failed: %s\n", qPrintable(e.summary()));
+    });
+    std::signal(SIGINT, onStop);
+    std::signal(SIGTERM, onStop);
+    QElapsedTimer clock;
+    clock.start();
+    QTimer poll;
+    QObject::connect(&poll, &QTimer::timeout, &poll, [&] {
+        if (g_stop || (timeout > 0 && clock.elapsed() >= timeout * 1000))
+            QCoreApplication::quit();
+    });
+    poll.start(50);
+    monitor.start();
+    QCoreApplication::exec();
+    monitor.stop();
+    std::fprintf(stderr, "%d poll(s), %d failed.\n", monitor.polls(), failures);
+    return failures > 0 && failures == monitor.polls() ? ExitUsage : ExitOk;
+}
+
+} // namespace iotc::cli

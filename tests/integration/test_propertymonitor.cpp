@@ -1,0 +1,123 @@
+// The property monitor and validate-properties against the simulator's property scenarios.
+#include "simfixture.h"
+
+#include "central/centralclient.h"
+#include "properties/propertymonitor.h"
+
+#include <QJsonArray>
+#include <QProcess>
+#include <QTest>
+#include <gtest/gtest.h>
+
+using namespace iotc;
+
+namespace {
+
+class Properties : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        sim::SimOptions o;
+        o.rateHz = 0;
+        app = new sim::SimulatedApp(o);
+        e = app->start();
+    }
+    static void TearDownTestSuite() { delete app; }
+    static std::shared_ptr<CentralClient> client()
+    {
+        auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
+        p.authorization = e.apiToken;
+        return std::make_shared<CentralClient>(p);
+    }
+    static inline sim::SimulatedApp* app = nullptr;
+    static inline sim::SimEndpoints e;
+};
+
+TEST_F(Properties, UnacknowledgedWritableGoesFromPendingToStale)
+{
+    PropertyMonitor monitor(client(), QStringLiteral("unacknowledged-writable"));
+    monitor.setInterval(100);
+    monitor.setStaleAfter(300);
+    QList<PropertyChange> all;
+    QObject::connect(&monitor, &PropertyMonitor::updated, &monitor,
+        [&](const PropertySnapshot&, const QList<PropertyChange>& changes) { all += changes; });
+    monitor.start();
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            const auto* p = monitor.snapshot().find(QStringLiteral("thermostat1.targetTemperature"));
+            return p && p->sync == SyncState::Stale;
+        },
+        5000));
+    bool sawPending = false, sawStale = false;
+    for (const auto& c : all) {
+        if (c.after.key() == QStringLiteral("thermostat1.targetTemperature")) {
+            sawPending = sawPending || c.after.sync == SyncState::Pending;
+            sawStale = sawStale || (c.kind == PropertyChange::Kind::SyncChanged && c.after.sync == SyncState::Stale);
+        }
+    }
+    EXPECT_TRUE(sawPending);
+    EXPECT_TRUE(sawStale);
+    EXPECT_EQ(monitor.snapshot().find(QStringLiteral("thermostat1.targetTemperature"))->desiredVersion, 5);
+}
+
+TEST_F(Properties, AcceptedAndRejected)
+{
+    for (const auto& [device, state] : { std::pair { "healthy-controller", SyncState::Accepted },
+             std::pair { "rejected-writable", SyncState::Rejected } }) {
+        PropertyMonitor monitor(client(), QLatin1String(device));
+        monitor.start();
+        ASSERT_TRUE(QTest::qWaitFor([&] { return monitor.polls() > 0; }, 5000)) << device;
+        const auto* p = monitor.snapshot().find(QStringLiteral("thermostat1.targetTemperature"));
+        ASSERT_TRUE(p) << device;
+        EXPECT_EQ(p->sync, state) << device;
+    }
+}
+
+TEST_F(Properties, PollFailuresAreReported)
+{
+    auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
+    p.authorization = QStringLiteral("Bearer wrong");
+    PropertyMonitor monitor(std::make_shared<CentralClient>(p), QStringLiteral("healthy-controller"));
+    QSignalSpy failed(&monitor, &PropertyMonitor::pollFailed);
+    monitor.start();
+    ASSERT_TRUE(failed.wait(5000));
+    EXPECT_EQ(failed.at(0).at(0).value<CentralError>().httpStatus, 403);
+}
+
+struct Run {
+    int exitCode;
+    QJsonObject json;
+};
+
+Run validateProperties(const char* device)
+{
+    QProcess p;
+    p.start(QStringLiteral(IOTC_DIAG_PATH),
+        { QStringLiteral("validate-properties"), QLatin1String(device), QStringLiteral("--demo") });
+    EXPECT_TRUE(p.waitForFinished(60000));
+    return { p.exitCode(), QJsonDocument::fromJson(p.readAllStandardOutput()).object() };
+}
+
+QStringList codes(const QJsonObject& o)
+{
+    QStringList out;
+    for (const auto& i : o.value(QStringLiteral("issues")).toArray())
+        out << i.toObject().value(QStringLiteral("code")).toString();
+    return out;
+}
+
+TEST(ValidateProperties, EachPropertyScenario)
+{
+    auto r = validateProperties("healthy-controller");
+    EXPECT_EQ(r.exitCode, 0);
+    EXPECT_TRUE(codes(r.json).isEmpty()) << codes(r.json).join(QLatin1Char(',')).toStdString();
+    r = validateProperties("undefined-property");
+    EXPECT_EQ(codes(r.json), QStringList { QStringLiteral("unmodeled-capability") });
+    r = validateProperties("rejected-writable");
+    EXPECT_EQ(r.exitCode, 1);
+    EXPECT_EQ(codes(r.json), QStringList { QStringLiteral("writable-property-rejected") });
+    r = validateProperties("unacknowledged-writable");
+    EXPECT_EQ(codes(r.json), QStringList { QStringLiteral("writable-property-not-acknowledged") });
+}
+
+} // namespace
