@@ -34,6 +34,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/iotc-bench-validate
 	$(BUILD_DIR)/tests/bench/iotc-bench-sim
 	$(BUILD_DIR)/tests/bench/iotc-bench-list
+	$(BUILD_DIR)/tests/bench/iotc-bench-monitor
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i

@@ -4,7 +4,9 @@
 
 #include <QDateTime>
 #include <QRegularExpression>
+#include <QTimer>
 
+#include <proton/codec/decoder.hpp>
 #include <proton/codec/encoder.hpp>
 #include <proton/codec/map.hpp>
 #include <proton/codec/vector.hpp>
@@ -508,32 +510,59 @@ private:
         TelemetryEvent e;
         e.hub = m_target.entityPath;
         e.partition = partition;
-        std::map<proton::symbol, proton::value> annotations;
+        // Walk the annotation map with the decoder: converting it into a std::map of proton::value
+        // allocates per entry and costs more than everything else on this path together.
+        std::vector<std::pair<std::string, std::string>> texts;
+        std::vector<std::pair<std::string, qint64>> numbers;
         try {
-            proton::get(m.message_annotations().value(), annotations);
+            proton::codec::decoder d(m.message_annotations().value());
+            proton::codec::start start;
+            d >> start;
+            for (size_t i = 0; i + 1 < start.size; i += 2) {
+                proton::symbol key;
+                d >> key;
+                switch (d.next_type()) {
+                case proton::STRING: {
+                    std::string v;
+                    d >> v;
+                    texts.emplace_back(std::move(key), std::move(v));
+                    break;
+                }
+                case proton::LONG: {
+                    int64_t v;
+                    d >> v;
+                    numbers.emplace_back(std::move(key), v);
+                    break;
+                }
+                case proton::TIMESTAMP: {
+                    proton::timestamp v;
+                    d >> v;
+                    numbers.emplace_back(std::move(key), v.milliseconds());
+                    break;
+                }
+                default: {
+                    proton::value v;
+                    d >> v;
+                    texts.emplace_back(std::move(key), proton::to_string(v));
+                    break;
+                }
+                }
+            }
         } catch (const std::exception&) {
         }
         auto text = [&](const char* key) -> QString {
-            auto it = annotations.find(proton::symbol(key));
-            if (it == annotations.end())
-                return {};
-            try {
-                return qs(proton::get<std::string>(it->second));
-            } catch (const std::exception&) {
-                return qs(proton::to_string(it->second));
+            for (const auto& [k, v] : texts) {
+                if (k == key)
+                    return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size()));
             }
+            return {};
         };
         auto number = [&](const char* key) -> qint64 {
-            auto it = annotations.find(proton::symbol(key));
-            if (it == annotations.end())
-                return -1;
-            try {
-                if (it->second.type() == proton::TIMESTAMP)
-                    return proton::get<proton::timestamp>(it->second).milliseconds();
-                return proton::coerce<int64_t>(it->second);
-            } catch (const std::exception&) {
-                return -1;
+            for (const auto& [k, v] : numbers) {
+                if (k == key)
+                    return v;
             }
+            return -1;
         };
         e.sequenceNumber = number("x-opt-sequence-number");
         e.offset = text("x-opt-offset");
@@ -715,13 +744,20 @@ QString EventHubConsumer::fatalError() const
 
 void EventHubConsumer::notifyEvents()
 {
+    // At most about 30 notifications a second: the receiving side drains in batches, and a
+    // trickle of events does not wake it once per event.
     if (m_eventsPending.exchange(true))
         return;
     QMetaObject::invokeMethod(
         this,
         [this] {
-            m_eventsPending = false;
-            Q_EMIT eventsAvailable();
+            const qint64 now = QDateTime::currentMSecsSinceEpoch();
+            const qint64 wait = std::max<qint64>(0, m_lastEventsSignal + 33 - now);
+            QTimer::singleShot(static_cast<int>(wait), this, [this] {
+                m_eventsPending = false;
+                m_lastEventsSignal = QDateTime::currentMSecsSinceEpoch();
+                Q_EMIT eventsAvailable();
+            });
         },
         Qt::QueuedConnection);
 }

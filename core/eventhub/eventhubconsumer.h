@@ -73,7 +73,7 @@ public:
     class Session;
 
 Q_SIGNALS:
-    void eventsAvailable(); // coalesced: take() until empty
+    void eventsAvailable(); // coalesced (at most ~30 a second): take() until empty
     void stateChanged();
     void failed(const QString& reason);
 
@@ -84,6 +84,7 @@ private:
 
     std::unique_ptr<Session> m_session;
     std::atomic<bool> m_eventsPending { false };
+    qint64 m_lastEventsSignal = 0; // owner thread only
     std::atomic<bool> m_statePending { false };
 };
 

@@ -1,0 +1,212 @@
+// Live monitoring figures, printed by one command (make bench, or build/tests/bench/iotc-bench-monitor):
+//  (1) raw Proton receive rate from the simulator on loopback,
+//  (2) the product's end-to-end rate (AMQP -> validated observations) from the same simulator,
+//      target >= 0.6 x (1),
+//  (3) CPU microseconds per event at IoT Central's 200 events/s cap (simulator in another process),
+//      target <= 10 us/event,
+//  (4) replay of a 1,000,000-event capture through the pipeline, target < 10 s.
+#include "amqptestclient.h"
+#include "central/centralclient.h"
+#include "eventhub/eventhubconsumer.h"
+#include "monitor/capturefile.h"
+#include "monitor/monitorpipeline.h"
+#include "provisioning/sas.h"
+#include "sim/simulatedapp.h"
+#include "template/templateparser.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QJsonDocument>
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QThread>
+#include <QTimer>
+
+#include <sys/resource.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+using namespace iotc;
+
+namespace {
+
+double cpuSeconds()
+{
+    rusage u {};
+    getrusage(RUSAGE_SELF, &u);
+    return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec)
+        + static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// Runs a consumer + pipeline until count observations came out; returns seconds.
+double endToEnd(
+    const EventHubTarget& target, std::shared_ptr<TemplateResolver> resolver, size_t count, size_t& observations)
+{
+    ConsumerOptions options;
+    options.start.kind = ConsumerStart::Kind::Beginning;
+    options.credit = 2000;
+    EventHubConsumer consumer(target, options);
+    MonitorPipeline pipeline(resolver);
+    QElapsedTimer t;
+    t.start();
+    consumer.start();
+    observations = 0;
+    while (observations < count && t.elapsed() < 120000) {
+        auto batch = consumer.take(5000);
+        if (batch.empty()) {
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
+            continue;
+        }
+        observations += pipeline.process(std::move(batch)).size();
+    }
+    const double s = static_cast<double>(t.nsecsElapsed()) / 1e9;
+    consumer.stop();
+    return s;
+}
+
+} // namespace
+
+int main(int argc, char** argv)
+{
+    QCoreApplication app(argc, argv);
+    const size_t events = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 200000;
+
+    // ---- (1) and (2): the same simulator, the same retained events ----
+    sim::SimOptions options;
+    options.rateHz = 0;
+    options.extraRateHz = 0;
+    options.retentionPerPartition = events + 10;
+    sim::SimulatedApp simulated(options);
+    const auto e = simulated.start();
+    const QString device = QStringLiteral("healthy-controller");
+    simulated.injectTelemetry(device, static_cast<int>(events));
+    const int partition = sim::EventStore::partitionFor(device, simulated.store().partitionCount());
+    QString error;
+    const auto target = *EventHubTarget::fromConnectionString(e.eventHubConnectionString, error);
+
+    test::AmqpScript raw;
+    raw.hostPort = e.eventHubHost.toStdString();
+    raw.putToken = std::make_pair(target.audience().toStdString(),
+        makeSasToken(target.audience(), target.key, SasKeyKind::RawText, secondsFromNow(std::chrono::minutes(10)),
+            QStringLiteral("service"))
+            .toStdString());
+    raw.receiveAddress = QString(
+        target.entityPath + QStringLiteral("/ConsumerGroups/$Default/Partitions/") + QString::number(partition))
+                             .toStdString();
+    raw.selector = test::selectorFromBeginning();
+    raw.receiveCount = events;
+    raw.credit = 2000;
+    raw.keepBodies = false;
+    raw.timeoutMs = 120000;
+    const auto rawResult = test::runAmqp(raw);
+    const double rawRate = static_cast<double>(rawResult.events.size()) / rawResult.receiveSeconds;
+
+    auto profile = ConnectionProfile::forBaseUrl(e.baseUrl);
+    profile.authorization = e.apiToken;
+    auto resolver = std::make_shared<TemplateResolver>(std::make_shared<CentralClient>(profile));
+    size_t observed = 0;
+    const double seconds = endToEnd(target, resolver, events, observed);
+    const double e2eRate = static_cast<double>(observed) / seconds;
+    std::printf(
+        "(1) raw Proton receive from the simulator: %.0f events/s (%zu events)\n", rawRate, rawResult.events.size());
+    std::printf(
+        "(2) end to end, AMQP -> validated observations: %.0f events/s (%zu events), %.2f x raw (target >= 0.60)\n",
+        e2eRate, observed, e2eRate / rawRate);
+    simulated.stop();
+
+    // ---- (3): CPU per event at 200 events/s, the simulator in its own process ----
+    QProcess sim;
+    sim.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/iotc-diag"),
+        { QStringLiteral("sim"), QStringLiteral("--devices"), QStringLiteral("2000"), QStringLiteral("--rate"),
+            QStringLiteral("0"), QStringLiteral("--extra-rate"), QString::fromLatin1(argc > 2 ? argv[2] : "0.1") });
+    if (!sim.waitForReadyRead(20000)) {
+        std::fprintf(stderr, "cannot start iotc-diag sim for (3)\n");
+        return 1;
+    }
+    const auto endpoints = QJsonDocument::fromJson(sim.readLine()).object();
+    const auto live = *EventHubTarget::fromConnectionString(
+        endpoints.value(QStringLiteral("eventHubConnectionString")).toString(), error);
+    auto liveProfile = ConnectionProfile::forBaseUrl(endpoints.value(QStringLiteral("baseUrl")).toString());
+    liveProfile.authorization = endpoints.value(QStringLiteral("apiToken")).toString();
+    {
+        ConsumerOptions liveOptions;
+        EventHubConsumer consumer(live, liveOptions);
+        MonitorPipeline pipeline(std::make_shared<TemplateResolver>(std::make_shared<CentralClient>(liveProfile)));
+        consumer.start();
+        // Warm up until every device has been seen once (its template resolved through REST, a
+        // one-time cost per device), then measure ten seconds of steady state.
+        QElapsedTimer t;
+        t.start();
+        size_t n = 0;
+        while (t.elapsed() < 60000 && pipeline.stats().size() < 2000) {
+            pipeline.process(consumer.take(5000));
+            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
+            QThread::msleep(20);
+        }
+        const double cpu0 = cpuSeconds();
+        // Event-driven, as the product runs: drain when the consumer says events are there.
+        QObject::connect(&consumer, &EventHubConsumer::eventsAvailable, &consumer,
+            [&] { n += pipeline.process(consumer.take(5000)).size(); });
+        QEventLoop loop;
+        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+        loop.exec();
+        const double cpu = cpuSeconds() - cpu0;
+        std::printf("(3) at %.0f events/s: %.1f CPU us/event (target <= 10; whole process: consumer, pipeline, REST)\n",
+            static_cast<double>(n) / 10.0, cpu * 1e6 / static_cast<double>(std::max<size_t>(n, 1)));
+        consumer.stop();
+    }
+    sim.terminate();
+    sim.waitForFinished(5000);
+
+    // ---- (4): replay a 1,000,000-event capture ----
+    QTemporaryDir dir;
+    const QString capturePath = dir.filePath(QStringLiteral("million.jsonl"));
+    {
+        CaptureWriter writer(capturePath);
+        TelemetryEvent ev;
+        ev.hub = QStringLiteral("iothub-ehub-bench");
+        ev.contentType = QStringLiteral("application/json");
+        ev.contentEncoding = QStringLiteral("utf-8");
+        ev.modelId = QStringLiteral("dtmi:com:example:TemperatureController;2");
+        ev.messageSource = QStringLiteral("Telemetry");
+        ev.deviceId = QStringLiteral("replayed-device");
+        for (int i = 0; i < 1000000; ++i) {
+            ev.sequenceNumber = i;
+            ev.partition = i % 4;
+            ev.enqueuedMs = 1764000000000 + i;
+            ev.component
+                = (i % 3 == 2) ? QString() : (i % 3 ? QStringLiteral("thermostat2") : QStringLiteral("thermostat1"));
+            ev.body = (i % 3 == 2) ? QByteArray("{\"workingSet\": 18211.5}") : QByteArray("{\"temperature\": 21.53}");
+            writer.write(ev);
+        }
+    }
+    const auto tpl = std::make_shared<const DeviceTemplate>(
+        loadTemplateFile(std::string(IOTC_TEST_DATA_DIR) + "/dtdl/dtmi/com/example/temperaturecontroller-2.json"));
+    MonitorPipeline replayPipeline(std::make_shared<TemplateResolver>(tpl));
+    QElapsedTimer t;
+    t.start();
+    qint64 bad = 0;
+    size_t issues = 0;
+    std::vector<TelemetryEvent> batch;
+    const qint64 replayed = readCapture(
+        capturePath,
+        [&](TelemetryEvent&& ev) {
+            batch.push_back(std::move(ev));
+            if (batch.size() == 5000) {
+                for (const auto& o : replayPipeline.process(std::move(batch)))
+                    issues += o.issues.size();
+                batch.clear();
+            }
+            return true;
+        },
+        bad, error);
+    for (const auto& o : replayPipeline.process(std::move(batch)))
+        issues += o.issues.size();
+    std::printf(
+        "(4) replay of a %lld-event capture through the pipeline: %.2f s (target < 10), %zu issues, %lld bad lines\n",
+        static_cast<long long>(replayed), static_cast<double>(t.nsecsElapsed()) / 1e9, issues,
+        static_cast<long long>(bad));
+    return 0;
+}
