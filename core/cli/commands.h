@@ -21,6 +21,7 @@ int runCapture(const std::vector<std::string>& words);
 int runReplay(const std::vector<std::string>& words);
 int runValidateProperties(const std::vector<std::string>& words);
 int runMonitorProperties(const std::vector<std::string>& words);
+int runDiagnose(const std::vector<std::string>& words);
 
 // Entry point of iotc-diag (after QCoreApplication is set up).
 int runDiag(int argc, char** argv);

@@ -60,6 +60,8 @@ int runDiag(int argc, char** argv)
         return runValidateProperties(words);
     if (command == "monitor-properties")
         return runMonitorProperties(words);
+    if (command == "diagnose")
+        return runDiagnose(words);
     if (command == "sim")
         return runSim(words);
     if (command == "explain")

@@ -1,4 +1,5 @@
 // monitor-events, validate-messages, capture and replay as a user runs them, against --demo.
+#include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -119,6 +120,41 @@ TEST(MonitorCommands, BadStartAndNoSource)
     r = diag({ QStringLiteral("monitor-events") });
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_TRUE(r.err.contains("eventhub-connection-string"));
+}
+
+} // namespace
+
+namespace {
+
+TEST(DiagnoseCommand, ExitCodesJsonAndReport)
+{
+    QTemporaryDir dir;
+    const QString report = dir.filePath(QStringLiteral("report.html"));
+    QProcess p;
+    p.start(QStringLiteral(IOTC_DIAG_PATH),
+        { QStringLiteral("diagnose"), QStringLiteral("string-for-double"), QStringLiteral("--demo"),
+            QStringLiteral("--listen"), QStringLiteral("5"), QStringLiteral("--report"), report });
+    ASSERT_TRUE(p.waitForFinished(60000));
+    EXPECT_EQ(p.exitCode(), 1);
+    const auto json = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    EXPECT_EQ(json.value(QStringLiteral("deviceId")).toString(), QStringLiteral("string-for-double"));
+    const auto verdict = json.value(QStringLiteral("verdict")).toObject();
+    EXPECT_FALSE(verdict.value(QStringLiteral("healthy")).toBool());
+    const auto causes = verdict.value(QStringLiteral("causes")).toArray();
+    ASSERT_FALSE(causes.isEmpty());
+    const auto top = causes[0].toObject();
+    EXPECT_EQ(top.value(QStringLiteral("code")).toString(), QStringLiteral("schema-mismatch"));
+    for (const char* key : { "code", "title", "mitigation", "evidence" })
+        EXPECT_TRUE(top.contains(QLatin1String(key))) << key;
+    for (const auto& c : json.value(QStringLiteral("checks")).toArray())
+        for (const char* key : { "id", "status", "summary", "findings" })
+            EXPECT_TRUE(c.toObject().contains(QLatin1String(key))) << key;
+    QFile f(report);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QByteArray html = f.readAll();
+    EXPECT_TRUE(html.startsWith("<!DOCTYPE html>"));
+    EXPECT_TRUE(html.contains("schema-mismatch"));
+    EXPECT_FALSE(html.contains("sig=")) << "the API token never reaches the report";
 }
 
 } // namespace

@@ -1,0 +1,43 @@
+#pragma once
+
+#include "diagnosis.h"
+
+#include "central/connection.h"
+#include "eventhub/eventhubtarget.h"
+
+#include <QString>
+
+#include <functional>
+#include <memory>
+#include <optional>
+
+namespace iotc {
+
+class CentralClient;
+
+struct DiagnoseOptions {
+    QString deviceId;
+    int listenSeconds = 60; // how long to wait for live data
+    double lookbackMinutes = 10; // also read what the device sent this long ago
+    int enoughMessages = 20; // stop listening early once this many arrived
+    std::optional<QString> deviceLog; // pasted or loaded device log text
+    std::optional<EventHubTarget> eventHub; // instead of asking IoT Central for event hub tokens
+};
+
+// Walks the troubleshooting guide for one device: app and credentials, the device, its
+// provisioning status and DPS answer, whether data arrives, the device log, payload shape,
+// properties, IoT Edge; then ranks the causes. Checks that cannot run say why and the rest go on.
+// Blocking (REST and AMQP round trips): run it off the GUI thread.
+class Diagnoser {
+public:
+    Diagnoser(ConnectionProfile profile, DiagnoseOptions options);
+
+    // progress(checkId, text) is called as checks start and end.
+    Diagnosis run(const std::function<void(const QString&, const QString&)>& progress = {});
+
+private:
+    ConnectionProfile m_profile;
+    DiagnoseOptions m_options;
+};
+
+} // namespace iotc
