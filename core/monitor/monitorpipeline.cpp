@@ -1,5 +1,7 @@
 #include "monitorpipeline.h"
 
+#include <nlohmann/json.hpp>
+
 namespace iotc {
 
 MessageContext contextOf(const TelemetryEvent& e)
@@ -16,9 +18,43 @@ MessageContext contextOf(const TelemetryEvent& e)
     return c;
 }
 
-MonitorPipeline::MonitorPipeline(std::shared_ptr<TemplateResolver> resolver)
-    : m_resolver(std::move(resolver))
+double DeviceStats::ratePerSecond() const
 {
+    const qint64 span = lastSeenMs - firstSeenMs;
+    return span > 0 && messages > 1 ? static_cast<double>(messages - 1) * 1000.0 / static_cast<double>(span) : 0.0;
+}
+
+MonitorPipeline::MonitorPipeline(std::shared_ptr<TemplateResolver> resolver, size_t historyPerField)
+    : m_resolver(std::move(resolver))
+    , m_history(std::max<size_t>(1, historyPerField))
+{
+}
+
+void MonitorPipeline::recordFields(DeviceStats& stats, const Observation& o)
+{
+    for (const auto& i : o.issues) {
+        if (i.code == "unmodeled-capability")
+            stats.unmodeledFields.insert(
+                (o.event.component.isEmpty() ? QString() : o.event.component + QLatin1Char('/'))
+                + QString::fromStdString(i.path));
+    }
+    // Numeric top-level fields feed the charts; anything else is not plotted.
+    const auto body = nlohmann::json::parse(
+        o.event.body.constData(), o.event.body.constData() + o.event.body.size(), nullptr, false);
+    if (!body.is_object())
+        return;
+    for (const auto& [name, value] : body.items()) {
+        if (!value.is_number())
+            continue;
+        const QString key = (o.event.component.isEmpty() ? QString() : o.event.component + QLatin1Char('/'))
+            + QString::fromStdString(name);
+        auto& series = stats.fields[key];
+        series.last = value.get<double>();
+        series.lastMs = o.event.enqueuedMs;
+        series.history.emplace_back(o.event.enqueuedMs, series.last);
+        while (series.history.size() > m_history)
+            series.history.pop_front();
+    }
 }
 
 std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> events)
@@ -41,11 +77,14 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
         }
         auto& s = m_stats[e.deviceId];
         ++s.messages;
+        if (s.firstSeenMs == 0 || e.enqueuedMs < s.firstSeenMs)
+            s.firstSeenMs = e.enqueuedMs;
         s.lastSeenMs = std::max(s.lastSeenMs, e.enqueuedMs);
         for (const auto& i : o.issues)
             ++s.issues[i.code];
         ++m_messages;
         o.event = std::move(e);
+        recordFields(s, o);
         out.push_back(std::move(o));
     }
     return out;

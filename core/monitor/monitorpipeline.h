@@ -5,23 +5,37 @@
 
 #include <QString>
 
+#include <deque>
+#include <set>
+
 #include <map>
 #include <memory>
 #include <vector>
 
 namespace iotc {
 
+// The recent values of one numeric telemetry field, for a chart.
+struct FieldSeries {
+    double last = 0;
+    qint64 lastMs = 0;
+    std::deque<std::pair<qint64, double>> history; // (enqueued ms, value), the newest last
+};
+
 struct DeviceStats {
     qint64 messages = 0;
+    qint64 firstSeenMs = 0;
     qint64 lastSeenMs = 0;
     std::map<std::string, qint64> issues; // by code
+    std::map<QString, FieldSeries> fields; // "component/field" (no component: "field")
+    std::set<QString> unmodeledFields; // what the template does not define, as sent
+    double ratePerSecond() const;
 };
 
 // event -> validator (the device's template) -> observation, with per-device statistics. The same
 // code serves live monitoring, replayed captures, the CLI and the GUI (on a worker thread).
 class MonitorPipeline {
 public:
-    explicit MonitorPipeline(std::shared_ptr<TemplateResolver> resolver);
+    explicit MonitorPipeline(std::shared_ptr<TemplateResolver> resolver, size_t historyPerField = 512);
 
     std::vector<Observation> process(std::vector<TelemetryEvent> events);
 
@@ -29,7 +43,10 @@ public:
     qint64 messages() const { return m_messages; }
 
 private:
+    void recordFields(DeviceStats& stats, const Observation& o);
+
     std::shared_ptr<TemplateResolver> m_resolver;
+    size_t m_history;
     std::map<QString, DeviceStats> m_stats;
     qint64 m_messages = 0;
 };
