@@ -6,6 +6,7 @@
 #include "central/centralclient.h"
 #include "monitor/templateresolver.h"
 #include "properties/propertymonitor.h"
+#include "properties/propertyvalidation.h"
 #include "validate/issuejson.h"
 
 #include <QCoreApplication>
@@ -118,22 +119,12 @@ int runValidateProperties(const std::vector<std::string>& words)
         std::fprintf(stderr, "iotc-diag validate-properties: %s\n", qPrintable(r.error.summary()));
         return ExitUsage;
     }
-    QStringList components;
-    if (resolution.validator) {
-        for (const auto& c : resolution.validator->deviceTemplate().model.components)
-            components << QString::fromStdString(c.name);
-    }
-    const auto snapshot = PropertySnapshot::fromRest(*r.value, components);
+    const auto snapshot = PropertySnapshot::fromRest(*r.value, componentNamesOf(resolution.validator.get()));
     std::vector<Issue> issues;
-    if (resolution.validator) {
-        MessageContext ctx;
-        ctx.kind = PayloadKind::ReportedProperties;
-        const QByteArray payload = QJsonDocument(snapshot.reportedPayload()).toJson(QJsonDocument::Compact);
-        issues = resolution.validator->validate(
-            std::string_view(payload.constData(), static_cast<size_t>(payload.size())), ctx);
-    } else if (resolution.problem) {
+    if (resolution.validator)
+        issues = validateReportedProperties(snapshot, *resolution.validator);
+    else if (resolution.problem)
         issues.push_back(*resolution.problem);
-    }
     QJsonArray properties;
     for (const auto& p : snapshot.properties) {
         properties.append(p.toJson());

@@ -4,7 +4,7 @@
 #include "eventhub/eventhubconsumer.h"
 #include "knowledge/logscanner.h"
 #include "monitor/monitorpipeline.h"
-#include "properties/propertysnapshot.h"
+#include "properties/propertyvalidation.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
 #include "report/redact.h"
@@ -295,9 +295,9 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
                           .arg(answer.httpStatus)
                           .arg(answer.errorCode ? QStringLiteral(", errorCode ") + QString::number(*answer.errorCode)
                                                 : QString())
-                          .arg(answer.status.isEmpty()
-                                  ? QString(QStringLiteral(": ") + answer.errorMessage)
-                                  : QString(QStringLiteral(": ") + answer.status + QStringLiteral(" to ") + answer.assignedHub));
+                          .arg(answer.status.isEmpty() ? QString(QStringLiteral(": ") + answer.errorMessage)
+                                                       : QString(QStringLiteral(": ") + answer.status
+                                                           + QStringLiteral(" to ") + answer.assignedHub));
                 prov.summary += QStringLiteral("; ") + dpsText;
                 if (answer.errorCode) {
                     const auto* kb = KnowledgeBase::builtIn().byCode(std::to_string(*answer.errorCode));
@@ -488,19 +488,10 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
             props.summary = QStringLiteral("Could not read properties: ") + r.error.summary();
         } else {
             auto resolution = resolver->forDevice(dev->id);
-            QStringList components;
-            if (resolution.validator)
-                for (const auto& c : resolution.validator->deviceTemplate().model.components)
-                    components << q(c.name);
-            const auto snapshot = PropertySnapshot::fromRest(*r.value, components);
+            const auto snapshot = PropertySnapshot::fromRest(*r.value, componentNamesOf(resolution.validator.get()));
             std::vector<Issue> issues;
-            if (resolution.validator) {
-                MessageContext ctx;
-                ctx.kind = PayloadKind::ReportedProperties;
-                const QByteArray json = QJsonDocument(snapshot.reportedPayload()).toJson(QJsonDocument::Compact);
-                issues = resolution.validator->validate(
-                    std::string_view(json.constData(), static_cast<size_t>(json.size())), ctx);
-            }
+            if (resolution.validator)
+                issues = validateReportedProperties(snapshot, *resolution.validator);
             int writable = 0;
             for (const auto& p : snapshot.properties) {
                 if (p.sync == SyncState::None)
@@ -516,12 +507,17 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
                 if (p.sync == SyncState::Rejected) {
                     props.findings.push_back(finding(QStringLiteral("writable-property-rejected"), "error",
                         QString::fromLatin1(causeTexts().at(QStringLiteral("writable-property-rejected")).title), ev,
-                        QString::fromLatin1(causeTexts().at(QStringLiteral("writable-property-rejected")).mitigation), { ev }));
+                        QString::fromLatin1(causeTexts().at(QStringLiteral("writable-property-rejected")).mitigation),
+                        { ev }));
                     cause(QStringLiteral("writable-property-rejected"), ev);
                 } else if (p.sync == SyncState::Pending || p.sync == SyncState::Stale) {
                     props.findings.push_back(finding(QStringLiteral("writable-property-not-acknowledged"), "warning",
-                        QString::fromLatin1(causeTexts().at(QStringLiteral("writable-property-not-acknowledged")).title), ev,
-                        QString::fromLatin1(causeTexts().at(QStringLiteral("writable-property-not-acknowledged")).mitigation), { ev }));
+                        QString::fromLatin1(
+                            causeTexts().at(QStringLiteral("writable-property-not-acknowledged")).title),
+                        ev,
+                        QString::fromLatin1(
+                            causeTexts().at(QStringLiteral("writable-property-not-acknowledged")).mitigation),
+                        { ev }));
                     cause(QStringLiteral("writable-property-not-acknowledged"), ev);
                 }
             }

@@ -1,5 +1,6 @@
 #include "eventhubserver.h"
 
+#include "amqpnodes.h"
 #include "provisioning/sas.h"
 #include "wiresender.h"
 
@@ -35,67 +36,6 @@
 #include <thread>
 
 namespace iotc::sim {
-
-namespace {
-
-int64_t nowSeconds()
-{
-    return QDateTime::currentSecsSinceEpoch();
-}
-
-// "amqps://host/hub/ConsumerGroups/$Default/Partitions/0" or "hub/ConsumerGroups/..." -> path parts
-std::vector<std::string> addressParts(std::string address)
-{
-    if (auto scheme = address.find("://"); scheme != std::string::npos) {
-        address = address.substr(scheme + 3);
-        auto slash = address.find('/');
-        address = slash == std::string::npos ? std::string() : address.substr(slash + 1);
-    }
-    std::vector<std::string> parts;
-    size_t start = 0;
-    while (start <= address.size()) {
-        auto slash = address.find('/', start);
-        if (slash == std::string::npos)
-            slash = address.size();
-        if (slash > start)
-            parts.push_back(address.substr(start, slash - start));
-        start = slash + 1;
-    }
-    return parts;
-}
-
-std::optional<std::string> selectorOf(const proton::source& source)
-{
-    const auto& filters = source.filters();
-    const proton::symbol key("apache.org:selector-filter:string");
-    if (!filters.exists(key))
-        return std::nullopt;
-    try {
-        proton::codec::decoder d(filters.get(key));
-        proton::codec::start s;
-        d >> s;
-        proton::value descriptor;
-        std::string expression;
-        d >> descriptor >> expression >> proton::codec::finish();
-        return expression;
-    } catch (const std::exception&) {
-        return std::string();
-    }
-}
-
-template <typename T> T propertyOr(const proton::message& m, const std::string& key, T fallback)
-{
-    const auto& props = m.properties();
-    if (!props.exists(key))
-        return fallback;
-    try {
-        return proton::get<T>(props.get(key));
-    } catch (const std::exception&) {
-        return fallback;
-    }
-}
-
-} // namespace
 
 class EventHubServer::Impl {
 public:
@@ -514,38 +454,12 @@ private:
             reply(m, "$management", 401, "Unauthorized access: put a token on $cbs first.");
             return;
         }
-        std::map<std::string, proton::value> body;
-        if (type == "com.microsoft:eventhub") {
-            std::vector<std::string> ids;
-            for (int i = 0; i < hub->store->partitionCount(); ++i)
-                ids.push_back(std::to_string(i));
-            body["name"] = name;
-            body["created_at"] = proton::timestamp(1735689600000);
-            body["partition_count"] = int32_t(hub->store->partitionCount());
-            body["partition_ids"] = ids;
-        } else if (type == "com.microsoft:partition") {
-            const std::string partitionText = propertyOr<std::string>(m, "partition", "");
-            int partition = -1;
-            try {
-                partition = std::stoi(partitionText);
-            } catch (...) {
-            }
-            if (partition < 0 || partition >= hub->store->partitionCount()) {
-                reply(m, "$management", 400, "The partition '" + partitionText + "' does not exist.");
-                return;
-            }
-            const auto info = hub->store->info(partition);
-            body["name"] = name;
-            body["partition"] = partitionText;
-            body["begin_sequence_number"] = int64_t(info.beginSequence);
-            body["last_enqueued_sequence_number"] = int64_t(info.lastSequence);
-            body["last_enqueued_offset"] = std::to_string(info.lastOffset);
-            body["last_enqueued_time_utc"] = proton::timestamp(info.lastEnqueuedMs);
-            body["is_partition_empty"] = info.empty;
-        } else {
-            reply(m, "$management", 400, "Unsupported type '" + type + "'.");
+        const auto answer = readManagement(*hub->store, name, type, propertyOr<std::string>(m, "partition", ""));
+        if (answer.status != 200) {
+            reply(m, "$management", answer.status, answer.description);
             return;
         }
+        const auto& body = answer.body;
         proton::value v;
         v = body;
         reply(m, "$management", 200, "OK", v);

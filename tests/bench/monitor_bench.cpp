@@ -20,7 +20,6 @@
 #include <QJsonDocument>
 #include <QProcess>
 #include <QTemporaryDir>
-#include <QThread>
 #include <QTimer>
 
 #include <sys/resource.h>
@@ -140,10 +139,19 @@ int main(int argc, char** argv)
         QElapsedTimer t;
         t.start();
         size_t n = 0;
-        while (t.elapsed() < 60000 && pipeline.stats().size() < 2000) {
-            pipeline.process(consumer.take(5000));
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 20);
-            QThread::msleep(20);
+        {
+            QEventLoop warmUp;
+            QTimer limit;
+            limit.setSingleShot(true);
+            QObject::connect(&limit, &QTimer::timeout, &warmUp, &QEventLoop::quit);
+            const auto drain = QObject::connect(&consumer, &EventHubConsumer::eventsAvailable, &consumer, [&] {
+                pipeline.process(consumer.take(5000));
+                if (pipeline.stats().size() >= 2000)
+                    warmUp.quit();
+            });
+            limit.start(60000);
+            warmUp.exec();
+            QObject::disconnect(drain);
         }
         const double cpu0 = cpuSeconds();
         // Event-driven, as the product runs: drain when the consumer says events are there.

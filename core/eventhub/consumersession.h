@@ -1,0 +1,553 @@
+#pragma once
+
+// The Proton side of EventHubConsumer: one messaging handler on the container's own thread that
+// owns the connection, CBS, $management and the partition receivers, and hands events to the
+// Qt side through a bounded queue. Included by eventhubconsumer.cpp only.
+
+#include "amqpwire.h"
+#include "eventhubconsumer.h"
+#include "provisioning/sas.h"
+
+#include <QDateTime>
+#include <QRegularExpression>
+#include <QTimer>
+
+#include <proton/codec/decoder.hpp>
+#include <proton/codec/encoder.hpp>
+#include <proton/codec/map.hpp>
+#include <proton/codec/vector.hpp>
+#include <proton/connection.hpp>
+#include <proton/connection_options.hpp>
+#include <proton/container.hpp>
+#include <proton/delivery.hpp>
+#include <proton/error_condition.hpp>
+#include <proton/message.hpp>
+#include <proton/message_id.hpp>
+#include <proton/messaging_handler.hpp>
+#include <proton/receiver.hpp>
+#include <proton/receiver_options.hpp>
+#include <proton/sender.hpp>
+#include <proton/source.hpp>
+#include <proton/source_options.hpp>
+#include <proton/ssl.hpp>
+#include <proton/target_options.hpp>
+#include <proton/timestamp.hpp>
+#include <proton/transport.hpp>
+#include <proton/work_queue.hpp>
+
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace iotc {
+
+inline QString qs(const std::string& s)
+{
+    return QString::fromStdString(s);
+}
+
+class EventHubConsumer::Session : public proton::messaging_handler {
+public:
+    Session(EventHubConsumer& owner, EventHubTarget target, ConsumerOptions options)
+        : m_owner(owner)
+        , m_target(std::move(target))
+        , m_options(std::move(options))
+        , m_container(*this, "iotc-eventhub-consumer")
+    {
+        if (!m_options.deviceFilter.isEmpty())
+            m_deviceFilter
+                = QRegularExpression(QRegularExpression::wildcardToRegularExpression(m_options.deviceFilter));
+        if (!m_options.moduleFilter.isEmpty())
+            m_moduleFilter
+                = QRegularExpression(QRegularExpression::wildcardToRegularExpression(m_options.moduleFilter));
+    }
+
+    void start()
+    {
+        m_container.auto_stop(false);
+        m_thread = std::thread([this] {
+            try {
+                m_container.run();
+            } catch (const std::exception& e) {
+                fail(QStringLiteral("The AMQP client stopped: ") + QString::fromUtf8(e.what()));
+            }
+        });
+    }
+
+    void stop()
+    {
+        if (m_thread.joinable()) {
+            m_stopping = true;
+            m_container.stop();
+            m_thread.join();
+        }
+        std::lock_guard lock(m_mutex);
+        for (auto& [p, s] : m_states)
+            s.state = PartitionState::State::Stopped;
+    }
+
+    // ---- shared with the Qt side (under m_mutex) ----
+    std::vector<TelemetryEvent> take(size_t max)
+    {
+        std::lock_guard lock(m_mutex);
+        std::vector<TelemetryEvent> out;
+        const size_t n = std::min(max, m_queue.size());
+        out.reserve(n);
+        for (size_t i = 0; i < n; ++i) {
+            out.push_back(std::move(m_queue.front()));
+            m_queue.pop_front();
+        }
+        return out;
+    }
+    std::vector<PartitionState> partitions() const
+    {
+        std::lock_guard lock(m_mutex);
+        std::vector<PartitionState> out;
+        for (const auto& [p, s] : m_states)
+            out.push_back(s);
+        return out;
+    }
+    QString fatal() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_fatal;
+    }
+    std::atomic<quint64> dropped { 0 };
+    std::atomic<quint64> filtered { 0 };
+    std::atomic<int> reconnects { 0 };
+
+    // ---- Proton thread ----
+    void on_container_start(proton::container&) override
+    {
+        connect();
+        tick();
+    }
+
+    void on_connection_open(proton::connection& c) override
+    {
+        if (c != m_connection)
+            return;
+        m_attempt = 0;
+        m_cbsSender = c.open_sender("$cbs");
+        proton::target_options to;
+        to.address("iotc-cbs-reply");
+        proton::receiver_options ro;
+        ro.target(to);
+        m_cbsReceiver = c.open_receiver("$cbs", ro);
+        m_tokenPending = true;
+    }
+
+    void on_sendable(proton::sender& s) override
+    {
+        if (s == m_cbsSender && m_tokenPending)
+            sendToken();
+        else if (s == m_managementSender && m_managementPending)
+            sendManagementRead();
+    }
+
+    void on_message(proton::delivery& d, proton::message& m) override
+    {
+        const proton::receiver r = d.receiver();
+        if (r == m_cbsReceiver) {
+            onCbsReply(m);
+            return;
+        }
+        if (r == m_managementReceiver) {
+            onManagementReply(m);
+            return;
+        }
+        auto it = m_receivers.find(r.source().address());
+        if (it != m_receivers.end())
+            onEvent(it->second, m);
+    }
+
+    void on_receiver_open(proton::receiver& r) override
+    {
+        auto it = m_receivers.find(r.source().address());
+        if (it == m_receivers.end())
+            return;
+        setState(it->second, PartitionState::State::Receiving, {}, {});
+    }
+
+    void on_receiver_close(proton::receiver& r) override
+    {
+        auto it = m_receivers.find(r.source().address());
+        if (it == m_receivers.end() || m_stopping)
+            return;
+        const int partition = it->second;
+        const auto error = r.error();
+        m_receivers.erase(it);
+        if (!error) {
+            setState(partition, PartitionState::State::Stopped, {}, QStringLiteral("closed by the service"));
+            return;
+        }
+        if (auto why = permanentCondition(error.name())) {
+            setState(partition, PartitionState::State::Error, qs(error.name()),
+                *why + QStringLiteral(" (") + qs(error.description()) + QLatin1Char(')'));
+            return;
+        }
+        // Retryable link failure: reattach this partition after a pause, resuming where it was.
+        setState(partition, PartitionState::State::Retrying, qs(error.name()), qs(error.description()));
+        m_reattachAt[partition] = nowMs() + 1000;
+    }
+    void on_receiver_error(proton::receiver&) override { }
+    void on_sender_error(proton::sender&) override { }
+    void on_session_error(proton::session&) override { }
+
+    void on_connection_error(proton::connection& c) override { lost(c, c.error()); }
+    void on_transport_error(proton::transport& t) override { lost(t.connection(), t.error()); }
+    void on_transport_close(proton::transport& t) override
+    {
+        if (t.connection() == m_connection && !m_stopping && !m_reconnectScheduled && m_fatalSet == false)
+            lost(t.connection(), proton::error_condition("amqp:connection:forced", "the connection closed"));
+    }
+    void on_error(const proton::error_condition&) override { }
+
+private:
+    void connect()
+    {
+        if (m_stopping)
+            return;
+        m_reconnectScheduled = false;
+        m_cbsOk = false;
+        m_renewAt = 0;
+        m_reattachAt.clear();
+        m_tokenPending = false;
+        m_managementPending = false;
+        m_receivers.clear();
+        proton::connection_options o;
+        o.sasl_allowed_mechs("ANONYMOUS");
+        o.virtual_host(m_target.hostName().toStdString());
+        o.idle_timeout(proton::duration(60000));
+        o.container_id("iotc-workbench");
+        std::string url;
+        if (m_target.tls) {
+            o.ssl_client_options(proton::ssl_client_options(proton::ssl::VERIFY_PEER_NAME));
+            url = "amqps://" + m_target.hostName().toStdString() + ":" + std::to_string(m_target.port());
+        } else {
+            url = "amqp://" + m_target.hostName().toStdString() + ":" + std::to_string(m_target.port());
+        }
+        {
+            std::lock_guard lock(m_mutex);
+            for (auto& [p, s] : m_states) {
+                if (s.state != PartitionState::State::Error)
+                    s.state = PartitionState::State::Connecting;
+            }
+        }
+        m_owner.notifyState();
+        m_connection = m_container.connect(url, o);
+    }
+
+    void lost(const proton::connection& c, const proton::error_condition& error)
+    {
+        if (c != m_connection || m_stopping || m_reconnectScheduled || m_fatalSet)
+            return;
+        m_reconnectScheduled = true;
+        ++m_attempt;
+        reconnects++;
+        const int delay = std::min(m_options.maxReconnectDelayMs, 250 * (1 << std::min(m_attempt - 1, 7)));
+        {
+            std::lock_guard lock(m_mutex);
+            for (auto& [p, s] : m_states) {
+                if (s.state == PartitionState::State::Error)
+                    continue;
+                s.state = PartitionState::State::Retrying;
+                s.condition = qs(error.name());
+                s.description = qs(error.description());
+                s.retryInMs = delay;
+            }
+        }
+        m_owner.notifyState();
+        m_reconnectAt = nowMs() + delay;
+    }
+
+    std::pair<QString, qint64> currentToken()
+    {
+        if (!m_target.key.isEmpty()) {
+            const qint64 expiry = secondsFromNow(std::chrono::seconds(m_options.tokenLifetimeSeconds));
+            return { makeSasToken(m_target.audience(), m_target.key, SasKeyKind::RawText, expiry,
+                         m_target.keyName.isEmpty() ? QStringLiteral("service") : m_target.keyName),
+                expiry };
+        }
+        return { m_target.token, m_target.tokenExpiry };
+    }
+
+    void sendToken()
+    {
+        m_tokenPending = false;
+        const auto [token, expiry] = currentToken();
+        m_tokenExpiry = expiry;
+        proton::message m;
+        m.id(proton::message_id(uint64_t(++m_messageId)));
+        m.reply_to("iotc-cbs-reply");
+        m.body(token.toStdString());
+        m.properties().put("operation", std::string("put-token"));
+        m.properties().put("type", std::string("servicebus.windows.net:sastoken"));
+        m.properties().put("name", m_target.audience().toStdString());
+        if (expiry > 0)
+            m.properties().put("expiration", proton::timestamp(expiry * 1000));
+        m_cbsSender.send(m);
+    }
+
+    void onCbsReply(const proton::message& m)
+    {
+        int status = 0;
+        std::string description;
+        try {
+            status = static_cast<int>(proton::coerce<int64_t>(m.properties().get("status-code")));
+            if (m.properties().exists("status-description"))
+                description = proton::get<std::string>(m.properties().get("status-description"));
+        } catch (const std::exception&) {
+        }
+        if (status < 200 || status >= 300) {
+            fail(
+                QStringLiteral("The event hub refused the token (CBS status %1: %2). ").arg(status).arg(qs(description))
+                + (m_target.key.isEmpty()
+                        ? QStringLiteral("Ask IoT Central for new tokens (your role needs access to the data) or use "
+                                         "an Event Hubs connection string.")
+                        : QStringLiteral(
+                            "Check the SharedAccessKeyName and SharedAccessKey of the connection string.")));
+            return;
+        }
+        scheduleRenewal();
+        if (m_cbsOk)
+            return; // a renewal
+        m_cbsOk = true;
+        if (!m_partitionIds.empty()) {
+            for (int p : m_partitionIds)
+                openPartition(p);
+            return;
+        }
+        m_managementSender = m_connection.open_sender("$management");
+        proton::target_options to;
+        to.address("iotc-management-reply");
+        proton::receiver_options ro;
+        ro.target(to);
+        m_managementReceiver = m_connection.open_receiver("$management", ro);
+        m_managementPending = true;
+    }
+
+    void scheduleRenewal()
+    {
+        // A ready-made token cannot be renewed here; when it lapses the reconnect path asks again.
+        if (m_tokenExpiry <= 0 || m_target.key.isEmpty())
+            return;
+        // Renew when 80% of the lifetime has passed, and at least two seconds before it lapses.
+        const qint64 leftMs = m_tokenExpiry * 1000 - nowMs();
+        const qint64 inMs = std::max<qint64>(200, std::min<qint64>(leftMs * 8 / 10, leftMs - 2000));
+        m_renewAt = nowMs() + inMs;
+    }
+
+    static qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
+
+    // One short periodic timer drives every deadline (renewal, reconnect, reattach): Proton 0.37
+    // holds container::run() open until a scheduled task has fired, so long timers would delay
+    // stop() by as long.
+    void tick()
+    {
+        if (m_stopping)
+            return;
+        const qint64 now = nowMs();
+        if (m_reconnectAt && now >= m_reconnectAt) {
+            m_reconnectAt = 0;
+            connect();
+        }
+        if (m_renewAt && now >= m_renewAt && m_cbsOk) {
+            m_renewAt = 0;
+            if (m_cbsSender.active()) {
+                if (m_cbsSender.credit() > 0)
+                    sendToken();
+                else
+                    m_tokenPending = true;
+            }
+        }
+        for (auto it = m_reattachAt.begin(); it != m_reattachAt.end();) {
+            if (now >= it->second && m_cbsOk) {
+                openPartition(it->first);
+                it = m_reattachAt.erase(it);
+            } else {
+                ++it;
+            }
+        }
+        m_container.schedule(proton::duration(200), [this] { tick(); });
+    }
+
+    void sendManagementRead()
+    {
+        m_managementPending = false;
+        proton::message m;
+        m.id(proton::message_id(uint64_t(++m_messageId)));
+        m.reply_to("iotc-management-reply");
+        m.properties().put("operation", std::string("READ"));
+        m.properties().put("type", std::string("com.microsoft:eventhub"));
+        m.properties().put("name", m_target.entityPath.toStdString());
+        m_managementSender.send(m);
+    }
+
+    void onManagementReply(const proton::message& m)
+    {
+        int status = 0;
+        try {
+            status = static_cast<int>(proton::coerce<int64_t>(m.properties().get("status-code")));
+        } catch (const std::exception&) {
+        }
+        if (status != 200 || m.body().type() != proton::MAP) {
+            fail(QStringLiteral("The event hub's $management node did not say how many partitions it has (status %1).")
+                     .arg(status));
+            return;
+        }
+        std::map<std::string, proton::value> body;
+        proton::get(m.body(), body);
+        std::vector<int> ids;
+        try {
+            for (const auto& id : proton::get<std::vector<std::string>>(body["partition_ids"]))
+                ids.push_back(std::stoi(id));
+        } catch (const std::exception&) {
+            const int n = static_cast<int>(proton::coerce<int64_t>(body["partition_count"]));
+            for (int i = 0; i < n; ++i)
+                ids.push_back(i);
+        }
+        m_partitionIds = ids;
+        for (int p : ids)
+            openPartition(p);
+    }
+
+    std::string selectorFor(int partition)
+    {
+        std::lock_guard lock(m_mutex);
+        return startSelector(m_options.start, partition, m_states[partition].lastSequence);
+    }
+
+    void openPartition(int partition)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            auto& s = m_states[partition];
+            s.partition = partition;
+            if (s.state == PartitionState::State::Error)
+                return;
+            s.state = PartitionState::State::Connecting;
+        }
+        const std::string address = m_target.entityPath.toStdString() + "/ConsumerGroups/"
+            + m_options.consumerGroup.toStdString() + "/Partitions/" + std::to_string(partition);
+        proton::source::filter_map filters;
+        proton::value filter;
+        proton::codec::encoder enc(filter);
+        enc << proton::codec::start::described() << uint64_t(0x0000468C00000004ULL) << selectorFor(partition)
+            << proton::codec::finish();
+        filters.put(proton::symbol("apache.org:selector-filter:string"), filter);
+        proton::source_options so;
+        so.address(address).filters(filters);
+        proton::receiver_options ro;
+        ro.source(so).credit_window(m_options.credit);
+        m_receivers[address] = partition;
+        m_connection.open_receiver(address, ro);
+        m_owner.notifyState();
+    }
+
+    void onEvent(int partition, const proton::message& m)
+    {
+        TelemetryEvent e;
+        e.hub = m_target.entityPath;
+        e.partition = partition;
+        decodeAnnotations(m, e);
+        {
+            std::lock_guard lock(m_mutex);
+            auto& s = m_states[partition];
+            if (e.sequenceNumber >= 0) {
+                if (e.sequenceNumber <= s.lastSequence)
+                    return; // a duplicate the service sent again: never passed on
+                s.lastSequence = e.sequenceNumber;
+            }
+            s.received++;
+        }
+        if ((m_deviceFilter.isValid() && !m_options.deviceFilter.isEmpty()
+                && !m_deviceFilter.match(e.deviceId).hasMatch())
+            || (!m_options.moduleFilter.isEmpty() && !m_moduleFilter.match(e.moduleId).hasMatch())) {
+            filtered++;
+            return;
+        }
+        decodeContent(m, e);
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_queue.size() >= m_options.queueCapacity) {
+                m_queue.pop_front();
+                dropped++;
+            }
+            m_queue.push_back(std::move(e));
+        }
+        m_owner.notifyEvents();
+    }
+
+    void setState(int partition, PartitionState::State state, const QString& condition, const QString& description)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            auto& s = m_states[partition];
+            s.partition = partition;
+            s.state = state;
+            s.condition = condition;
+            s.description = description;
+            s.retryInMs = 0;
+        }
+        m_owner.notifyState();
+    }
+
+    void fail(const QString& reason)
+    {
+        {
+            std::lock_guard lock(m_mutex);
+            if (m_fatalSet)
+                return;
+            m_fatalSet = true;
+            m_fatal = reason;
+            for (auto& [p, s] : m_states) {
+                s.state = PartitionState::State::Error;
+                s.description = reason;
+            }
+        }
+        if (m_connection)
+            m_connection.close();
+        QMetaObject::invokeMethod(
+            &m_owner, [owner = &m_owner, reason] { Q_EMIT owner->failed(reason); }, Qt::QueuedConnection);
+        m_owner.notifyState();
+    }
+
+    EventHubConsumer& m_owner;
+    EventHubTarget m_target;
+    ConsumerOptions m_options;
+    proton::container m_container;
+    std::thread m_thread;
+    std::atomic<bool> m_stopping { false };
+    QRegularExpression m_deviceFilter;
+    QRegularExpression m_moduleFilter;
+
+    // Proton thread only
+    proton::connection m_connection;
+    proton::sender m_cbsSender;
+    proton::receiver m_cbsReceiver;
+    proton::sender m_managementSender;
+    proton::receiver m_managementReceiver;
+    bool m_tokenPending = false;
+    bool m_managementPending = false;
+    bool m_cbsOk = false;
+    bool m_reconnectScheduled = false;
+    int m_attempt = 0;
+    uint64_t m_messageId = 0;
+    qint64 m_tokenExpiry = 0;
+    qint64 m_renewAt = 0; // ms; 0 = none
+    qint64 m_reconnectAt = 0;
+    std::map<int, qint64> m_reattachAt;
+    std::vector<int> m_partitionIds;
+    std::map<std::string, int> m_receivers; // address -> partition
+
+    // shared
+    mutable std::mutex m_mutex;
+    std::deque<TelemetryEvent> m_queue;
+    std::map<int, PartitionState> m_states;
+    QString m_fatal;
+    bool m_fatalSet = false;
+};
+
+} // namespace iotc

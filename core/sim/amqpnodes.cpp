@@ -1,0 +1,92 @@
+#include "amqpnodes.h"
+
+#include <QDateTime>
+
+#include <proton/codec/decoder.hpp>
+#include <proton/codec/vector.hpp>
+#include <proton/timestamp.hpp>
+#include <proton/types.hpp>
+
+namespace iotc::sim {
+
+int64_t nowSeconds()
+{
+    return QDateTime::currentSecsSinceEpoch();
+}
+
+// "amqps://host/hub/ConsumerGroups/$Default/Partitions/0" or "hub/ConsumerGroups/..." -> path parts
+std::vector<std::string> addressParts(std::string address)
+{
+    if (auto scheme = address.find("://"); scheme != std::string::npos) {
+        address = address.substr(scheme + 3);
+        auto slash = address.find('/');
+        address = slash == std::string::npos ? std::string() : address.substr(slash + 1);
+    }
+    std::vector<std::string> parts;
+    size_t start = 0;
+    while (start <= address.size()) {
+        auto slash = address.find('/', start);
+        if (slash == std::string::npos)
+            slash = address.size();
+        if (slash > start)
+            parts.push_back(address.substr(start, slash - start));
+        start = slash + 1;
+    }
+    return parts;
+}
+
+std::optional<std::string> selectorOf(const proton::source& source)
+{
+    const auto& filters = source.filters();
+    const proton::symbol key("apache.org:selector-filter:string");
+    if (!filters.exists(key))
+        return std::nullopt;
+    try {
+        proton::codec::decoder d(filters.get(key));
+        proton::codec::start s;
+        d >> s;
+        proton::value descriptor;
+        std::string expression;
+        d >> descriptor >> expression >> proton::codec::finish();
+        return expression;
+    } catch (const std::exception&) {
+        return std::string();
+    }
+}
+
+ManagementAnswer readManagement(
+    const EventStore& store, const std::string& name, const std::string& type, const std::string& partitionText)
+{
+    ManagementAnswer a;
+    if (type == "com.microsoft:eventhub") {
+        std::vector<std::string> ids;
+        for (int i = 0; i < store.partitionCount(); ++i)
+            ids.push_back(std::to_string(i));
+        a.body["name"] = name;
+        a.body["created_at"] = proton::timestamp(1735689600000);
+        a.body["partition_count"] = int32_t(store.partitionCount());
+        a.body["partition_ids"] = ids;
+        return a;
+    }
+    if (type == "com.microsoft:partition") {
+        int partition = -1;
+        try {
+            partition = std::stoi(partitionText);
+        } catch (...) {
+        }
+        if (partition < 0 || partition >= store.partitionCount())
+            return { 400, "The partition '" + partitionText + "' does not exist.", {} };
+        const auto info = store.info(partition);
+        a.body["name"] = name;
+        a.body["partition"] = partitionText;
+        a.body["begin_sequence_number"] = int64_t(info.beginSequence);
+        a.body["last_enqueued_sequence_number"] = int64_t(info.lastSequence);
+        a.body["last_enqueued_offset"] = std::to_string(info.lastOffset);
+        a.body["last_enqueued_time_utc"] = proton::timestamp(info.lastEnqueuedMs);
+        a.body["is_partition_empty"] = info.empty;
+        return a;
+    }
+    return { 400, "Unsupported type '" + type + "'.", {} };
+}
+
+} // namespace iotc::sim

@@ -1,0 +1,47 @@
+#pragma once
+
+#include "eventstore.h"
+
+#include <proton/message.hpp>
+#include <proton/source.hpp>
+#include <proton/value.hpp>
+
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace iotc::sim {
+
+// The small pieces of the simulated Event Hubs endpoint that are not about connections:
+// addresses, selector filters, request properties and the $management node's answers.
+
+int64_t nowSeconds();
+// "amqps://host/hub/ConsumerGroups/$Default/Partitions/0" or "hub/ConsumerGroups/..." -> path parts
+std::vector<std::string> addressParts(std::string address);
+// The selector filter's expression of a receiver's source (empty string when it is malformed).
+std::optional<std::string> selectorOf(const proton::source& source);
+
+template <typename T> T propertyOr(const proton::message& m, const std::string& key, T fallback)
+{
+    const auto& props = m.properties();
+    if (!props.exists(key))
+        return fallback;
+    try {
+        return proton::get<T>(props.get(key));
+    } catch (const std::exception&) {
+        return fallback;
+    }
+}
+
+struct ManagementAnswer {
+    int status = 200;
+    std::string description = "OK";
+    std::map<std::string, proton::value> body;
+};
+// READ of com.microsoft:eventhub or com.microsoft:partition, as Event Hubs answers it.
+ManagementAnswer readManagement(
+    const EventStore& store, const std::string& name, const std::string& type, const std::string& partition);
+
+} // namespace iotc::sim
