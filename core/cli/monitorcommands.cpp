@@ -412,10 +412,6 @@ int runStream(Mode mode, const std::vector<std::string>& words)
         dropped += c->dropped();
         c->stop();
     }
-    if (endReason == QLatin1String("failed")) {
-        std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(failure));
-        return ExitUsage;
-    }
     const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
     if (mode == Mode::Validate) {
         nlohmann::json devices = nlohmann::json::object();
@@ -437,7 +433,16 @@ int runStream(Mode mode, const std::vector<std::string>& words)
             }
             writeAll(stdout, text);
         }
+        // The summary comes first, whatever ended the run, a failure included.
+        if (endReason == QLatin1String("failed")) {
+            std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(failure));
+            return ExitUsage;
+        }
         return withErrors > 0 ? ExitProblem : ExitOk;
+    }
+    if (endReason == QLatin1String("failed")) {
+        std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(failure));
+        return ExitUsage;
     }
     if (mode == Mode::Capture)
         std::fprintf(stderr, "Captured %lld event(s) to %s (%s).\n", static_cast<long long>(capture->written()),

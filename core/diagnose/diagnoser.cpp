@@ -366,8 +366,11 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
                 bool allFailed = true;
                 for (auto& c : consumers) {
                     auto batch = c->take(1000);
-                    for (auto& o : pipeline.process(std::move(batch)))
-                        observations.push_back(std::move(o));
+                    for (auto& o : pipeline.process(std::move(batch))) {
+                        // Twin and lifecycle events say the device is alive, but not that data arrives.
+                        if (o.event.messageSource.isEmpty() || o.event.messageSource == QLatin1String("Telemetry"))
+                            observations.push_back(std::move(o));
+                    }
                     if (c->fatalError().isEmpty())
                         allFailed = false;
                     else

@@ -157,22 +157,30 @@ public:
             onManagementReply(m);
             return;
         }
-        auto it = m_receivers.find(r.source().address());
+        auto it = m_receivers.find(r.name());
         if (it != m_receivers.end())
             onEvent(it->second, m);
     }
 
     void on_receiver_open(proton::receiver& r) override
     {
-        auto it = m_receivers.find(r.source().address());
+        auto it = m_receivers.find(r.name());
         if (it == m_receivers.end())
             return;
+        {
+            // From "latest", remember when reading began: a reconnect before the first event must
+            // not skip what arrived in between.
+            std::lock_guard lock(m_mutex);
+            auto& started = m_startedAtMs[it->second];
+            if (started == 0)
+                started = nowMs() - 2000;
+        }
         setState(it->second, PartitionState::State::Receiving, {}, {});
     }
 
     void on_receiver_close(proton::receiver& r) override
     {
-        auto it = m_receivers.find(r.source().address());
+        auto it = m_receivers.find(r.name());
         if (it == m_receivers.end() || m_stopping)
             return;
         const int partition = it->second;
@@ -185,6 +193,17 @@ public:
         if (auto why = permanentCondition(error.name())) {
             setState(partition, PartitionState::State::Error, qs(error.name()),
                 *why + QStringLiteral(" (") + qs(error.description()) + QLatin1Char(')'));
+            return;
+        }
+        if (error.name() == "amqp:unauthorized-access") {
+            // The token lapsed or was revoked: a new one is needed, not a reattach with the old one.
+            if (!m_target.key.isEmpty())
+                lost(m_connection, error);
+            else
+                fail(QStringLiteral("The event hub token is no longer accepted (") + qs(error.description())
+                    + QStringLiteral(
+                        "). Tokens from IoT Central expire: run again to get new ones, or use an Event Hubs "
+                        "connection string, whose tokens are renewed here."));
             return;
         }
         // Retryable link failure: reattach this partition after a pause, resuming where it was.
@@ -299,6 +318,13 @@ private:
             if (m.properties().exists("status-description"))
                 description = proton::get<std::string>(m.properties().get("status-description"));
         } catch (const std::exception&) {
+        }
+        if (status != 401 && status != 403 && status != 404 && (status < 200 || status >= 300)) {
+            // ServerBusy, timeouts, an unreadable answer: try again on a fresh connection.
+            lost(m_connection,
+                proton::error_condition(
+                    "com.microsoft:cbs-failed", "CBS answered " + std::to_string(status) + " " + description));
+            return;
         }
         if (status < 200 || status >= 300) {
             fail(
@@ -416,7 +442,12 @@ private:
     std::string selectorFor(int partition)
     {
         std::lock_guard lock(m_mutex);
-        return startSelector(m_options.start, partition, m_states[partition].lastSequence);
+        ConsumerStart start = m_options.start;
+        if (start.kind == ConsumerStart::Kind::Latest && m_startedAtMs[partition] > 0) {
+            start.kind = ConsumerStart::Kind::EnqueuedTime;
+            start.enqueuedMs = m_startedAtMs[partition];
+        }
+        return startSelector(start, partition, m_states[partition].lastSequence);
     }
 
     void openPartition(int partition)
@@ -441,7 +472,9 @@ private:
         so.address(address).filters(filters);
         proton::receiver_options ro;
         ro.source(so).credit_window(m_options.credit);
-        m_receivers[address] = partition;
+        const std::string name = "iotc-p" + std::to_string(partition) + "-" + std::to_string(++m_linkSerial);
+        ro.name(name);
+        m_receivers[name] = partition;
         m_connection.open_receiver(address, ro);
         m_owner.notifyState();
     }
@@ -468,7 +501,12 @@ private:
             filtered++;
             return;
         }
-        decodeContent(m, e);
+        try {
+            decodeContent(m, e);
+        } catch (const std::exception& ex) {
+            // An event whose properties Proton cannot map: keep it, say what could not be read.
+            e.applicationProperties.append({ QStringLiteral("iotc-decode-error"), qs(ex.what()) });
+        }
         {
             std::lock_guard lock(m_mutex);
             if (m_queue.size() >= m_options.queueCapacity) {
@@ -540,12 +578,14 @@ private:
     qint64 m_reconnectAt = 0;
     std::map<int, qint64> m_reattachAt;
     std::vector<int> m_partitionIds;
-    std::map<std::string, int> m_receivers; // address -> partition
+    std::map<std::string, int> m_receivers; // link name -> partition (names are unique per attach)
+    uint64_t m_linkSerial = 0;
 
     // shared
     mutable std::mutex m_mutex;
     std::deque<TelemetryEvent> m_queue;
     std::map<int, PartitionState> m_states;
+    std::map<int, qint64> m_startedAtMs; // when reading from "latest" began, per partition
     QString m_fatal;
     bool m_fatalSet = false;
 };

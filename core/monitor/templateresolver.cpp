@@ -43,6 +43,9 @@ TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId
             return it->second;
     }
     Resolution r = resolve(deviceId);
+    // A passing failure (timeout, throttling) is not remembered: the next message asks again.
+    if (r.problem && r.problem->code == "template-unavailable")
+        return r;
     std::lock_guard lock(m_mutex);
     m_devices[deviceId] = r;
     return r;
@@ -100,8 +103,10 @@ TemplateResolver::Resolution TemplateResolver::resolve(const QString& deviceId)
                 "Template " + r.templateId.toStdString() + " could not be understood: " + e.what());
         }
     }
-    std::lock_guard lock(m_mutex);
-    m_templates[r.templateId] = r;
+    if (!r.problem) {
+        std::lock_guard lock(m_mutex);
+        m_templates[r.templateId] = r;
+    }
     return r;
 }
 

@@ -148,6 +148,24 @@ TEST_F(Consumer, StartPositionsAndDeviceFilter)
     EXPECT_EQ(collect(lookback, 7).size(), 7u) << "everything of the last five minutes";
 }
 
+TEST_F(Consumer, FromLatestAReconnectBeforeTheFirstEventLosesNothing)
+{
+    EventHubConsumer consumer(target, {}); // from "latest"
+    consumer.start();
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            const auto ps = consumer.partitions();
+            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
+                return p.state == PartitionState::State::Receiving;
+            });
+        },
+        10000));
+    app->eventHub().dropConnections();
+    inject("healthy-controller", 3); // sent while the consumer is reconnecting
+    EXPECT_EQ(collect(consumer, 3).size(), 3u);
+    EXPECT_EQ(consumer.reconnects(), 1);
+}
+
 TEST_F(Consumer, RefusedTokenIsExplainedAndFinal)
 {
     EventHubTarget wrong = target;
