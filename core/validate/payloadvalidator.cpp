@@ -440,6 +440,39 @@ void PayloadValidator::checkAck(
 void PayloadValidator::reportUnmodeled(std::string_view name, const json& value, const Scope& scope,
     const CapabilityScope& where, const PathNode& path, IssueList& issues) const
 {
+    // A device that sends a wrong name sends it in every message: the finding (suggestions
+    // included) is worked out once per name and place, then reused.
+    std::string key = path.render();
+    key += '\x1f';
+    key += where.name;
+    key += '\x1f';
+    key += scope.context.module;
+    key += scope.context.kind == PayloadKind::Telemetry ? "\x1ft" : "\x1fp";
+    key += value.is_object() ? 'o' : 'v';
+    {
+        std::lock_guard lock(m_unmodeledMutex);
+        if (auto it = m_unmodeledCache.find(key); it != m_unmodeledCache.end()) {
+            issues.add(it->second);
+            return;
+        }
+    }
+    IssueList fresh;
+    buildUnmodeled(name, value, scope, where, path, fresh);
+    auto built = fresh.take();
+    if (built.empty())
+        return;
+    {
+        std::lock_guard lock(m_unmodeledMutex);
+        if (m_unmodeledCache.size() >= 4096)
+            m_unmodeledCache.clear(); // bounded: a flood of distinct names cannot grow it
+        m_unmodeledCache.emplace(std::move(key), built.front());
+    }
+    issues.add(std::move(built.front()));
+}
+
+void PayloadValidator::buildUnmodeled(std::string_view name, const json& value, const Scope& scope,
+    const CapabilityScope& where, const PathNode& path, IssueList& issues) const
+{
     const PayloadKind kind = scope.context.kind;
     const std::string noun = kindNoun(kind);
     std::string message = backticked(name) + " is not defined as "

@@ -8,9 +8,11 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <vector>
 
 namespace iotc {
@@ -42,10 +44,14 @@ private:
         const PayloadJson& value, const Capability& capability, const PathNode& path, IssueList& issues) const;
     void reportUnmodeled(std::string_view name, const PayloadJson& value, const Scope& scope,
         const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
+    void buildUnmodeled(std::string_view name, const nlohmann::ordered_json& value, const Scope& scope,
+        const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
     void reportUnknownComponent(
         std::string_view component, const ModelIndex& model, const PathNode* path, IssueList& issues) const;
 
     std::shared_ptr<const DeviceTemplate> m_template;
+    mutable std::mutex m_unmodeledMutex;
+    mutable std::unordered_map<std::string, Issue> m_unmodeledCache;
 };
 
 // "1.2.4" < "1.4" etc.; returns <0, 0, >0. Non-numeric parts compare as 0.

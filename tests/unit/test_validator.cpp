@@ -357,3 +357,24 @@ TEST(Versions, HugeNumbersDoNotOverflow)
 }
 
 } // namespace
+
+namespace {
+
+TEST(UnmodeledCache, RepeatedNamesGiveTheSameFindingAndPlacesStayApart)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    const auto first = v.validate(R"({"Temperature": 1})", jsonMessage());
+    const auto second = v.validate(R"({"Temperature": 2})", jsonMessage());
+    ASSERT_EQ(first.size(), 1u);
+    ASSERT_EQ(second.size(), 1u);
+    EXPECT_EQ(first[0].message, second[0].message);
+    EXPECT_EQ(first[0].suggestion, second[0].suggestion);
+    const auto inComponent = v.validate(R"({"Temperature": 1})", jsonMessage("thermostat1"));
+    ASSERT_EQ(inComponent.size(), 1u);
+    EXPECT_NE(inComponent[0].suggestion, first[0].suggestion) << "the component changes the advice";
+    const auto nested = v.validate(R"({"thermostat1": {"temperature": 1}})", jsonMessage());
+    const auto flat = v.validate(R"({"thermostat1": 5})", jsonMessage());
+    EXPECT_NE(nested[0].suggestion, flat[0].suggestion) << "an object value gets the nested-component advice";
+}
+
+} // namespace
