@@ -5,7 +5,6 @@
 #include "templatepane.h"
 
 #include "sim/simulatedapp.h"
-#include "template/modelrepository.h"
 #include "template/templateparser.h"
 
 #include <QAction>
@@ -145,10 +144,8 @@ void MainWindow::openDemo()
         }
         const QByteArray bytes = file.readAll();
         try {
-            ModelRepository repository;
-            TemplateParser parser(repository);
-            result.tpl = std::make_shared<const DeviceTemplate>(parser.parse(parseJsonDocument(
-                std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), "demo template")));
+            result.tpl = std::make_shared<const DeviceTemplate>(parseTemplateText(
+                std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), "demo template"));
         } catch (const std::exception& e) {
             result.error = QString::fromStdString(e.what());
         }

@@ -1,7 +1,6 @@
 #include "templateresolver.h"
 
 #include "central/centralclient.h"
-#include "template/modelrepository.h"
 #include "template/templateparser.h"
 
 #include <QJsonDocument>
@@ -92,11 +91,9 @@ TemplateResolver::Resolution TemplateResolver::resolve(const QString& deviceId)
             "Template " + r.templateId.toStdString() + " could not be read: " + t.error.summary().toStdString());
     } else {
         try {
-            ModelRepository repository;
-            TemplateParser parser(repository);
             const QByteArray json = QJsonDocument(*t.value).toJson(QJsonDocument::Compact);
-            auto parsed = std::make_shared<const DeviceTemplate>(parser.parse(
-                parseJsonDocument(std::string_view(json.constData(), static_cast<size_t>(json.size())), "template")));
+            auto parsed = std::make_shared<const DeviceTemplate>(
+                parseTemplateText(std::string_view(json.constData(), static_cast<size_t>(json.size())), "template"));
             r.validator = std::make_shared<const PayloadValidator>(parsed);
         } catch (const std::exception& e) {
             r.problem = problem("template-unavailable", Severity::Warning,

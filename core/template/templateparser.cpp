@@ -447,4 +447,11 @@ DeviceTemplate loadTemplateFile(const std::filesystem::path& file, const std::fi
     return parser.parse(document);
 }
 
+DeviceTemplate parseTemplateText(std::string_view text, const std::string& source)
+{
+    ModelRepository repository;
+    TemplateParser parser(repository);
+    return parser.parse(parseJsonDocument(text, source));
+}
+
 } // namespace iotc

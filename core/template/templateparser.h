@@ -48,6 +48,10 @@ private:
 // references against; a models-repository layout around the template file is found by itself.
 DeviceTemplate loadTemplateFile(const std::filesystem::path& file, const std::filesystem::path& models = {});
 
+// Parses a self-contained template held in memory (a REST answer, a built-in resource); source
+// names it in error messages.
+DeviceTemplate parseTemplateText(std::string_view text, const std::string& source);
+
 // A localizable DTDL string ("x" or {"en": "x", ...}) as plain text.
 std::string localizedText(const nlohmann::json& value);
 
