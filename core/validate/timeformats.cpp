@@ -22,6 +22,15 @@ bool isLeap(int y)
     return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0;
 }
 
+// Moves i past a run of digits; false if there was none.
+bool skipDigits(std::string_view s, size_t& i)
+{
+    const size_t start = i;
+    while (i < s.size() && s[i] >= '0' && s[i] <= '9')
+        ++i;
+    return i != start;
+}
+
 int daysInMonth(int y, int m)
 {
     static constexpr int days[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
@@ -40,10 +49,7 @@ bool timePart(std::string_view s)
     size_t i = 8;
     if (i < s.size() && s[i] == '.') {
         ++i;
-        const size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-            ++i;
-        if (i == start)
+        if (!skipDigits(s, i))
             return false;
     }
     if (i == s.size())
@@ -111,17 +117,11 @@ bool isIso8601Duration(std::string_view s)
         }
         if (fractionSeen)
             return false; // only the smallest (last) element may have a fraction
-        const size_t start = i;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-            ++i;
-        if (i == start)
+        if (!skipDigits(s, i))
             return false;
         if (i < s.size() && (s[i] == '.' || s[i] == ',')) {
             ++i;
-            const size_t fracStart = i;
-            while (i < s.size() && s[i] >= '0' && s[i] <= '9')
-                ++i;
-            if (i == fracStart)
+            if (!skipDigits(s, i))
                 return false;
             fractionSeen = true;
         }
