@@ -1,5 +1,7 @@
 #include "monitorpipeline.h"
 
+#include "util/jsondepth.h"
+
 #include <nlohmann/json.hpp>
 
 namespace iotc {
@@ -30,7 +32,7 @@ MonitorPipeline::MonitorPipeline(std::shared_ptr<TemplateResolver> resolver, siz
 {
 }
 
-void MonitorPipeline::recordFields(DeviceStats& stats, const Observation& o)
+void MonitorPipeline::recordFields(DeviceStats& stats, const Observation& o, const PayloadJson& body)
 {
     for (const auto& i : o.issues) {
         if (i.code == "unmodeled-capability")
@@ -38,9 +40,8 @@ void MonitorPipeline::recordFields(DeviceStats& stats, const Observation& o)
                 (o.event.component.isEmpty() ? QString() : o.event.component + QLatin1Char('/'))
                 + QString::fromStdString(i.path));
     }
-    // Numeric top-level fields feed the charts; anything else is not plotted.
-    const auto body = nlohmann::json::parse(
-        o.event.body.constData(), o.event.body.constData() + o.event.body.size(), nullptr, false);
+    // Numeric top-level fields feed the charts; anything else is not plotted. The body is the one the
+    // validator decoded (after its encoding and depth checks), so nothing is parsed twice.
     if (!body.is_object())
         return;
     for (const auto& [name, value] : body.items()) {
@@ -50,7 +51,6 @@ void MonitorPipeline::recordFields(DeviceStats& stats, const Observation& o)
             + QString::fromStdString(name);
         auto& series = stats.fields[key];
         series.last = value.get<double>();
-        series.lastMs = o.event.enqueuedMs;
         series.history.emplace_back(o.event.enqueuedMs, series.last);
         while (series.history.size() > m_history)
             series.history.pop_front();
@@ -63,16 +63,21 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
     out.reserve(events.size());
     for (auto& e : events) {
         Observation o;
+        PayloadJson body; // what the validator decoded; stays null (not plotted) for non-telemetry
         // Only device telemetry is judged against the template; lifecycle and twin events pass.
         const bool telemetry = e.messageSource.isEmpty() || e.messageSource == QLatin1String("Telemetry");
         if (telemetry) {
             const auto r = m_resolver->forDevice(e.deviceId);
             o.templateId = r.templateId;
+            const std::string_view text(e.body.constData(), static_cast<size_t>(e.body.size()));
             if (r.validator) {
-                o.issues = r.validator->validate(
-                    std::string_view(e.body.constData(), static_cast<size_t>(e.body.size())), contextOf(e));
-            } else if (r.problem) {
-                o.issues.push_back(*r.problem);
+                o.issues = r.validator->validate(text, contextOf(e), &body);
+            } else {
+                if (r.problem)
+                    o.issues.push_back(*r.problem);
+                // No template to judge by, but the values can still be plotted.
+                if (jsonNestingDepth(text, MaxJsonDepth) <= MaxJsonDepth)
+                    body = PayloadJson::parse(text, nullptr, false);
             }
         }
         auto& s = m_stats[e.deviceId];
@@ -82,9 +87,8 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
         s.lastSeenMs = std::max(s.lastSeenMs, e.enqueuedMs);
         for (const auto& i : o.issues)
             ++s.issues[i.code];
-        ++m_messages;
         o.event = std::move(e);
-        recordFields(s, o);
+        recordFields(s, o, body);
         out.push_back(std::move(o));
     }
     return out;

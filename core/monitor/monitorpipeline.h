@@ -17,7 +17,6 @@ namespace iotc {
 // The recent values of one numeric telemetry field, for a chart.
 struct FieldSeries {
     double last = 0;
-    qint64 lastMs = 0;
     std::deque<std::pair<qint64, double>> history; // (enqueued ms, value), the newest last
 };
 
@@ -40,15 +39,13 @@ public:
     std::vector<Observation> process(std::vector<TelemetryEvent> events);
 
     const std::map<QString, DeviceStats>& stats() const { return m_stats; }
-    qint64 messages() const { return m_messages; }
 
 private:
-    void recordFields(DeviceStats& stats, const Observation& o);
+    void recordFields(DeviceStats& stats, const Observation& o, const PayloadJson& body);
 
     std::shared_ptr<TemplateResolver> m_resolver;
     size_t m_history;
     std::map<QString, DeviceStats> m_stats;
-    qint64 m_messages = 0;
 };
 
 // The message's context for the validator, from what IoT Hub stamped on it.
