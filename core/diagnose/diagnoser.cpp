@@ -416,7 +416,12 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
         say("device-log", QStringLiteral("Scanning the device log"));
         const auto scan = scanLog(m_options.deviceLog->toStdString());
         log.status = scan.findings.empty() ? DiagnosisCheck::Status::Passed : DiagnosisCheck::Status::Failed;
-        log.summary = QStringLiteral("%1 known error(s) in %2 line(s).").arg(scan.findings.size()).arg(scan.lines);
+        log.summary
+            = QStringLiteral("%1 known error(s) in %2 line(s)%3.")
+                  .arg(scan.findings.size() + scan.dropped)
+                  .arg(scan.lines)
+                  .arg(scan.dropped ? QStringLiteral("; %1 over the limit are counted, not listed").arg(scan.dropped)
+                                    : QString());
         for (const auto& f : scan.findings) {
             const QString line = QStringLiteral("log line %1: %2").arg(f.line).arg(redactSecrets(q(f.text)));
             log.findings.push_back(finding(q(f.entry->code), severityName(f.entry->severity), q(f.entry->title),
@@ -448,7 +453,7 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
             s.enqueuedTime = QDateTime::fromMSecsSinceEpoch(o.event.enqueuedMs, Qt::UTC).toString(Qt::ISODateWithMs);
             s.component = o.event.component;
             s.module = o.event.moduleId;
-            s.body = redactSecrets(QString::fromUtf8(o.event.body.left(2000)));
+            s.body = redactSecrets(QString::fromUtf8(o.event.body)).left(2000); // redact, then cut
             for (const auto& i : o.issues)
                 s.issues << q(i.code);
             d.samples.push_back(s);
@@ -497,43 +502,25 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
                 issues = validateReportedProperties(snapshot, *resolution.validator);
             int writable = 0;
             for (const auto& p : snapshot.properties) {
-                if (p.sync == SyncState::None)
-                    continue;
-                ++writable;
-                const QString ev
-                    = QStringLiteral("%1: desired version %2, acknowledged %3%4")
-                          .arg(p.key())
-                          .arg(p.desiredVersion.value_or(0))
-                          .arg(p.ackVersion ? QString::number(*p.ackVersion) : QStringLiteral("never"))
-                          .arg(p.ackCode ? QStringLiteral(" with code %1 %2").arg(*p.ackCode).arg(p.ackDescription)
-                                         : QString());
-                if (p.sync == SyncState::Rejected) {
-                    props.findings.push_back(finding(QStringLiteral("writable-property-rejected"), "error",
-                        QString::fromLatin1(causeTexts().at(QStringLiteral("writable-property-rejected")).title), ev,
-                        QString::fromLatin1(causeTexts().at(QStringLiteral("writable-property-rejected")).mitigation),
-                        { ev }));
-                    cause(QStringLiteral("writable-property-rejected"), ev);
-                } else if (p.sync == SyncState::Pending || p.sync == SyncState::Stale) {
-                    props.findings.push_back(finding(QStringLiteral("writable-property-not-acknowledged"), "warning",
-                        QString::fromLatin1(
-                            causeTexts().at(QStringLiteral("writable-property-not-acknowledged")).title),
-                        ev,
-                        QString::fromLatin1(
-                            causeTexts().at(QStringLiteral("writable-property-not-acknowledged")).mitigation),
-                        { ev }));
-                    cause(QStringLiteral("writable-property-not-acknowledged"), ev);
-                }
+                writable += p.sync != SyncState::None;
+                if (auto i = writableSyncIssue(p))
+                    issues.push_back(std::move(*i));
             }
+            bool anyError = false;
             for (const auto& i : issues) {
                 if (i.severity == Severity::Info)
                     continue;
+                anyError = anyError || i.severity == Severity::Error;
+                const QString ev = q(i.path) + QStringLiteral(": ") + q(i.message);
                 props.findings.push_back(finding(q(i.code), severityName(i.severity), q(i.code), q(i.message),
-                    i.suggestion ? q(*i.suggestion) : QString(), { QStringLiteral("reported property ") + q(i.path) }));
+                    i.suggestion ? q(*i.suggestion) : QString(), { ev }));
                 const QString c = causeForIssue(i.code);
                 if (!c.isEmpty())
-                    cause(c, QStringLiteral("reported property ") + q(i.path) + QStringLiteral(": ") + q(i.message));
+                    cause(c, ev);
             }
-            props.status = props.findings.empty() ? DiagnosisCheck::Status::Passed : DiagnosisCheck::Status::Failed;
+            props.status = props.findings.empty() ? DiagnosisCheck::Status::Passed
+                : anyError                        ? DiagnosisCheck::Status::Failed
+                                                  : DiagnosisCheck::Status::Warning;
             props.summary
                 = QStringLiteral("%1 propert(ies), %2 writable.").arg(snapshot.properties.size()).arg(writable);
         }

@@ -126,9 +126,14 @@ TEST(Report, SecretsNeverAppear)
     SampleMessage s;
     s.body = QStringLiteral("{\"token\": \"SECRETTOKEN\", \"temperature\": 1}");
     d.samples.push_back(s);
+    s.body = QStringLiteral("{\"password\": \"ab\\\"SECRETESCAPED\", \"t\": 1}");
+    d.samples.push_back(s);
+    s.body = QStringLiteral("{\"sasToken\": \"SECRETCUT"); // a body cut short inside the value
+    d.samples.push_back(s);
     for (const QString& rendered : { QString::fromUtf8(QJsonDocument(diagnosisToJson(d)).toJson()),
              diagnosisToMarkdown(d), diagnosisToHtml(d), diagnosisToText(d) }) {
-        for (const char* secret : { "SECRETSIG", "SECRETKEY", "SECRETJWTSIG", "SECRETPRIMARY", "SECRETTOKEN" })
+        for (const char* secret :
+            { "SECRETSIG", "SECRETKEY", "SECRETJWTSIG", "SECRETPRIMARY", "SECRETTOKEN", "SECRETESCAPED", "SECRETCUT" })
             EXPECT_FALSE(rendered.contains(QLatin1String(secret))) << secret;
         EXPECT_TRUE(
             rendered.contains(QStringLiteral("<redacted")) || rendered.contains(QStringLiteral("&lt;redacted")));
