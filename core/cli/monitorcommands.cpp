@@ -176,9 +176,8 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     const char* command = mode == Mode::Monitor ? "monitor-events"
         : mode == Mode::Validate                ? "validate-messages"
                                                 : "capture";
-    std::set<std::string> values { "device-id", "module-id", "start", "timeout-seconds", "max-messages", "properties",
-        "output", "consumer-group", "eventhub-connection-string", "template", "models", "minimum-severity", "out",
-        "duration" };
+    std::set<std::string> values { "device-id", "module-id", "start", "max-messages", "properties", "output",
+        "consumer-group", "eventhub-connection-string", "template", "models", "minimum-severity", "out" };
     auto conn = connectionValueOptions();
     values.insert(conn.begin(), conn.end());
     std::set<std::string> flags { "help" };
@@ -325,13 +324,9 @@ int runStream(Mode mode, const std::vector<std::string>& words)
                             std::string line = "{\"event\":"
                                 + eventJson(o.event, withAnnotations, withProperties)
                                       .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                                + ",\"issues\":[";
-                            for (size_t k = 0; k < kept.size(); ++k) {
-                                if (k)
-                                    line += ',';
-                                appendIssueJson(line, kept[k]);
-                            }
-                            out += line + "]}\n";
+                                + ",\"issues\":";
+                            appendIssuesJson(line, kept);
+                            out += line + "}\n";
                         } else if (!kept.empty()) {
                             out += o.event.deviceId.toStdString() + " ("
                                 + QDateTime::fromMSecsSinceEpoch(o.event.enqueuedMs, Qt::UTC)
@@ -444,10 +439,20 @@ int runStream(Mode mode, const std::vector<std::string>& words)
         std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(failure));
         return ExitUsage;
     }
-    if (mode == Mode::Capture)
+    if (mode == Mode::Capture) {
+        const QString writeError = capture->close();
+        if (!writeError.isEmpty()) {
+            // Buffered writes fail late: the file holds at most what was handed to it.
+            std::fprintf(stderr,
+                "iotc-diag capture: writing %s failed (%s); the file is incomplete: %lld event(s) handed to it, "
+                "%lld refused (%s).\n",
+                args.value("out")->c_str(), qPrintable(writeError), static_cast<long long>(capture->written()),
+                static_cast<long long>(capture->failed()), qPrintable(endReason));
+            return ExitUsage;
+        }
         std::fprintf(stderr, "Captured %lld event(s) to %s (%s).\n", static_cast<long long>(capture->written()),
             args.value("out")->c_str(), qPrintable(endReason));
-    else
+    } else
         std::fprintf(stderr, "%lld event(s) (%s)%s\n", static_cast<long long>(seen), qPrintable(endReason),
             dropped
                 ? qPrintable(QStringLiteral(", ") + QString::number(dropped) + QStringLiteral(" dropped (queue full)"))
@@ -503,13 +508,9 @@ int runReplay(const std::vector<std::string>& words)
                 withErrors += hasErrors(o.issues);
                 std::string line = "{\"event\":"
                     + eventJson(o.event, true, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                    + ",\"issues\":[";
-                for (size_t k = 0; k < o.issues.size(); ++k) {
-                    if (k)
-                        line += ',';
-                    appendIssueJson(line, o.issues[k]);
-                }
-                out += line + "]}\n";
+                    + ",\"issues\":";
+                appendIssuesJson(line, o.issues);
+                out += line + "}\n";
             }
         } else {
             for (const auto& e : batch)

@@ -1,5 +1,8 @@
 #include "capturefile.h"
 
+#include <cerrno>
+#include <cstring>
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -82,19 +85,42 @@ CaptureWriter::CaptureWriter(const QString& path)
 
 CaptureWriter::~CaptureWriter()
 {
-    std::fclose(m_file);
+    close();
+}
+
+void CaptureWriter::noteError()
+{
+    if (m_error.isEmpty())
+        m_error = QString::fromLocal8Bit(std::strerror(errno));
 }
 
 void CaptureWriter::write(const TelemetryEvent& event)
 {
     const QByteArray line = captureLine(event) + '\n';
-    std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), m_file);
-    ++m_written;
+    if (m_file
+        && std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), m_file)
+            == static_cast<size_t>(line.size())) {
+        ++m_written;
+    } else {
+        ++m_failed;
+        noteError();
+    }
 }
 
 void CaptureWriter::flush()
 {
-    std::fflush(m_file);
+    if (m_file && std::fflush(m_file) != 0)
+        noteError();
+}
+
+QString CaptureWriter::close()
+{
+    if (m_file) {
+        if (std::fclose(m_file) != 0)
+            noteError();
+        m_file = nullptr;
+    }
+    return m_error;
 }
 
 qint64 readCapture(

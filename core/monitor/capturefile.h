@@ -22,13 +22,21 @@ public:
     // Throws std::runtime_error when the file cannot be created.
     explicit CaptureWriter(const QString& path);
     ~CaptureWriter();
+    // An event the file would not take (disk full, I/O error) is counted in failed(), not lost quietly.
     void write(const TelemetryEvent& event);
     void flush();
+    // Flushes and closes; the first write error, empty when every event reached the file.
+    QString close();
     qint64 written() const { return m_written; }
+    qint64 failed() const { return m_failed; }
 
 private:
+    void noteError();
+
     FILE* m_file;
     qint64 m_written = 0;
+    qint64 m_failed = 0;
+    QString m_error;
 };
 
 // Reads a capture, calling onEvent for each event (return false to stop). Returns the number of

@@ -72,3 +72,29 @@ TEST(Capture, FileWithBrokenLinesCountsThem)
         -1);
     EXPECT_THROW(CaptureWriter(QStringLiteral("/nonexistent/dir/x.jsonl")), std::runtime_error);
 }
+
+TEST(Capture, AFullDiskIsReportedNotSwallowed)
+{
+    if (!QFile::exists(QStringLiteral("/dev/full")))
+        GTEST_FAIL() << "/dev/full is part of every Linux system this runs on";
+    CaptureWriter w(QStringLiteral("/dev/full"));
+    TelemetryEvent e;
+    e.deviceId = QStringLiteral("d");
+    e.body = QByteArray(64 * 1024, 'x'); // larger than the stdio buffer: the write itself fails
+    w.write(e);
+    w.write(e);
+    EXPECT_GT(w.failed(), 0);
+    EXPECT_FALSE(w.close().isEmpty());
+}
+
+TEST(Capture, CloseOfAHealthyFileReportsNoError)
+{
+    QTemporaryDir dir;
+    CaptureWriter w(dir.filePath(QStringLiteral("ok.jsonl")));
+    TelemetryEvent e;
+    e.body = "{}";
+    w.write(e);
+    EXPECT_EQ(w.written(), 1);
+    EXPECT_EQ(w.failed(), 0);
+    EXPECT_TRUE(w.close().isEmpty());
+}
