@@ -149,13 +149,9 @@ bool runBatch(const PayloadValidator& validator, const std::string& path, const 
                 appendJsonString(buffer, *deviceId);
             else
                 buffer += "null";
-            buffer += ",\"issues\":[";
-            for (size_t k = 0; k < issues.size(); ++k) {
-                if (k)
-                    buffer += ',';
-                appendIssueJson(buffer, issues[k]);
-            }
-            buffer += "]}\n";
+            buffer += ",\"issues\":";
+            appendIssuesJson(buffer, issues);
+            buffer += "}\n";
         } else if (!issues.empty()) {
             buffer
                 += "line " + std::to_string(lineNumber) + (deviceId ? " (" + *deviceId + ")" : std::string()) + ":\n";

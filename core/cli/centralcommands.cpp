@@ -146,8 +146,8 @@ int runDeviceShow(const std::vector<std::string>& words)
     Arguments args;
     Connection connection;
     int exitCode = ExitOk;
-    static const char* usage = "usage: iotc-diag device show DEVICE_ID [--output json|text]\n";
-    if (!prepare(words, "device show", usage, { "output" }, { "help" }, 1, args, connection, exitCode))
+    static const char* usage = "usage: iotc-diag device show DEVICE_ID   (prints JSON)\n";
+    if (!prepare(words, "device show", usage, {}, { "help" }, 1, args, connection, exitCode))
         return exitCode;
     CentralClient client(connection.profile);
     auto f = client.device(QString::fromStdString(args.positional[0]));
@@ -164,8 +164,8 @@ int runTemplateShow(const std::vector<std::string>& words)
     Arguments args;
     Connection connection;
     int exitCode = ExitOk;
-    static const char* usage = "usage: iotc-diag template show TEMPLATE_ID\n";
-    if (!prepare(words, "template show", usage, { "output" }, { "help" }, 1, args, connection, exitCode))
+    static const char* usage = "usage: iotc-diag template show TEMPLATE_ID   (prints JSON)\n";
+    if (!prepare(words, "template show", usage, {}, { "help" }, 1, args, connection, exitCode))
         return exitCode;
     CentralClient client(connection.profile);
     auto f = client.deviceTemplate(QString::fromStdString(args.positional[0]));

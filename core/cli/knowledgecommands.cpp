@@ -1,5 +1,6 @@
 #include "arguments.h"
 #include "commands.h"
+#include "inputfile.h"
 #include "textoutput.h"
 
 #include "knowledge/logscanner.h"
@@ -105,17 +106,9 @@ int runScanLog(const std::vector<std::string>& words)
     }
     std::string bytes;
     const std::string& path = args.positional.front();
-    if (path == "-") {
-        std::ostringstream buffer;
-        buffer << std::cin.rdbuf();
-        bytes = buffer.str();
-    } else {
-        std::ifstream in(path, std::ios::binary);
-        if (!in) {
-            std::fprintf(stderr, "iotc-diag scan-log: cannot open %s\n", path.c_str());
-            return ExitUsage;
-        }
-        bytes.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+    if (!readInputFile(path, bytes)) {
+        std::fprintf(stderr, "iotc-diag scan-log: cannot open %s\n", path.c_str());
+        return ExitUsage;
     }
     const auto scan = scanLog(bytes);
     if (jsonOutput) {

@@ -68,33 +68,6 @@ bool prepareDevice(const std::vector<std::string>& words, const char* command, c
     return true;
 }
 
-Issue writableIssue(const PropertyState& p)
-{
-    Issue i;
-    i.path = p.key().toStdString();
-    if (p.sync == SyncState::Rejected) {
-        i.code = "writable-property-rejected";
-        i.severity = Severity::Error;
-        i.message = "The device rejected the value set for " + p.key().toStdString() + " (ack code "
-            + std::to_string(p.ackCode.value_or(0))
-            + (p.ackDescription.isEmpty() ? "" : ": " + p.ackDescription.toStdString()) + ")";
-        i.suggestion = "check the value against what the device accepts, or fix the device's handling of it";
-    } else {
-        i.code = "writable-property-not-acknowledged";
-        i.severity = p.sync == SyncState::Stale ? Severity::Error : Severity::Warning;
-        i.message = "The device has not acknowledged version " + std::to_string(p.desiredVersion.value_or(0)) + " of "
-            + p.key().toStdString()
-            + (p.ackVersion ? " (it last acknowledged version " + std::to_string(*p.ackVersion) + ")"
-                            : " (it never acknowledged it)");
-        i.suggestion = "the device must report {\"value\", \"ac\", \"av\": <desired $version>} after applying a "
-                       "writable property";
-    }
-    i.expected = "ack for version " + std::to_string(p.desiredVersion.value_or(0));
-    if (p.ackVersion)
-        i.actual = "ack version " + std::to_string(*p.ackVersion) + ", code " + std::to_string(p.ackCode.value_or(0));
-    return i;
-}
-
 } // namespace
 
 int runValidateProperties(const std::vector<std::string>& words)
@@ -128,16 +101,11 @@ int runValidateProperties(const std::vector<std::string>& words)
     QJsonArray properties;
     for (const auto& p : snapshot.properties) {
         properties.append(p.toJson());
-        if (p.sync == SyncState::Pending || p.sync == SyncState::Rejected || p.sync == SyncState::Stale)
-            issues.push_back(writableIssue(p));
+        if (auto i = writableSyncIssue(p))
+            issues.push_back(std::move(*i));
     }
-    std::string issueText = "[";
-    for (size_t k = 0; k < issues.size(); ++k) {
-        if (k)
-            issueText += ',';
-        appendIssueJson(issueText, issues[k]);
-    }
-    issueText += "]";
+    std::string issueText;
+    appendIssuesJson(issueText, issues);
     QJsonObject out { { QStringLiteral("deviceId"), id }, { QStringLiteral("template"), resolution.templateId },
         { QStringLiteral("properties"), properties },
         { QStringLiteral("issues"), QJsonDocument::fromJson(QByteArray::fromStdString(issueText)).array() } };

@@ -1,6 +1,7 @@
 #include "arguments.h"
 #include "batchvalidate.h"
 #include "commands.h"
+#include "inputfile.h"
 #include "templateloading.h"
 #include "textoutput.h"
 
@@ -24,21 +25,6 @@ constexpr const char* Usage
       "                          [--edge-version V] [--models DIR] [--output json|text]\n"
       "Validates a device payload against its device template. Omitted --content-type /\n"
       "--content-encoding mean the message carried none. Exit 0: no errors, 1: errors, 2: usage.\n";
-
-bool readPayload(const std::string& path, std::string& out)
-{
-    if (path == "-") {
-        std::ostringstream buffer;
-        buffer << std::cin.rdbuf();
-        out = buffer.str();
-        return true;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return false;
-    out.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
-    return true;
-}
 
 } // namespace
 
@@ -89,19 +75,15 @@ int runValidate(const std::vector<std::string>& words)
     }
 
     std::string body;
-    if (!readPayload(*args.value("payload"), body)) {
+    if (!readInputFile(*args.value("payload"), body)) {
         std::fprintf(stderr, "iotc-diag validate: cannot read the payload file %s\n", args.value("payload")->c_str());
         return ExitUsage;
     }
     const auto issues = validator.validate(body, context);
     if (output == "json") {
-        std::string out = "{\"issues\":[";
-        for (size_t i = 0; i < issues.size(); ++i) {
-            if (i)
-                out += ',';
-            appendIssueJson(out, issues[i]);
-        }
-        out += "]}\n";
+        std::string out = "{\"issues\":";
+        appendIssuesJson(out, issues);
+        out += "}\n";
         writeAll(stdout, out);
     } else {
         const bool colour = isTerminal(stdout);

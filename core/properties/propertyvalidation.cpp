@@ -22,4 +22,33 @@ std::vector<Issue> validateReportedProperties(const PropertySnapshot& snapshot, 
     return validator.validate(std::string_view(json.constData(), static_cast<size_t>(json.size())), context);
 }
 
+std::optional<Issue> writableSyncIssue(const PropertyState& p)
+{
+    if (p.sync != SyncState::Pending && p.sync != SyncState::Rejected && p.sync != SyncState::Stale)
+        return std::nullopt;
+    Issue i;
+    i.path = p.key().toStdString();
+    if (p.sync == SyncState::Rejected) {
+        i.code = "writable-property-rejected";
+        i.severity = Severity::Error;
+        i.message = "The device rejected the value set for " + p.key().toStdString() + " (ack code "
+            + std::to_string(p.ackCode.value_or(0))
+            + (p.ackDescription.isEmpty() ? "" : ": " + p.ackDescription.toStdString()) + ")";
+        i.suggestion = "check the value against what the device accepts, or fix the device's handling of it";
+    } else {
+        i.code = "writable-property-not-acknowledged";
+        i.severity = p.sync == SyncState::Stale ? Severity::Error : Severity::Warning;
+        i.message = "The device has not acknowledged version " + std::to_string(p.desiredVersion.value_or(0)) + " of "
+            + p.key().toStdString()
+            + (p.ackVersion ? " (it last acknowledged version " + std::to_string(*p.ackVersion) + ")"
+                            : " (it never acknowledged it)");
+        i.suggestion = "the device must report {\"value\", \"ac\", \"av\": <desired $version>} after applying a "
+                       "writable property";
+    }
+    i.expected = "ack for version " + std::to_string(p.desiredVersion.value_or(0));
+    if (p.ackVersion)
+        i.actual = "ack version " + std::to_string(*p.ackVersion) + ", code " + std::to_string(p.ackCode.value_or(0));
+    return i;
+}
+
 } // namespace iotc

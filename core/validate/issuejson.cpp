@@ -133,4 +133,15 @@ void appendIssueJson(std::string& out, const Issue& issue)
     out += '}';
 }
 
+void appendIssuesJson(std::string& out, const std::vector<Issue>& issues)
+{
+    out += '[';
+    for (size_t k = 0; k < issues.size(); ++k) {
+        if (k)
+            out += ',';
+        appendIssueJson(out, issues[k]);
+    }
+    out += ']';
+}
+
 } // namespace iotc

@@ -19,5 +19,7 @@ nlohmann::json issuesToJson(const std::vector<Issue>& issues);
 // building JSON trees. Invalid UTF-8 is replaced, never thrown on.
 void appendJsonString(std::string& out, std::string_view text);
 void appendIssueJson(std::string& out, const Issue& issue);
+// [issue, ...]
+void appendIssuesJson(std::string& out, const std::vector<Issue>& issues);
 
 } // namespace iotc
