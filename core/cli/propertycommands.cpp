@@ -143,6 +143,14 @@ int runMonitorProperties(const std::vector<std::string>& words)
     }
     auto client = std::make_shared<CentralClient>(connection.profile);
     PropertyMonitor monitor(client, QString::fromStdString(args.positional[0]));
+    // The REST answer nests a component's properties under its name: the template says which
+    // top-level names are components.
+    const auto resolution = TemplateResolver(client).forDevice(QString::fromStdString(args.positional[0]));
+    if (resolution.validator)
+        monitor.setComponentNames(componentNamesOf(resolution.validator.get()));
+    else if (resolution.problem)
+        std::fprintf(stderr, "iotc-diag monitor-properties: %s; component properties are shown as objects\n",
+            resolution.problem->message.c_str());
     monitor.setInterval(static_cast<int>(interval * 1000));
     monitor.setStaleAfter(static_cast<qint64>(staleAfter * 1000));
     int failures = 0;

@@ -136,7 +136,7 @@ QString diagnosisToMarkdown(const Diagnosis& d)
     return out;
 }
 
-QString diagnosisToHtml(const Diagnosis& d, const QByteArray& chartPng)
+QString diagnosisToHtml(const Diagnosis& d)
 {
     QString out = QStringLiteral(
         "<!DOCTYPE html><html lang=\"en\"><head><meta charset=\"utf-8\"><title>Diagnosis of %1</title><style>"
@@ -164,9 +164,6 @@ QString diagnosisToHtml(const Diagnosis& d, const QByteArray& chartPng)
         }
         out += QStringLiteral("</ol>");
     }
-    if (!chartPng.isEmpty())
-        out += QStringLiteral("<p><img alt=\"telemetry chart\" src=\"data:image/png;base64,%1\"></p>")
-                   .arg(QString::fromLatin1(chartPng.toBase64()));
     out += QStringLiteral("<h2>Checks</h2><table><tr><th>Check</th><th>Result</th><th>Summary</th></tr>");
     for (const auto& check : d.checks)
         out += QStringLiteral("<tr><td>%1</td><td class=\"%2\">%3</td><td>%4</td></tr>")

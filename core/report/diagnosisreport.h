@@ -10,7 +10,7 @@ namespace iotc {
 // One diagnosis, three renderings; every string passes through redactSecrets.
 QJsonObject diagnosisToJson(const Diagnosis& d);
 QString diagnosisToMarkdown(const Diagnosis& d);
-QString diagnosisToHtml(const Diagnosis& d, const QByteArray& chartPng = {});
+QString diagnosisToHtml(const Diagnosis& d);
 QString diagnosisToText(const Diagnosis& d);
 
 // Writes by the file's extension (.md, .html, .json); false with error on failure.

@@ -120,4 +120,24 @@ TEST(ValidateProperties, EachPropertyScenario)
     EXPECT_EQ(codes(r.json), QStringList { QStringLiteral("writable-property-not-acknowledged") });
 }
 
+TEST(MonitorPropertiesCommand, FirstLineListsEveryPropertyWithItsSyncState)
+{
+    QProcess p;
+    p.start(QStringLiteral(IOTC_DIAG_PATH),
+        { QStringLiteral("monitor-properties"), QStringLiteral("rejected-writable"), QStringLiteral("--demo"),
+            QStringLiteral("--timeout"), QStringLiteral("3"), QStringLiteral("--interval"), QStringLiteral("1") });
+    ASSERT_TRUE(p.waitForFinished(60000));
+    const QByteArray err = p.readAllStandardError();
+    EXPECT_EQ(p.exitCode(), 0) << err.toStdString();
+    EXPECT_TRUE(err.contains(" failed.")) << "the closing poll count is printed";
+    const QByteArray first = p.readAllStandardOutput().split('\n').front();
+    QString sync;
+    for (const auto& c : QJsonDocument::fromJson(first).object().value(QStringLiteral("changes")).toArray()) {
+        const auto o = c.toObject();
+        if (o.value(QStringLiteral("property")).toString() == QLatin1String("thermostat1.targetTemperature"))
+            sync = o.value(QStringLiteral("after")).toObject().value(QStringLiteral("sync")).toString();
+    }
+    EXPECT_EQ(sync, QStringLiteral("rejected")) << first.toStdString();
+}
+
 } // namespace
