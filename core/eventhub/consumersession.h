@@ -47,6 +47,22 @@ inline QString qs(const std::string& s)
     return QString::fromStdString(s);
 }
 
+inline constexpr const char* CbsReplyTo = "iotc-cbs-reply";
+inline constexpr const char* ManagementReplyTo = "iotc-management-reply";
+
+// A request/reply pair on an AMQP management-style node ($cbs, $management): a sender to the node
+// and a receiver from it whose target is the reply-to address the requests name.
+inline void openRequestReply(proton::connection& c, const std::string& node, const std::string& replyTo,
+    proton::sender& sender, proton::receiver& receiver)
+{
+    sender = c.open_sender(node);
+    proton::target_options to;
+    to.address(replyTo);
+    proton::receiver_options ro;
+    ro.target(to);
+    receiver = c.open_receiver(node, ro);
+}
+
 class EventHubConsumer::Session : public proton::messaging_handler {
 public:
     Session(EventHubConsumer& owner, EventHubTarget target, ConsumerOptions options)
@@ -129,12 +145,7 @@ public:
         if (c != m_connection)
             return;
         m_attempt = 0;
-        m_cbsSender = c.open_sender("$cbs");
-        proton::target_options to;
-        to.address("iotc-cbs-reply");
-        proton::receiver_options ro;
-        ro.target(to);
-        m_cbsReceiver = c.open_receiver("$cbs", ro);
+        openRequestReply(c, "$cbs", CbsReplyTo, m_cbsSender, m_cbsReceiver);
         m_tokenPending = true;
     }
 
@@ -299,7 +310,7 @@ private:
         m_tokenExpiry = expiry;
         proton::message m;
         m.id(proton::message_id(uint64_t(++m_messageId)));
-        m.reply_to("iotc-cbs-reply");
+        m.reply_to(CbsReplyTo);
         m.body(token.toStdString());
         m.properties().put("operation", std::string("put-token"));
         m.properties().put("type", std::string("servicebus.windows.net:sastoken"));
@@ -345,12 +356,7 @@ private:
                 openPartition(p);
             return;
         }
-        m_managementSender = m_connection.open_sender("$management");
-        proton::target_options to;
-        to.address("iotc-management-reply");
-        proton::receiver_options ro;
-        ro.target(to);
-        m_managementReceiver = m_connection.open_receiver("$management", ro);
+        openRequestReply(m_connection, "$management", ManagementReplyTo, m_managementSender, m_managementReceiver);
         m_managementPending = true;
     }
 
@@ -404,7 +410,7 @@ private:
         m_managementPending = false;
         proton::message m;
         m.id(proton::message_id(uint64_t(++m_messageId)));
-        m.reply_to("iotc-management-reply");
+        m.reply_to(ManagementReplyTo);
         m.properties().put("operation", std::string("READ"));
         m.properties().put("type", std::string("com.microsoft:eventhub"));
         m.properties().put("name", m_target.entityPath.toStdString());
