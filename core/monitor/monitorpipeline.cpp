@@ -32,7 +32,7 @@ MonitorPipeline::MonitorPipeline(std::shared_ptr<TemplateResolver> resolver, siz
 {
 }
 
-void MonitorPipeline::recordFields(DeviceStats& stats, const Observation& o, const PayloadJson& body)
+void MonitorPipeline::recordFields(DeviceStats& stats, Observation& o, const PayloadJson& body)
 {
     for (const auto& i : o.issues) {
         if (i.code == "unmodeled-capability")
@@ -44,6 +44,19 @@ void MonitorPipeline::recordFields(DeviceStats& stats, const Observation& o, con
     // validator decoded (after its encoding and depth checks), so nothing is parsed twice.
     if (!body.is_object())
         return;
+    if (m_collectFields) {
+        constexpr size_t MaxText = 200;
+        o.fields.reserve(body.size());
+        for (const auto& [name, value] : body.items()) {
+            std::string text = value.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
+            if (text.size() > MaxText)
+                text = text.substr(0, MaxText) + "…";
+            ObservedField f { QString::fromStdString(name), QString::fromStdString(text), {} };
+            if (value.is_number())
+                f.number = value.get<double>();
+            o.fields.push_back(std::move(f));
+        }
+    }
     for (const auto& [name, value] : body.items()) {
         if (!value.is_number())
             continue;

@@ -38,13 +38,17 @@ public:
 
     std::vector<Observation> process(std::vector<TelemetryEvent> events);
 
+    // Also hand each observation its decoded top-level fields (for views that must not parse).
+    void setCollectFields(bool on) { m_collectFields = on; }
+
     const std::map<QString, DeviceStats>& stats() const { return m_stats; }
 
 private:
-    void recordFields(DeviceStats& stats, const Observation& o, const PayloadJson& body);
+    void recordFields(DeviceStats& stats, Observation& o, const PayloadJson& body);
 
     std::shared_ptr<TemplateResolver> m_resolver;
     size_t m_history;
+    bool m_collectFields = false;
     std::map<QString, DeviceStats> m_stats;
 };
 
