@@ -149,6 +149,18 @@ QFuture<Result<Device>> CentralClient::setDeviceEnabled(const QString& id, bool 
         [what](const HttpResponse& resp) { return deviceResult(jsonResult(resp, what), what); });
 }
 
+QFuture<Result<QJsonObject>> CentralClient::setProperties(const QString& deviceId, const QJsonObject& values)
+{
+    HttpRequest r = request("PATCH",
+        m_profile.apiUrl(QStringLiteral("/devices/") + QString::fromLatin1(QUrl::toPercentEncoding(deviceId))
+            + QStringLiteral("/properties")));
+    r.body = QJsonDocument(values).toJson(QJsonDocument::Compact);
+    r.maxAttempts = 1; // an operator's change: no silent retries
+    const QString what = QStringLiteral("Set properties of device ") + deviceId;
+    return m_http->send(r).then(
+        QtFuture::Launch::Sync, [what](const HttpResponse& resp) { return jsonResult(resp, what); });
+}
+
 QFuture<Result<QJsonObject>> CentralClient::deviceTemplate(const QString& id)
 {
     QMutexLocker lock(&m_templates->mutex);

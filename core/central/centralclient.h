@@ -35,6 +35,8 @@ public:
     QFuture<Result<QJsonObject>> deviceTemplate(const QString& id);
     QFuture<Result<QJsonObject>> credentials(const QString& deviceId);
     QFuture<Result<QJsonObject>> properties(const QString& deviceId);
+    // PATCH /devices/{id}/properties (writable values; components as nested objects). Not retried.
+    QFuture<Result<QJsonObject>> setProperties(const QString& deviceId, const QJsonObject& values);
     QFuture<Result<QJsonObject>> eventSasTokens();
 
     // Streams the device list page by page: onPage runs on the HTTP thread as each page arrives

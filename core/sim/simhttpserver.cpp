@@ -17,6 +17,14 @@ namespace iotc::sim {
 
 namespace {
 
+bool isComponentName(const QJsonObject& capabilityModel, const QString& name)
+{
+    for (const auto& v : componentsJson(capabilityModel).value(QStringLiteral("value")).toArray())
+        if (v.toObject().value(QStringLiteral("name")).toString() == name)
+            return true;
+    return false;
+}
+
 constexpr auto ApiVersion = "2022-07-31";
 
 QString rfc1123Now()
@@ -274,9 +282,39 @@ SimHttpServer::Reply SimHttpServer::api(const QHttpServerRequest& request, const
         }
         return error(405, QStringLiteral("MethodNotAllowed"), QStringLiteral("Not supported by the simulated app."));
     }
+    const QString what = path.value(2);
+    const bool patch = method == QHttpServerRequest::Method::Patch;
+    // PATCH .../properties and .../components/{c}/properties: writable property values.
+    const bool rootProperties = path.size() == 3 && what == QLatin1String("properties");
+    const bool componentProperties
+        = path.size() == 5 && what == QLatin1String("components") && path[4] == QLatin1String("properties");
+    if (patch && (rootProperties || componentProperties)) {
+        const auto body = QJsonDocument::fromJson(request.body());
+        if (!body.isObject())
+            return error(400, QStringLiteral("InvalidRequestBody"), QStringLiteral("The body is not a JSON object."));
+        const qint64 now = QDateTime::currentMSecsSinceEpoch();
+        const QString component = componentProperties ? path[3] : QString();
+        QJsonObject root, sections;
+        const QJsonObject values = body.object();
+        for (auto it = values.begin(); it != values.end(); ++it) {
+            // At the root, an object value that names a component holds that component's values.
+            if (!componentProperties && it.value().isObject() && isComponentName(model, it.key()))
+                sections.insert(it.key(), it.value());
+            else
+                root.insert(it.key(), it.value());
+        }
+        if (!root.isEmpty())
+            m_state->setDesired(id, component, root, now);
+        for (auto it = sections.begin(); it != sections.end(); ++it)
+            m_state->setDesired(id, it.key(), it.value().toObject(), now);
+        m_state->acknowledgeDue(id, now);
+        return json(propertiesJson(*m_state->device(id), component));
+    }
     if (!get)
         return error(405, QStringLiteral("MethodNotAllowed"), QStringLiteral("Only GET is simulated here."));
-    const QString what = path.value(2);
+    m_state->acknowledgeDue(id, QDateTime::currentMSecsSinceEpoch());
+    if (auto fresh = m_state->device(id))
+        device = fresh;
     if (path.size() == 3 && what == QLatin1String("credentials"))
         return json(credentialsJson(*device, m_state->catalog().idScope));
     if (path.size() == 3 && what == QLatin1String("attestation"))

@@ -92,6 +92,72 @@ std::optional<SimDevice> SimState::patchDevice(const QString& id, const QJsonObj
     return d;
 }
 
+void SimState::storeDevice(size_t index, const SimDevice& d)
+{
+    if (index < m_devices.size())
+        m_devices[index] = d;
+    else
+        m_extraOverrides[index - m_devices.size()] = d;
+}
+
+std::optional<SimDevice> SimState::setDesired(
+    const QString& id, const QString& component, const QJsonObject& values, qint64 nowMs, qint64 ackDelayMs)
+{
+    std::lock_guard lock(m_mutex);
+    const auto i = indexOf(id);
+    if (!i)
+        return std::nullopt;
+    SimDevice d = *i < m_devices.size() ? m_devices[*i] : extraDevice(*i - m_devices.size());
+    QJsonObject section = component.isEmpty() ? d.desired : d.desired.value(component).toObject();
+    for (auto it = values.begin(); it != values.end(); ++it) {
+        const int version = section.value(it.key()).toObject().value(QStringLiteral("version")).toInt(0) + 1;
+        section.insert(
+            it.key(), QJsonObject { { QStringLiteral("value"), it.value() }, { QStringLiteral("version"), version } });
+        if (d.scenario != QLatin1String("writable-not-acknowledged"))
+            m_pendingAcks[id].push_back(PendingAck { component, it.key(), it.value(), version, nowMs + ackDelayMs });
+    }
+    if (component.isEmpty())
+        d.desired = section;
+    else
+        d.desired.insert(component, section);
+    storeDevice(*i, d);
+    return d;
+}
+
+void SimState::acknowledgeDue(const QString& id, qint64 nowMs)
+{
+    std::lock_guard lock(m_mutex);
+    auto pending = m_pendingAcks.find(id);
+    if (pending == m_pendingAcks.end())
+        return;
+    const auto i = indexOf(id);
+    if (!i)
+        return;
+    SimDevice d = *i < m_devices.size() ? m_devices[*i] : extraDevice(*i - m_devices.size());
+    auto& acks = pending->second;
+    for (auto it = acks.begin(); it != acks.end();) {
+        if (it->dueMs > nowMs) {
+            ++it;
+            continue;
+        }
+        const bool reject = d.scenario == QLatin1String("writable-rejected");
+        QJsonObject section = it->component.isEmpty() ? d.reported : d.reported.value(it->component).toObject();
+        if (!it->component.isEmpty())
+            section.insert(QStringLiteral("__t"), QStringLiteral("c"));
+        QJsonObject ack { { QStringLiteral("value"),
+                              reject ? section.value(it->name).toObject().value(QStringLiteral("value")) : it->value },
+            { QStringLiteral("ac"), reject ? 400 : 200 }, { QStringLiteral("av"), it->version },
+            { QStringLiteral("ad"), reject ? QStringLiteral("value out of range") : QStringLiteral("completed") } };
+        section.insert(it->name, ack);
+        if (it->component.isEmpty())
+            d.reported = section;
+        else
+            d.reported.insert(it->component, section);
+        it = acks.erase(it);
+    }
+    storeDevice(*i, d);
+}
+
 void SimState::markSeen(const QString& id, qint64 ms)
 {
     std::lock_guard lock(m_mutex);

@@ -27,6 +27,14 @@ public:
     std::optional<SimDevice> patchDevice(const QString& id, const QJsonObject& patch);
     void markSeen(const QString& id, qint64 ms);
 
+    // PATCH .../properties: new desired values (component = "" for the root), each with the next
+    // version. The simulated device acknowledges them ackDelayMs later as its scenario says
+    // (completed 200; 400 for writable-rejected; never for writable-not-acknowledged).
+    std::optional<SimDevice> setDesired(
+        const QString& id, const QString& component, const QJsonObject& values, qint64 nowMs, qint64 ackDelayMs = 1500);
+    // Applies the acknowledgements that are due by nowMs (called before properties are read).
+    void acknowledgeDue(const QString& id, qint64 nowMs);
+
     std::optional<QJsonObject> deviceTemplate(const QString& id) const;
 
     // Last telemetry values per device/module/component, for GET .../telemetry/{name}.
@@ -50,6 +58,15 @@ private:
     size_t m_extra;
     std::unordered_map<size_t, SimDevice> m_extraOverrides; // extra devices someone patched
     std::unordered_map<QString, std::pair<QJsonObject, qint64>> m_lastTelemetry;
+    struct PendingAck {
+        QString component;
+        QString name;
+        QJsonValue value;
+        int version;
+        qint64 dueMs;
+    };
+    std::unordered_map<QString, std::vector<PendingAck>> m_pendingAcks;
+    void storeDevice(size_t index, const SimDevice& d);
 };
 
 } // namespace iotc::sim
