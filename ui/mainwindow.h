@@ -7,38 +7,71 @@
 
 #include <memory>
 
+class QAction;
+class QDockWidget;
+class QLabel;
+class QTabWidget;
+class QTableView;
+
 namespace iotc {
 
+class Session;
 class TemplatePane;
 class PayloadPane;
-class DemoPane;
+class DevicePicker;
+class DeviceView;
+class RawDataPane;
+class DeviceActivityModel;
+class KnowledgePane;
+class MonitorStatusWidget;
 
 namespace sim {
 class SimulatedApp;
 }
 
-// Assembles the panes and actions; holds no logic of its own beyond wiring.
+// Assembles the panes and actions and routes the session's data to them; the panes do the rest.
 class MainWindow : public QMainWindow {
     Q_OBJECT
 public:
     explicit MainWindow(QWidget* parent = nullptr);
     ~MainWindow() override;
 
-    // Loads a template file on a worker thread and shows it when ready.
+    // The Template tab: a template file, or the built-in demo template with the guide's payload.
     void openTemplate(const QString& path);
-    // The built-in demo: the temperature controller template and the guide's first example payload.
+    void openDemoTemplate();
+    // The built-in simulated app (started off the GUI thread) plus the demo template.
     void openDemo();
+    void showConnectDialog();
 
-    // Starts the built-in simulated IoT Central app (on a worker thread) and shows what it serves.
-    void startDemoApp();
-    sim::SimulatedApp* demoApp() const { return m_demo.get(); }
-
+    Session* session() const { return m_session; }
+    sim::SimulatedApp* demoApp() const;
     TemplatePane* templatePane() const { return m_templatePane; }
     PayloadPane* payloadPane() const { return m_payloadPane; }
+    DevicePicker* devicePicker() const { return m_picker; }
+    DeviceView* deviceView() const { return m_deviceView; }
+    RawDataPane* appRawData() const { return m_appRaw; }
+    DeviceActivityModel* activity() const { return m_activity; }
+    KnowledgePane* knowledgePane() const { return m_knowledge; }
+    MonitorStatusWidget* monitorStatus() const { return m_monitorStatus; }
+    QTabWidget* mainTabs() const { return m_tabs; }
+
+    void selectDevice(const QString& id);
+    bool showView(const QString& name); // device tabs (status, telemetry, …), app, codes, template
+    bool exportDeviceReport(const QString& path, QString& error);
+    QImage screenshot();
+    bool saveScreenshot(const QString& path);
+    void startCapture(const QString& path);
+    void stopCapture();
+    void replayCapture(const QString& path);
 
 Q_SIGNALS:
     void templateLoaded(bool ok);
     void demoAppStarted(bool ok);
+    void connected(bool ok);
+    void devicesLoaded(qint64 count);
+
+protected:
+    void closeEvent(QCloseEvent* event) override;
 
 private:
     struct LoadResult {
@@ -46,16 +79,32 @@ private:
         QString error;
     };
     void createActions();
+    void wireSession();
     void startLoad(const QString& label, std::function<LoadResult()> job);
     void loadFinished();
+    void showShortcuts();
+    void exportInteractive();
+    void restoreSettings();
 
+    Session* m_session;
+    DevicePicker* m_picker;
+    QDockWidget* m_pickerDock;
+    QTabWidget* m_tabs;
+    DeviceView* m_deviceView;
+    RawDataPane* m_appRaw;
+    DeviceActivityModel* m_activity;
+    QTableView* m_activityView;
+    KnowledgePane* m_knowledge;
     TemplatePane* m_templatePane;
-    std::unique_ptr<sim::SimulatedApp> m_demo;
-    QFutureWatcher<QString> m_demoStarter;
     PayloadPane* m_payloadPane;
-    DemoPane* m_demoPane;
+    MonitorStatusWidget* m_monitorStatus;
+    QLabel* m_connection;
+    QAction* m_monitorAction = nullptr;
+    QAction* m_captureAction = nullptr;
+    QList<QAction*> m_shortcutActions;
     QFutureWatcher<LoadResult> m_loader;
     QString m_loading;
+    bool m_demoRequested = false;
 };
 
 } // namespace iotc

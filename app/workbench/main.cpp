@@ -1,3 +1,4 @@
+#include "devicepicker.h"
 #include "mainwindow.h"
 #include "payloadpane.h"
 
@@ -6,58 +7,93 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QTimer>
 
 int main(int argc, char** argv)
 {
     Q_INIT_RESOURCE(resources);
     QApplication app(argc, argv);
     QApplication::setApplicationName(QStringLiteral("iotc-workbench"));
+    QApplication::setApplicationDisplayName(QStringLiteral("IoT Central Workbench"));
     QApplication::setOrganizationDomain(QStringLiteral("iotc-workbench.github.io"));
     QApplication::setApplicationVersion(QStringLiteral(IOTC_VERSION));
+    QApplication::setDesktopFileName(QStringLiteral("io.github.iotc_workbench.Workbench"));
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Finds out why a device's data is not showing up in Azure IoT Central."));
     parser.addHelpOption();
     parser.addVersionOption();
-    const QCommandLineOption demo(QStringLiteral("demo"), QStringLiteral("Open the built-in demo application."));
+    const QCommandLineOption demo(QStringLiteral("demo"),
+        QStringLiteral("Start the built-in simulated IoT Central app (every failure of the guide) and connect to it."));
     const QCommandLineOption templateFile(QStringLiteral("template"),
-        QStringLiteral("Open a device template file and show its capabilities."), QStringLiteral("FILE"));
+        QStringLiteral("Open a device template file in the Template tab."), QStringLiteral("FILE"));
     const QCommandLineOption screenshot(QStringLiteral("screenshot"),
-        QStringLiteral("Render the window once the template is loaded and validated, save it as PNG and exit."),
+        QStringLiteral("Render the window once it shows what was asked for, save it as PNG and exit."),
         QStringLiteral("FILE"));
-    parser.addOption(demo);
-    parser.addOption(templateFile);
-    parser.addOption(screenshot);
+    const QCommandLineOption selectDevice(
+        QStringLiteral("select-device"), QStringLiteral("Open this device."), QStringLiteral("ID"));
+    const QCommandLineOption tab(QStringLiteral("tab"),
+        QStringLiteral("Show this view: status, telemetry, properties, raw, issues, diagnose, app, codes, template."),
+        QStringLiteral("NAME"));
+    const QCommandLineOption waitMs(QStringLiteral("wait-ms"),
+        QStringLiteral("With --screenshot: wait this long after the app is ready (default 3000)."), QStringLiteral("N"),
+        QStringLiteral("3000"));
+    parser.addOptions({ demo, templateFile, screenshot, selectDevice, tab, waitMs });
     parser.process(app);
 
     iotc::MainWindow window;
+    const QString deviceId = parser.value(selectDevice);
+    const QString view = parser.value(tab);
+    auto applyView = [&window, deviceId, view] {
+        if (!deviceId.isEmpty())
+            window.selectDevice(deviceId);
+        if (!view.isEmpty() && !window.showView(view))
+            std::fprintf(stderr, "iotc-workbench: no view called %s\n", qPrintable(view));
+    };
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
-        QObject::connect(&window, &iotc::MainWindow::templateLoaded, &window, [&window](bool ok) {
-            if (ok)
-                window.payloadPane()->validate();
-            else
-                QCoreApplication::exit(1);
-        });
-        // The picture is taken once everything it should show is there: the validated payload
-        // and, with --demo, the running demo app.
-        auto pending = std::make_shared<int>(parser.isSet(demo) && !parser.isSet(templateFile) ? 2 : 1);
-        auto shoot = [&window, file, pending] {
-            if (--*pending > 0)
-                return;
-            const bool saved = window.grab().save(file, "PNG");
+        const int wait = parser.value(waitMs).toInt();
+        auto shoot = [&window, file] {
+            const bool saved = window.saveScreenshot(file);
             if (!saved)
                 std::fprintf(stderr, "iotc-workbench: cannot write %s\n", qPrintable(file));
             QCoreApplication::exit(saved ? 0 : 1);
         };
-        QObject::connect(window.payloadPane(), &iotc::PayloadPane::validated, &window, shoot);
-        QObject::connect(&window, &iotc::MainWindow::demoAppStarted, &window, shoot);
+        if (parser.isSet(demo)) {
+            // Ready = connected to the demo app and the device list is in.
+            QObject::connect(&window, &iotc::MainWindow::connected, &window, [](bool ok) {
+                if (!ok) {
+                    std::fprintf(stderr, "iotc-workbench: the demo app did not start\n");
+                    QCoreApplication::exit(1);
+                }
+            });
+            QObject::connect(&window, &iotc::MainWindow::devicesLoaded, &window, [applyView, shoot, wait] {
+                applyView();
+                QTimer::singleShot(wait, shoot);
+            });
+        } else {
+            QObject::connect(
+                &window, &iotc::MainWindow::templateLoaded, &window, [&window, applyView, shoot, wait](bool ok) {
+                    if (!ok) {
+                        QCoreApplication::exit(1);
+                        return;
+                    }
+                    window.payloadPane()->validate();
+                    window.showView(QStringLiteral("template"));
+                    applyView();
+                    QTimer::singleShot(wait, shoot);
+                });
+            if (!parser.isSet(templateFile))
+                QTimer::singleShot(wait, shoot); // nothing to wait for: the start window
+        }
     }
+    if (parser.isSet(demo))
+        window.openDemo();
     if (parser.isSet(templateFile))
         window.openTemplate(parser.value(templateFile));
-    else if (parser.isSet(demo))
-        window.openDemo();
+    else if (!parser.isSet(demo) && parser.isSet(screenshot))
+        applyView();
     window.show();
     return app.exec();
 }

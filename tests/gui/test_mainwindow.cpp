@@ -1,5 +1,7 @@
 // Offscreen tests of the real widgets: load the demo template, paste the guide's payloads,
 // validate (on a worker thread) and read what the user would read.
+#include "devicelistmodel.h"
+#include "devicepicker.h"
 #include "issuemodel.h"
 #include "mainwindow.h"
 #include "payloadpane.h"
@@ -34,7 +36,7 @@ TEST(MainWindow, DemoLoadsTheTemplateOffTheGuiThreadAndFlagsTemperature)
 {
     iotc::MainWindow window;
     QSignalSpy loaded(&window, &iotc::MainWindow::templateLoaded);
-    window.openDemo();
+    window.openDemoTemplate();
     ASSERT_TRUE(loaded.wait(10000));
     EXPECT_TRUE(loaded.at(0).at(0).toBool());
 
@@ -63,7 +65,7 @@ TEST(MainWindow, InvalidJsonIsShownWithItsPosition)
 {
     iotc::MainWindow window;
     QSignalSpy loaded(&window, &iotc::MainWindow::templateLoaded);
-    window.openDemo();
+    window.openDemoTemplate();
     ASSERT_TRUE(loaded.wait(10000));
     auto* pane = window.payloadPane();
     pane->setComponent(QStringLiteral("thermostat1"));
@@ -104,17 +106,19 @@ TEST(MainWindow, OpensATemplateFileFromDisk)
     EXPECT_EQ(tree->findItems(QStringLiteral("Module testModule"), Qt::MatchExactly).size(), 1);
 }
 
-TEST(MainWindow, DemoStartsTheSimulatedAppOffTheGuiThread)
+TEST(MainWindow, DemoStartsTheSimulatedAppOffTheGuiThreadAndListsItsDevices)
 {
     iotc::MainWindow window;
     QSignalSpy started(&window, &iotc::MainWindow::demoAppStarted);
+    QSignalSpy listed(&window, &iotc::MainWindow::devicesLoaded);
     window.openDemo();
     ASSERT_TRUE(started.wait(15000));
     EXPECT_TRUE(started.at(0).at(0).toBool());
     ASSERT_TRUE(window.demoApp());
     EXPECT_TRUE(window.demoApp()->endpoints().baseUrl.startsWith(QStringLiteral("http://127.0.0.1:")));
-    auto* devices = window.findChild<QTreeWidget*>(QStringLiteral("demoDevices"));
-    ASSERT_TRUE(devices);
-    EXPECT_EQ(devices->topLevelItemCount(), static_cast<int>(window.demoApp()->state().catalog().devices.size()));
-    EXPECT_EQ(devices->findItems(QStringLiteral("blocked-device"), Qt::MatchExactly).size(), 1);
+    ASSERT_TRUE(listed.count() > 0 || listed.wait(15000));
+    auto* model = window.devicePicker()->model();
+    EXPECT_EQ(model->rowCount(), window.demoApp()->endpoints().devices);
+    EXPECT_GE(model->rowOf(QStringLiteral("blocked-device")), 0);
+    EXPECT_EQ(model->count(iotc::DeviceStatus::Blocked), 1);
 }

@@ -1,0 +1,302 @@
+// The workbench against the simulated app, through the real widgets: device picker, provisioning
+// panel, live telemetry and chart, Raw data marks, properties sync, export, screenshot.
+#include "workbenchfixture.h"
+
+#include "deviceactivitymodel.h"
+#include "devicelistmodel.h"
+#include "devicepicker.h"
+#include "deviceview.h"
+#include "diagnosepane.h"
+#include "issuesummarymodel.h"
+#include "knowledgepane.h"
+#include "latestvaluesmodel.h"
+#include "monitorstatuswidget.h"
+#include "propertiespane.h"
+#include "propertymodel.h"
+#include "provisioningpanel.h"
+#include "rawdatamodel.h"
+#include "rawdatapane.h"
+#include "telemetrypane.h"
+#include "timeserieschart.h"
+
+#include "sim/simulatedapp.h"
+
+#include <QAbstractItemModelTester>
+#include <QApplication>
+#include <QFile>
+#include <QLineEdit>
+#include <QListWidget>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QTableWidget>
+#include <QTemporaryDir>
+#include <QTextBrowser>
+#include <QTreeWidget>
+
+QCoreApplication* createTestApplication(int& argc, char** argv)
+{
+    Q_INIT_RESOURCE(resources);
+    return new QApplication(argc, argv);
+}
+
+namespace {
+
+using iotc::RawDataModel;
+
+// The first Raw data row of the shown device that carries this issue code, or -1.
+int rowWithCode(const RawDataModel* m, const QString& code)
+{
+    for (int r = 0; r < m->rowCount(); ++r)
+        if (m->data(m->index(r, 0), RawDataModel::IssueCodesRole).toStringList().contains(code))
+            return r;
+    return -1;
+}
+
+} // namespace
+
+TEST_F(Workbench, SearchPicksADeviceAndTheStatusPanelExplainsIt)
+{
+    auto* picker = window->devicePicker();
+    QAbstractItemModelTester tester(picker->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    EXPECT_GE(picker->model()->rowCount(), 20);
+    QTest::keyClicks(picker->searchBox(), QStringLiteral("blocked-dev"));
+    ASSERT_TRUE(waitFor([&] { return picker->view()->model()->rowCount() == 1; }, 3000))
+        << "search is debounced, not dead";
+    QTest::keyClick(picker->searchBox(), Qt::Key_Return);
+    ASSERT_EQ(window->deviceView()->deviceId(), QStringLiteral("blocked-device"));
+    auto* panel = window->deviceView()->provisioning();
+    ASSERT_TRUE(waitFor([&] { return panel->report() != nullptr; }));
+    EXPECT_TRUE(panel->statusTitle().contains(QStringLiteral("Blocked"))) << panel->statusTitle().toStdString();
+    EXPECT_TRUE(panel->text().contains(QStringLiteral("What to do"))) << panel->text().toStdString();
+    EXPECT_TRUE(panel->text().contains(QStringLiteral("400209")))
+        << "DPS's own answer is shown: " << panel->text().toStdString();
+    EXPECT_FALSE(panel->text().contains(
+        QString::fromLatin1(window->demoApp()->state().device(QStringLiteral("blocked-device"))->primaryKey)))
+        << "keys are never shown";
+}
+
+TEST_F(Workbench, StatusPanelForEveryProvisioningScenario)
+{
+    const std::vector<std::pair<QString, QString>> cases {
+        { QStringLiteral("healthy-controller"), QStringLiteral("Provisioned") },
+        { QStringLiteral("waiting-for-approval"), QStringLiteral("Blocked or waiting for approval") },
+        { QStringLiteral("unassigned-device"), QStringLiteral("Unassigned") },
+        { QStringLiteral("registered-never-connected"), QStringLiteral("Registered") },
+        { QStringLiteral("expired-credentials"), QStringLiteral("401002") },
+        { QStringLiteral("throttled-device"), QStringLiteral("429") },
+    };
+    auto* panel = window->deviceView()->provisioning();
+    for (const auto& [device, expected] : cases) {
+        window->selectDevice(device);
+        ASSERT_TRUE(waitFor([&] { return panel->report() && panel->report()->device.id == device; }))
+            << device.toStdString();
+        EXPECT_TRUE(panel->text().contains(expected)) << device.toStdString() << ": " << panel->text().toStdString();
+    }
+}
+
+TEST_F(Workbench, ApprovingADeviceWaitingForApprovalPatchesItAfterConfirmation)
+{
+    auto* panel = window->deviceView()->provisioning();
+    QStringList asked;
+    panel->setConfirmer([&](const QString& q) {
+        asked << q;
+        return true;
+    });
+    window->selectDevice(QStringLiteral("waiting-for-approval"));
+    ASSERT_TRUE(waitFor([&] { return panel->report() != nullptr; }));
+    ASSERT_TRUE(panel->enableButton()->isEnabled());
+    panel->enableButton()->click();
+    ASSERT_EQ(asked.size(), 1);
+    ASSERT_TRUE(waitFor([&] { return panel->report() && panel->report()->device.enabled; }));
+    EXPECT_TRUE(window->demoApp()->state().device(QStringLiteral("waiting-for-approval"))->enabled);
+}
+
+TEST_F(Workbench, TelemetryArrivesAndTheChartFollows)
+{
+    window->selectDevice(QStringLiteral("healthy-controller"));
+    window->showView(QStringLiteral("telemetry"));
+    auto* pane = window->deviceView()->telemetry();
+    QAbstractItemModelTester tester(pane->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    ASSERT_TRUE(waitFor([&] { return pane->model()->rowCount() > 0 && pane->chart()->pointCount() > 0; }));
+    const int before = pane->chart()->pointCount();
+    ASSERT_TRUE(waitFor([&] { return pane->chart()->pointCount() > before; })) << "the chart updates as data arrives";
+    EXPECT_FALSE(pane->chart()->title().isEmpty());
+    // Pause freezes the chart; resume catches up.
+    pane->setPaused(true);
+    const int frozen = pane->chart()->pointCount();
+    QTest::qWait(2500);
+    EXPECT_EQ(pane->chart()->pointCount(), frozen);
+    pane->setPaused(false);
+    ASSERT_TRUE(waitFor([&] { return pane->chart()->pointCount() > frozen; }, 5000));
+}
+
+TEST_F(Workbench, RawDataMarksTemperatureAsUnmodeledWithTheSuggestion)
+{
+    window->selectDevice(QStringLiteral("wrong-casing"));
+    window->showView(QStringLiteral("raw"));
+    auto* raw = window->deviceView()->rawData();
+    auto* model = raw->model();
+    QAbstractItemModelTester tester(model, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    ASSERT_TRUE(waitFor([&] { return rowWithCode(model, QStringLiteral("unmodeled-capability")) >= 0; }));
+    const int row = rowWithCode(model, QStringLiteral("unmodeled-capability"));
+    EXPECT_TRUE(
+        model->index(row, RawDataModel::UnmodeledColumn).data().toString().contains(QStringLiteral("Temperature")));
+    EXPECT_TRUE(model->index(row, RawDataModel::UnmodeledColumn).data().toString().startsWith(QStringLiteral("⚠")))
+        << "an icon, not colour alone";
+    EXPECT_TRUE(model->index(row, RawDataModel::PayloadColumn)
+                    .data(Qt::ToolTipRole)
+                    .toString()
+                    .contains(QStringLiteral("did you mean `temperature`")));
+    EXPECT_TRUE(model->index(row, RawDataModel::PayloadColumn)
+                    .data(RawDataModel::PayloadHtmlRole)
+                    .toString()
+                    .contains(QStringLiteral("⚠ &quot;Temperature&quot;")));
+    // The detail view says it in words.
+    raw->selectRow(raw->filtered()->mapFromSource(model->index(row, 0)).row());
+    EXPECT_TRUE(raw->detail()->toPlainText().contains(QStringLiteral("did you mean `temperature`")))
+        << raw->detail()->toPlainText().toStdString();
+}
+
+TEST_F(Workbench, InvalidJsonIsFlaggedWithItsPositionAndFiltersWork)
+{
+    window->selectDevice(QStringLiteral("malformed-json"));
+    auto* raw = window->deviceView()->rawData();
+    auto* model = raw->model();
+    ASSERT_TRUE(waitFor([&] { return rowWithCode(model, QStringLiteral("invalid-json")) >= 0; }));
+    const int row = rowWithCode(model, QStringLiteral("invalid-json"));
+    EXPECT_TRUE(model->index(row, RawDataModel::IssuesColumn)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("invalid-json (line 1, column")));
+    EXPECT_TRUE(model->index(row, RawDataModel::PayloadColumn)
+                    .data(RawDataModel::PayloadHtmlRole)
+                    .toString()
+                    .contains(QStringLiteral("▲")));
+    raw->setCodeFilter(QStringLiteral("invalid-json"));
+    EXPECT_GT(raw->filtered()->rowCount(), 0);
+    for (int r = 0; r < raw->filtered()->rowCount(); ++r)
+        EXPECT_TRUE(raw->filtered()
+                        ->index(r, 0)
+                        .data(RawDataModel::IssueCodesRole)
+                        .toStringList()
+                        .contains(QStringLiteral("invalid-json")));
+    raw->setCodeFilter(QStringLiteral("no-such-code"));
+    EXPECT_EQ(raw->filtered()->rowCount(), 0);
+}
+
+TEST_F(Workbench, WholeAppViewCountsMessagesPerDevice)
+{
+    auto* activity = window->activity();
+    QAbstractItemModelTester tester(activity, QAbstractItemModelTester::FailureReportingMode::Fatal);
+    ASSERT_TRUE(waitFor([&] { return activity->rowOf(QStringLiteral("malformed-json")) >= 0; }));
+    const int row = activity->rowOf(QStringLiteral("malformed-json"));
+    EXPECT_TRUE(activity->index(row, iotc::DeviceActivityModel::ProblemsColumn)
+                    .data()
+                    .toString()
+                    .startsWith(QStringLiteral("✖")));
+    EXPECT_TRUE(activity->index(row, iotc::DeviceActivityModel::TopIssueColumn)
+                    .data()
+                    .toString()
+                    .contains(QStringLiteral("invalid-json")));
+    EXPECT_GT(window->appRawData()->model()->rowCount(), 0);
+    EXPECT_TRUE(waitFor([&] {
+        return window->monitorStatus()->text().contains(QStringLiteral("partitions receiving"));
+    })) << window->monitorStatus()->text().toStdString();
+}
+
+TEST_F(Workbench, WritablePropertyGoesPendingThenAccepted)
+{
+    auto* pane = window->deviceView()->properties();
+    pane->setPollInterval(400);
+    window->selectDevice(QStringLiteral("healthy-controller"));
+    QAbstractItemModelTester tester(pane->model(), QAbstractItemModelTester::FailureReportingMode::Fatal);
+    const QString key = QStringLiteral("thermostat1.targetTemperature");
+    ASSERT_TRUE(waitFor([&] { return pane->model()->rowOfKey(key) >= 0; }));
+    EXPECT_EQ(pane->model()->syncOf(key), iotc::SyncState::Accepted);
+    QSignalSpy sent(pane, &iotc::PropertiesPane::sent);
+    pane->sendDesired(key, QStringLiteral("23.5"));
+    ASSERT_TRUE(sent.wait(10000));
+    ASSERT_TRUE(sent.at(0).at(0).toBool()) << sent.at(0).at(1).toString().toStdString();
+    ASSERT_TRUE(waitFor([&] { return pane->model()->syncOf(key) == iotc::SyncState::Pending; }, 5000));
+    ASSERT_TRUE(waitFor([&] { return pane->model()->syncOf(key) == iotc::SyncState::Accepted; }, 10000));
+    EXPECT_EQ(pane->model()->index(pane->model()->rowOfKey(key), iotc::PropertyModel::DesiredColumn).data().toString(),
+        QStringLiteral("23.5"));
+}
+
+TEST_F(Workbench, ExportedReportCarriesTheFindingsAndNoSecret)
+{
+    window->selectDevice(QStringLiteral("wrong-casing"));
+    auto* view = window->deviceView();
+    ASSERT_TRUE(waitFor([&] { return view->provisioning()->report() && view->issues()->rowCount() > 0; }));
+    QTemporaryDir dir;
+    const auto& endpoints = window->demoApp()->endpoints();
+    const QByteArray key = window->demoApp()->state().device(QStringLiteral("wrong-casing"))->primaryKey;
+    const QString ehKey = endpoints.eventHubConnectionString.section(QStringLiteral("SharedAccessKey="), 1)
+                              .section(QLatin1Char(';'), 0, 0);
+    ASSERT_FALSE(ehKey.isEmpty());
+    for (const QString& ext : { QStringLiteral("md"), QStringLiteral("html"), QStringLiteral("json") }) {
+        const QString path = dir.filePath(QStringLiteral("report.") + ext);
+        QString error;
+        ASSERT_TRUE(window->exportDeviceReport(path, error)) << error.toStdString();
+        QFile f(path);
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        const QByteArray text = f.readAll();
+        EXPECT_TRUE(text.contains("unmodeled-capability")) << ext.toStdString();
+        EXPECT_TRUE(text.contains("wrong-casing"));
+        EXPECT_TRUE(text.contains("Temperature"));
+        EXPECT_FALSE(text.contains(endpoints.apiToken.toUtf8())) << ext.toStdString();
+        EXPECT_FALSE(text.contains(key)) << ext.toStdString();
+        EXPECT_FALSE(text.contains(ehKey.toUtf8())) << ext.toStdString();
+        EXPECT_FALSE(text.contains(
+            endpoints.apiToken.section(QStringLiteral("sig="), 1).section(QLatin1Char('&'), 0, 0).toUtf8()));
+    }
+}
+
+TEST_F(Workbench, ScreenshotHasTheWindowAndAFooter)
+{
+    window->selectDevice(QStringLiteral("healthy-controller"));
+    const QImage shot = window->screenshot();
+    ASSERT_FALSE(shot.isNull());
+    EXPECT_GT(shot.height(), window->grab().height()) << "the footer line is added below the window";
+    QTemporaryDir dir;
+    EXPECT_TRUE(window->saveScreenshot(dir.filePath(QStringLiteral("shot.png"))));
+    EXPECT_GT(QFileInfo(dir.filePath(QStringLiteral("shot.png"))).size(), 10000);
+}
+
+TEST_F(Workbench, DiagnoseFromTheDeviceViewShowsTheVerdict)
+{
+    window->selectDevice(QStringLiteral("blocked-device"));
+    auto* pane = window->deviceView()->diagnose();
+    pane->setListenSeconds(5);
+    QSignalSpy done(pane, &iotc::DiagnosePane::finished);
+    pane->run();
+    EXPECT_TRUE(pane->running());
+    ASSERT_TRUE(done.wait(60000));
+    EXPECT_TRUE(pane->verdictText().contains(QStringLiteral("device-blocked"))) << pane->verdictText().toStdString();
+    EXPECT_GT(pane->checksView()->topLevelItemCount(), 3);
+    // The diagnosis' findings join the Issues tab.
+    bool found = false;
+    for (const auto& g : window->deviceView()->issues()->groups())
+        found = found || g.code == QLatin1String("blocked");
+    EXPECT_TRUE(found);
+}
+
+TEST_F(Workbench, ErrorCodesAndDeviceLogTool)
+{
+    auto* pane = window->knowledgePane();
+    pane->search(QStringLiteral("401002"));
+    ASSERT_GE(pane->results()->count(), 1);
+    EXPECT_TRUE(pane->entryText().contains(QStringLiteral("401002")));
+    pane->setLog(QStringLiteral(
+        "boot ok\nProvisioning failed: status 401, errorCode 401002\nsend failed: IoTHubUnauthorized\n"));
+    QSignalSpy scanned(pane, &iotc::KnowledgePane::scanned);
+    pane->scan();
+    ASSERT_TRUE(scanned.wait(10000));
+    EXPECT_GE(scanned.at(0).at(0).toInt(), 2);
+    QStringList codes;
+    for (int r = 0; r < pane->findings()->rowCount(); ++r)
+        codes << pane->findings()->item(r, 1)->text();
+    EXPECT_TRUE(codes.contains(QStringLiteral("401002")));
+    EXPECT_TRUE(codes.contains(QStringLiteral("IoTHubUnauthorized")));
+}

@@ -1,0 +1,55 @@
+#pragma once
+
+#include "central/device.h"
+#include "provisioning/devicestatus.h"
+
+#include <QAbstractTableModel>
+#include <QHash>
+
+#include <vector>
+
+namespace iotc {
+
+// The application's devices, appended page by page as the REST client streams them, with the
+// live activity (last seen, message rate) the monitor reports.
+class DeviceListModel : public QAbstractTableModel {
+    Q_OBJECT
+public:
+    enum Column { IdColumn, NameColumn, StatusColumn, TemplateColumn, LastSeenColumn, RateColumn, ColumnCount };
+    enum Role { StatusRole = Qt::UserRole + 1, TemplateRole };
+
+    using QAbstractTableModel::QAbstractTableModel;
+
+    void clear();
+    void appendDevices(const QList<Device>& devices);
+    // Activity per device from one batch of observations: (device, messages, last enqueued ms).
+    void noteActivity(const QHash<QString, QPair<int, qint64>>& activity);
+
+    const Device* deviceAt(int row) const;
+    int rowOf(const QString& id) const;
+    int count(DeviceStatus status) const { return m_counts[static_cast<int>(status)]; }
+    QStringList templates() const;
+
+    int rowCount(const QModelIndex& parent = {}) const override;
+    int columnCount(const QModelIndex& parent = {}) const override;
+    QVariant data(const QModelIndex& index, int role = Qt::DisplayRole) const override;
+    QVariant headerData(int section, Qt::Orientation orientation, int role = Qt::DisplayRole) const override;
+
+private:
+    struct Row {
+        Device device;
+        DeviceStatus status;
+        qint64 lastSeenMs = 0;
+        qint64 firstSeenMs = 0;
+        qint64 messages = 0;
+    };
+    std::vector<Row> m_rows;
+    QHash<QString, int> m_index;
+    int m_counts[5] = {};
+    QHash<QString, int> m_templates;
+};
+
+QString statusText(DeviceStatus status);
+QString statusGlyph(DeviceStatus status); // a shape per status, so colour is never the only cue
+
+} // namespace iotc

@@ -1,0 +1,254 @@
+#include "devicepicker.h"
+
+#include "devicelistmodel.h"
+
+#include "central/centralclient.h"
+
+#include <QComboBox>
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPointer>
+#include <QPushButton>
+#include <QSortFilterProxyModel>
+#include <QTableView>
+#include <QVBoxLayout>
+
+namespace iotc {
+
+// Substring on id and display name, plus status and template filters.
+class DeviceFilter : public QSortFilterProxyModel {
+public:
+    using QSortFilterProxyModel::QSortFilterProxyModel;
+    QString text;
+    int status = -1;
+    QString templateId;
+    bool anyTemplate = true;
+
+    void refresh() { invalidateRowsFilter(); }
+
+protected:
+    bool filterAcceptsRow(int row, const QModelIndex&) const override
+    {
+        const auto* m = static_cast<const DeviceListModel*>(sourceModel());
+        const Device* d = m->deviceAt(row);
+        if (!d)
+            return false;
+        if (status >= 0 && m->data(m->index(row, 0), DeviceListModel::StatusRole).toInt() != status)
+            return false;
+        if (!anyTemplate && d->templateId != templateId)
+            return false;
+        return text.isEmpty() || d->id.contains(text, Qt::CaseInsensitive)
+            || d->displayName.contains(text, Qt::CaseInsensitive);
+    }
+};
+
+DevicePicker::DevicePicker(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new DeviceListModel(this))
+    , m_filter(new DeviceFilter(this))
+    , m_search(new QLineEdit(this))
+    , m_status(new QComboBox(this))
+    , m_template(new QComboBox(this))
+    , m_counts(new QLabel(this))
+    , m_view(new QTableView(this))
+    , m_openId(new QLineEdit(this))
+    , m_cancel(new QPushButton(tr("Stop loading"), this))
+{
+    setObjectName(QStringLiteral("devicePicker"));
+    m_filter->setSourceModel(m_model);
+    m_search->setPlaceholderText(tr("Search id or name (Ctrl+F)"));
+    m_search->setClearButtonEnabled(true);
+    m_search->setAccessibleName(tr("Search devices"));
+    m_status->setAccessibleName(tr("Status filter"));
+    m_status->addItem(tr("All statuses"), -1);
+    for (auto s : { DeviceStatus::Provisioned, DeviceStatus::Registered, DeviceStatus::Blocked,
+             DeviceStatus::BlockedOrWaitingForApproval, DeviceStatus::Unassigned })
+        m_status->addItem(statusGlyph(s) + QLatin1Char(' ') + statusText(s), static_cast<int>(s));
+    m_template->setAccessibleName(tr("Template filter"));
+    m_template->addItem(tr("All templates"));
+    m_counts->setWordWrap(true);
+    m_counts->setObjectName(QStringLiteral("statusCounts"));
+    m_view->setModel(m_filter);
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->setSelectionMode(QAbstractItemView::SingleSelection);
+    m_view->verticalHeader()->hide();
+    // Uniform rows: the view never measures 100,000 rows.
+    m_view->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setAccessibleName(tr("Devices"));
+    m_view->setColumnWidth(DeviceListModel::IdColumn, 170);
+    m_view->setColumnWidth(DeviceListModel::NameColumn, 150);
+    m_view->setColumnWidth(DeviceListModel::StatusColumn, 150);
+    m_openId->setPlaceholderText(tr("Open by ID…"));
+    m_openId->setAccessibleName(tr("Open device by ID"));
+    m_cancel->hide();
+
+    auto* filters = new QHBoxLayout;
+    filters->addWidget(m_status);
+    filters->addWidget(m_template);
+    auto* bottom = new QHBoxLayout;
+    bottom->addWidget(m_openId);
+    bottom->addWidget(m_cancel);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(4, 4, 4, 4);
+    layout->addWidget(m_search);
+    layout->addLayout(filters);
+    layout->addWidget(m_counts);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(bottom);
+
+    m_debounce.setSingleShot(true);
+    m_debounce.setInterval(200);
+    connect(m_search, &QLineEdit::textChanged, &m_debounce, qOverload<>(&QTimer::start));
+    connect(&m_debounce, &QTimer::timeout, this, &DevicePicker::applyFilter);
+    connect(m_status, &QComboBox::currentIndexChanged, this, &DevicePicker::applyFilter);
+    connect(m_template, &QComboBox::currentIndexChanged, this, &DevicePicker::applyFilter);
+    connect(m_search, &QLineEdit::returnPressed, this, [this] {
+        // Enter in the search box opens the first match.
+        if (m_filter->rowCount() > 0) {
+            m_debounce.stop();
+            applyFilter();
+            m_view->setFocus();
+            m_view->selectRow(0);
+        }
+    });
+    connect(
+        m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
+            if (!current.isValid())
+                return;
+            if (const Device* d = m_model->deviceAt(m_filter->mapToSource(current).row()))
+                Q_EMIT deviceChosen(d->id);
+        });
+    connect(m_openId, &QLineEdit::returnPressed, this, [this] {
+        const QString id = m_openId->text().trimmed();
+        if (id.isEmpty())
+            return;
+        if (!select(id))
+            Q_EMIT deviceChosen(id); // not listed (yet): the device view asks the app itself
+    });
+    connect(m_cancel, &QPushButton::clicked, this, &DevicePicker::cancelLoading);
+    m_countsTimer.setInterval(250);
+    m_countsTimer.setSingleShot(true);
+    connect(&m_countsTimer, &QTimer::timeout, this, &DevicePicker::updateCounts);
+    connect(m_model, &QAbstractItemModel::rowsInserted, &m_countsTimer, qOverload<>(&QTimer::start));
+    updateCounts();
+}
+
+DevicePicker::~DevicePicker()
+{
+    cancelLoading();
+}
+
+void DevicePicker::clear()
+{
+    cancelLoading();
+    m_model->clear();
+    updateCounts();
+}
+
+void DevicePicker::cancelLoading()
+{
+    if (m_stop)
+        *m_stop = true;
+}
+
+void DevicePicker::load(std::shared_ptr<CentralClient> client)
+{
+    clear();
+    const int generation = ++m_generation;
+    m_stop = std::make_shared<std::atomic<bool>>(false);
+    m_loading = true;
+    m_cancel->show();
+    updateCounts();
+    auto stop = m_stop;
+    QPointer<DevicePicker> self(this);
+    // Pages arrive on the HTTP thread; each is handed to the GUI thread as one batch.
+    client
+        ->listDevices([self, stop, generation](const QList<Device>& page) {
+            if (*stop)
+                return false;
+            QMetaObject::invokeMethod(self, [self, page, generation] {
+                if (self && self->m_generation == generation)
+                    self->m_model->appendDevices(page);
+            });
+            return true;
+        })
+        .then(this, [this, generation](const Result<qint64>& r) {
+            if (generation != m_generation)
+                return;
+            m_loading = false;
+            m_cancel->hide();
+            updateCounts();
+            const QString error = r.ok() ? QString() : r.error.summary();
+            Q_EMIT loadFinished(r.ok() ? *r.value : m_model->rowCount(), error);
+        });
+}
+
+bool DevicePicker::select(const QString& id)
+{
+    const int row = m_model->rowOf(id);
+    if (row < 0)
+        return false;
+    QModelIndex index = m_filter->mapFromSource(m_model->index(row, 0));
+    if (!index.isValid()) {
+        // Hidden by a filter: clear the filters rather than fail.
+        m_search->clear();
+        m_status->setCurrentIndex(0);
+        m_template->setCurrentIndex(0);
+        applyFilter();
+        index = m_filter->mapFromSource(m_model->index(row, 0));
+    }
+    m_view->setCurrentIndex(index);
+    m_view->scrollTo(index);
+    return true;
+}
+
+void DevicePicker::focusSearch()
+{
+    m_search->setFocus();
+    m_search->selectAll();
+}
+
+void DevicePicker::applyFilter()
+{
+    m_filter->text = m_search->text().trimmed();
+    m_filter->status = m_status->currentData().toInt();
+    m_filter->anyTemplate = m_template->currentIndex() <= 0;
+    m_filter->templateId = m_template->currentData().toString();
+    m_filter->refresh();
+    updateCounts();
+}
+
+void DevicePicker::updateCounts()
+{
+    QStringList parts;
+    for (auto s : { DeviceStatus::Provisioned, DeviceStatus::Registered, DeviceStatus::Blocked,
+             DeviceStatus::BlockedOrWaitingForApproval, DeviceStatus::Unassigned })
+        if (m_model->count(s) > 0)
+            parts << QStringLiteral("%1 %2 %3").arg(statusGlyph(s)).arg(m_model->count(s)).arg(statusText(s).toLower());
+    QString text = tr("%n device(s)", nullptr, m_model->rowCount());
+    if (m_filter->rowCount() != m_model->rowCount())
+        text += tr(", %1 shown").arg(m_filter->rowCount());
+    if (m_loading)
+        text += tr(" — loading…");
+    if (!parts.isEmpty())
+        text += QStringLiteral("\n") + parts.join(QStringLiteral(" · "));
+    m_counts->setText(text);
+    // Templates seen so far, for the filter (kept selected across refreshes).
+    const QStringList templates = m_model->templates();
+    if (templates.size() != m_template->count() - 1) {
+        const QString current = m_template->currentIndex() > 0 ? m_template->currentData().toString() : QString();
+        QSignalBlocker block(m_template);
+        m_template->clear();
+        m_template->addItem(tr("All templates"));
+        for (const auto& t : templates)
+            m_template->addItem(t.isEmpty() ? tr("(unassigned)") : t, t);
+        if (!current.isNull())
+            m_template->setCurrentIndex(std::max(0, m_template->findData(current)));
+    }
+}
+
+} // namespace iotc

@@ -1,0 +1,71 @@
+#pragma once
+
+#include "central/device.h"
+
+#include <QFutureWatcher>
+#include <QTimer>
+#include <QWidget>
+
+#include <atomic>
+#include <memory>
+
+class QComboBox;
+class QLabel;
+class QLineEdit;
+class QPushButton;
+class QSortFilterProxyModel;
+class QTableView;
+
+namespace iotc {
+
+class CentralClient;
+class DeviceListModel;
+class DeviceFilter;
+
+// The left dock: every device of the application (streamed page by page, so the first page shows
+// at once), searchable by id and name, filtered by status and template, with per-status counts and
+// "open by ID" for apps too large to scroll.
+class DevicePicker : public QWidget {
+    Q_OBJECT
+public:
+    explicit DevicePicker(QWidget* parent = nullptr);
+    ~DevicePicker() override;
+
+    void load(std::shared_ptr<CentralClient> client);
+    void clear();
+    DeviceListModel* model() const { return m_model; }
+    QTableView* view() const { return m_view; }
+    QLineEdit* searchBox() const { return m_search; }
+    bool loading() const { return m_loading; }
+    // Selects the device when it is listed; false when it is not (yet).
+    bool select(const QString& id);
+
+public Q_SLOTS:
+    void focusSearch();
+    void cancelLoading();
+
+Q_SIGNALS:
+    void deviceChosen(const QString& id);
+    void loadFinished(qint64 devices, const QString& error);
+
+private:
+    void applyFilter();
+    void updateCounts();
+
+    DeviceListModel* m_model;
+    DeviceFilter* m_filter;
+    QLineEdit* m_search;
+    QComboBox* m_status;
+    QComboBox* m_template;
+    QLabel* m_counts;
+    QTableView* m_view;
+    QLineEdit* m_openId;
+    QPushButton* m_cancel;
+    QTimer m_debounce;
+    QTimer m_countsTimer;
+    bool m_loading = false;
+    std::shared_ptr<std::atomic<bool>> m_stop;
+    int m_generation = 0;
+};
+
+} // namespace iotc

@@ -1,0 +1,58 @@
+#pragma once
+
+#include "monitor/livemonitor.h"
+
+#include <QWidget>
+
+class QLabel;
+class QTabWidget;
+class QTableView;
+
+namespace iotc {
+
+class Session;
+class ProvisioningPanel;
+class TelemetryPane;
+class PropertiesPane;
+class RawDataPane;
+class IssueSummaryModel;
+class DiagnosePane;
+
+// Everything about the selected device, one tab per question: Status (provisioning), Telemetry,
+// Properties, Raw data, Issues, Diagnose.
+class DeviceView : public QWidget {
+    Q_OBJECT
+public:
+    explicit DeviceView(Session* session, QWidget* parent = nullptr);
+
+    void setDevice(const QString& deviceId);
+    const QString& deviceId() const { return m_device; }
+    void append(const ObservationBatch& batch);
+    bool showTab(const QString& name); // status, telemetry, properties, raw, issues, diagnose
+
+    ProvisioningPanel* provisioning() const { return m_provisioning; }
+    TelemetryPane* telemetry() const { return m_telemetry; }
+    PropertiesPane* properties() const { return m_properties; }
+    RawDataPane* rawData() const { return m_raw; }
+    IssueSummaryModel* issues() const { return m_issues; }
+    DiagnosePane* diagnose() const { return m_diagnose; }
+    QTabWidget* tabs() const { return m_tabs; }
+
+Q_SIGNALS:
+    void exportRequested();
+
+private:
+    Session* m_session;
+    QString m_device;
+    QLabel* m_header;
+    QTabWidget* m_tabs;
+    ProvisioningPanel* m_provisioning;
+    TelemetryPane* m_telemetry;
+    PropertiesPane* m_properties;
+    RawDataPane* m_raw;
+    IssueSummaryModel* m_issues;
+    QTableView* m_issuesView;
+    DiagnosePane* m_diagnose;
+};
+
+} // namespace iotc

@@ -1,0 +1,191 @@
+#include "issuesummarymodel.h"
+
+#include "knowledge/knowledgebase.h"
+
+#include <QColor>
+#include <QDateTime>
+
+namespace iotc {
+
+namespace {
+
+QString advice(const QString& code)
+{
+    if (const auto* e = KnowledgeBase::builtIn().byCode(code.toStdString()))
+        return QString::fromStdString(e->description + " What to do: " + e->mitigation);
+    if (code == QLatin1String("unmodeled-capability"))
+        return QObject::tr("IoT Central drops fields the template does not define (they show as Unmodeled data). "
+                           "What to do: fix the name's spelling and casing on the device, or add the capability to "
+                           "the template and publish it.");
+    if (code == QLatin1String("schema-mismatch"))
+        return QObject::tr("The value's type does not match the template's schema, so IoT Central cannot use it. "
+                           "What to do: send the type the template declares (a number, not a string).");
+    if (code == QLatin1String("invalid-json"))
+        return QObject::tr("The body is not JSON, so IoT Central cannot read any field of it. What to do: fix the "
+                           "serialization on the device at the position shown.");
+    if (code == QLatin1String("unknown-component"))
+        return QObject::tr("The message names a component the template does not have. What to do: set dt-subject to "
+                           "a component name from the template.");
+    if (code == QLatin1String("duplicate-capability"))
+        return QObject::tr("The same name is defined in more than one interface of the root; IoT Central cannot tell "
+                           "them apart. What to do: rename one or move it into a component.");
+    return {};
+}
+
+QString when(qint64 ms)
+{
+    return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss")) : QString();
+}
+
+} // namespace
+
+void IssueSummaryModel::setDevice(const QString& deviceId)
+{
+    beginResetModel();
+    m_device = deviceId;
+    m_groups.clear();
+    m_index.clear();
+    endResetModel();
+}
+
+IssueSummaryModel::Group& IssueSummaryModel::groupFor(const QString& code, const QString& source, bool& inserted)
+{
+    const QString key = source + QLatin1Char('/') + code;
+    if (auto it = m_index.constFind(key); it != m_index.cend()) {
+        inserted = false;
+        return m_groups[static_cast<size_t>(*it)];
+    }
+    inserted = true;
+    const int row = static_cast<int>(m_groups.size());
+    beginInsertRows({}, row, row);
+    m_index.insert(key, row);
+    Group g;
+    g.code = code;
+    g.source = source;
+    g.advice = advice(code);
+    m_groups.push_back(g);
+    endInsertRows();
+    return m_groups.back();
+}
+
+void IssueSummaryModel::append(const ObservationBatch& batch)
+{
+    if (!batch)
+        return;
+    bool changed = false;
+    for (const auto& o : *batch) {
+        if (o.event.deviceId != m_device)
+            continue;
+        for (const auto& i : o.issues) {
+            bool inserted = false;
+            Group& g = groupFor(QString::fromStdString(i.code), tr("messages"), inserted);
+            g.severity = std::max(g.severity, i.severity);
+            ++g.count;
+            if (g.firstMs == 0)
+                g.firstMs = o.event.enqueuedMs;
+            g.lastMs = o.event.enqueuedMs;
+            if (inserted) {
+                g.example = (i.path.empty() ? QString() : QString::fromStdString(i.path) + QStringLiteral(": "))
+                    + QString::fromStdString(i.message)
+                    + (i.suggestion ? QStringLiteral(" — ") + QString::fromStdString(*i.suggestion) : QString());
+            }
+            changed = true;
+        }
+    }
+    if (changed && !m_groups.empty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+void IssueSummaryModel::addDiagnosis(const Diagnosis& d)
+{
+    if (d.deviceId != m_device)
+        return;
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const auto& check : d.checks) {
+        for (const auto& f : check.findings) {
+            bool inserted = false;
+            Group& g = groupFor(f.code, tr("diagnosis"), inserted);
+            g.severity = f.severity == QLatin1String("error") ? Severity::Error
+                : f.severity == QLatin1String("warning")      ? Severity::Warning
+                                                              : Severity::Info;
+            ++g.count;
+            if (g.firstMs == 0)
+                g.firstMs = now;
+            g.lastMs = now;
+            g.example = f.title + (f.evidence.isEmpty() ? QString() : QStringLiteral(" — ") + f.evidence.first());
+            g.advice = f.explanation + (f.mitigation.isEmpty() ? QString() : tr(" What to do: ") + f.mitigation);
+        }
+    }
+    if (!m_groups.empty())
+        Q_EMIT dataChanged(index(0, 0), index(rowCount() - 1, ColumnCount - 1));
+}
+
+int IssueSummaryModel::rowCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : static_cast<int>(m_groups.size());
+}
+
+int IssueSummaryModel::columnCount(const QModelIndex& parent) const
+{
+    return parent.isValid() ? 0 : ColumnCount;
+}
+
+QVariant IssueSummaryModel::data(const QModelIndex& index, int role) const
+{
+    if (!index.isValid() || index.row() >= rowCount())
+        return {};
+    const Group& g = m_groups[static_cast<size_t>(index.row())];
+    if (role == Qt::ToolTipRole)
+        return QString(g.example + QStringLiteral("\n\n") + g.advice);
+    if (role == Qt::ForegroundRole && index.column() == SeverityColumn)
+        return g.severity == Severity::Error  ? QColor(0xb42318)
+            : g.severity == Severity::Warning ? QColor(0x9a6700)
+                                              : QColor(0x0969da);
+    if (role != Qt::DisplayRole)
+        return {};
+    switch (index.column()) {
+    case SeverityColumn:
+        return QString((g.severity == Severity::Error            ? QStringLiteral("✖ ")
+                               : g.severity == Severity::Warning ? QStringLiteral("⚠ ")
+                                                                 : QStringLiteral("ℹ "))
+            + QString::fromLatin1(severityName(g.severity)));
+    case CodeColumn:
+        return g.code;
+    case CountColumn:
+        return g.count;
+    case FirstColumn:
+        return when(g.firstMs);
+    case LastColumn:
+        return when(g.lastMs);
+    case ExampleColumn:
+        return g.example;
+    case AdviceColumn:
+        return g.advice;
+    }
+    return {};
+}
+
+QVariant IssueSummaryModel::headerData(int section, Qt::Orientation orientation, int role) const
+{
+    if (orientation != Qt::Horizontal || role != Qt::DisplayRole)
+        return {};
+    switch (section) {
+    case SeverityColumn:
+        return tr("Severity");
+    case CodeColumn:
+        return tr("Code");
+    case CountColumn:
+        return tr("Count");
+    case FirstColumn:
+        return tr("First seen (UTC)");
+    case LastColumn:
+        return tr("Last seen (UTC)");
+    case ExampleColumn:
+        return tr("Example");
+    case AdviceColumn:
+        return tr("What it means / what to do");
+    }
+    return {};
+}
+
+} // namespace iotc

@@ -1,0 +1,147 @@
+#include "propertiespane.h"
+
+#include "propertymodel.h"
+
+#include "central/centralclient.h"
+
+#include <QHBoxLayout>
+#include <QHeaderView>
+#include <QJsonArray>
+#include <QJsonDocument>
+#include <QLabel>
+#include <QLineEdit>
+#include <QPushButton>
+#include <QTableView>
+#include <QThread>
+#include <QVBoxLayout>
+
+namespace iotc {
+
+PropertiesPane::PropertiesPane(QWidget* parent)
+    : QWidget(parent)
+    , m_model(new PropertyModel(this))
+    , m_view(new QTableView(this))
+    , m_summary(new QLabel(this))
+    , m_key(new QLineEdit(this))
+    , m_value(new QLineEdit(this))
+    , m_send(new QPushButton(tr("Send desired value"), this))
+{
+    m_view->setModel(m_model);
+    m_view->verticalHeader()->hide();
+    m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setAccessibleName(tr("Properties"));
+    m_summary->setObjectName(QStringLiteral("propertiesSummary"));
+    m_summary->setWordWrap(true);
+    m_key->setPlaceholderText(tr("component.property (e.g. thermostat1.targetTemperature)"));
+    m_key->setAccessibleName(tr("Writable property"));
+    m_value->setPlaceholderText(tr("value as JSON (e.g. 23.5)"));
+    m_value->setAccessibleName(tr("Desired value"));
+    auto* bar = new QHBoxLayout;
+    bar->addWidget(m_key, 2);
+    bar->addWidget(m_value, 1);
+    bar->addWidget(m_send);
+    auto* layout = new QVBoxLayout(this);
+    layout->setContentsMargins(0, 0, 0, 0);
+    layout->addWidget(m_summary);
+    layout->addWidget(m_view, 1);
+    layout->addLayout(bar);
+    connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& i) {
+        if (!i.isValid())
+            return;
+        const QString component = m_model->index(i.row(), PropertyModel::ComponentColumn).data().toString();
+        const QString name = m_model->index(i.row(), PropertyModel::NameColumn).data().toString();
+        m_key->setText(component.startsWith(QLatin1Char('(')) ? name : component + QLatin1Char('.') + name);
+    });
+    connect(m_send, &QPushButton::clicked, this, [this] { sendDesired(m_key->text().trimmed(), m_value->text()); });
+    connect(m_value, &QLineEdit::returnPressed, m_send, &QPushButton::click);
+    setDevice({}, nullptr, {});
+}
+
+PropertiesPane::~PropertiesPane()
+{
+    stopWatch();
+}
+
+void PropertiesPane::stopWatch()
+{
+    if (m_watch) {
+        QMetaObject::invokeMethod(m_watch, &PropertyWatch::stop);
+        m_watch->deleteLater(); // on its own thread
+        m_watch.clear();
+    }
+}
+
+void PropertiesPane::setDevice(std::shared_ptr<CentralClient> client, QThread* worker, const QString& deviceId)
+{
+    stopWatch();
+    m_client = std::move(client);
+    m_device = deviceId;
+    m_model->clear();
+    const bool active = m_client && worker && !deviceId.isEmpty();
+    m_send->setEnabled(active);
+    if (!active) {
+        m_summary->setText(tr("No device selected."));
+        return;
+    }
+    m_summary->setText(tr("Reading the properties of %1…").arg(deviceId));
+    auto* watch = new PropertyWatch(m_client, deviceId, m_intervalMs);
+    watch->moveToThread(worker);
+    m_watch = watch;
+    connect(watch, &PropertyWatch::updated, this, [this](const PropertyView& view) {
+        m_model->setView(view);
+        int pending = 0, rejected = 0, stale = 0;
+        for (const auto& p : view.snapshot.properties) {
+            pending += p.sync == SyncState::Pending;
+            rejected += p.sync == SyncState::Rejected;
+            stale += p.sync == SyncState::Stale;
+        }
+        m_summary->setText(tr("%1 propert(ies) of %2, template %3; %4 issue(s); writable: %5 pending, %6 rejected, %7 "
+                              "stale. Polled %8 time(s), every %9 s.")
+                               .arg(view.snapshot.properties.size())
+                               .arg(m_device, view.templateId.isEmpty() ? tr("(none)") : view.templateId)
+                               .arg(view.issues.size())
+                               .arg(pending)
+                               .arg(rejected)
+                               .arg(stale)
+                               .arg(view.polls)
+                               .arg(m_intervalMs / 1000.0));
+        Q_EMIT updated();
+    });
+    connect(watch, &PropertyWatch::failed, this,
+        [this](const QString& error) { m_summary->setText(tr("Could not read the properties: %1").arg(error)); });
+    QMetaObject::invokeMethod(watch, &PropertyWatch::start);
+}
+
+void PropertiesPane::sendDesired(const QString& key, const QString& jsonValue)
+{
+    if (!m_client || key.isEmpty())
+        return;
+    const QByteArray wrapped = "[" + jsonValue.toUtf8() + "]";
+    QJsonParseError error;
+    const auto doc = QJsonDocument::fromJson(wrapped, &error);
+    if (error.error != QJsonParseError::NoError || doc.array().size() != 1) {
+        Q_EMIT sent(false, tr("Not a JSON value: %1 (a string needs quotes)").arg(jsonValue));
+        m_summary->setText(tr("Not a JSON value: %1 (a string needs quotes)").arg(jsonValue));
+        return;
+    }
+    const int dot = key.indexOf(QLatin1Char('.'));
+    QJsonObject body;
+    if (dot > 0)
+        body.insert(key.left(dot), QJsonObject { { key.mid(dot + 1), doc.array().at(0) } });
+    else
+        body.insert(key, doc.array().at(0));
+    m_send->setEnabled(false);
+    m_summary->setText(tr("Sending %1 = %2…").arg(key, jsonValue));
+    m_client->setProperties(m_device, body).then(this, [this, key](const Result<QJsonObject>& r) {
+        m_send->setEnabled(true);
+        const QString message = r.ok() ? tr("Sent %1; waiting for the device to acknowledge it.").arg(key)
+                                       : tr("Could not set %1: %2").arg(key, r.error.summary());
+        m_summary->setText(message);
+        Q_EMIT sent(r.ok(), message);
+        if (m_watch)
+            QMetaObject::invokeMethod(m_watch, &PropertyWatch::pollNow);
+    });
+}
+
+} // namespace iotc

@@ -1,0 +1,28 @@
+#include "screenshotsafe.h"
+
+#include "report/redact.h"
+
+#include <atomic>
+
+namespace iotc {
+
+namespace {
+std::atomic<bool> g_safe { true };
+}
+
+bool screenshotSafe()
+{
+    return g_safe;
+}
+
+void setScreenshotSafe(bool on)
+{
+    g_safe = on;
+}
+
+QString displaySafe(const QString& text)
+{
+    return g_safe ? redactSecrets(text) : text;
+}
+
+} // namespace iotc
