@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 
-.PHONY: all deps configure build test demo bench format clean
+.PHONY: all deps configure build test demo bench package format clean
 
 all: build
 
@@ -35,6 +35,9 @@ bench: build
 	$(BUILD_DIR)/tests/bench/iotc-bench-sim
 	$(BUILD_DIR)/tests/bench/iotc-bench-list
 	$(BUILD_DIR)/tests/bench/iotc-bench-monitor
+
+package: build
+	cmake --build $(BUILD_DIR) --target package
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
