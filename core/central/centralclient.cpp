@@ -196,6 +196,16 @@ QFuture<Result<QJsonObject>> CentralClient::eventSasTokens()
         [](const HttpResponse& resp) { return jsonResult(resp, QStringLiteral("Generate event hub tokens")); });
 }
 
+QFuture<Result<QJsonObject>> CentralClient::edgeModules(const QString& deviceId)
+{
+    HttpRequest r = request("GET",
+        QUrl(m_profile.baseUrl + QStringLiteral("/system/iotedge/devices/")
+            + QString::fromLatin1(QUrl::toPercentEncoding(deviceId)) + QStringLiteral("/modules")));
+    const QString what = QStringLiteral("List IoT Edge modules of ") + deviceId;
+    return m_http->send(r).then(
+        QtFuture::Launch::Sync, [what](const HttpResponse& resp) { return jsonResult(resp, what); });
+}
+
 QFuture<Result<qint64>> CentralClient::listDevices(std::function<bool(const QList<Device>&)> onPage)
 {
     auto s = std::make_shared<ListState>();

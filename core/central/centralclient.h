@@ -38,6 +38,9 @@ public:
     // PATCH /devices/{id}/properties (writable values; components as nested objects). Not retried.
     QFuture<Result<QJsonObject>> setProperties(const QString& deviceId, const QJsonObject& values);
     QFuture<Result<QJsonObject>> eventSasTokens();
+    // GET /system/iotedge/devices/{id}/modules (the az CLI's endpoint): an Edge device's modules
+    // with their images, from which the runtime version is read (see edgeruntime.h).
+    QFuture<Result<QJsonObject>> edgeModules(const QString& deviceId);
 
     // Streams the device list page by page: onPage runs on the HTTP thread as each page arrives
     // (return false to stop); the future resolves with the number of devices seen. nextLink is

@@ -1,6 +1,7 @@
 #include "diagnoser.h"
 
 #include "central/centralclient.h"
+#include "central/edgeruntime.h"
 #include "eventhub/eventhubconsumer.h"
 #include "knowledge/logscanner.h"
 #include "monitor/monitorpipeline.h"
@@ -529,7 +530,7 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
     }
     d.checks.push_back(props);
 
-    // 8. IoT Edge.
+    // 8. IoT Edge: modules, and the runtime version from the system modules' images.
     DiagnosisCheck edge { QStringLiteral("edge"), QStringLiteral("IoT Edge"), {}, {}, {} };
     if (dev) {
         const auto modules = wait(client->getJson(QStringLiteral("/devices/")
@@ -540,13 +541,29 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
         if (count == 0) {
             edge.summary = QStringLiteral("Not an IoT Edge device (no modules).");
         } else {
+            const auto system = wait(client->edgeModules(dev->id));
+            const auto runtime = system.ok() ? edgeRuntimeFromModules(*system.value) : std::nullopt;
             const bool unmodeled = evidence.count(QStringLiteral("edge-unmodeled")) > 0;
-            edge.status = unmodeled ? DiagnosisCheck::Status::Warning : DiagnosisCheck::Status::Passed;
-            edge.summary = QStringLiteral("%1 module(s)%2")
+            const bool older = runtime && runtime->verdict == EdgeRuntime::Verdict::Older;
+            edge.status = older || unmodeled ? DiagnosisCheck::Status::Warning : DiagnosisCheck::Status::Passed;
+            edge.summary = QStringLiteral("%1 module(s); %2")
                                .arg(count)
-                               .arg(unmodeled ? QStringLiteral("; module component telemetry arrives, which IoT Edge "
-                                                               "before 1.2.4 shows as _unmodeleddata")
-                                              : QString());
+                               .arg(runtime ? runtime->explanation
+                                            : QStringLiteral("runtime version not readable (%1)")
+                                                  .arg(system.ok() ? QStringLiteral("no $edgeAgent listed")
+                                                                   : system.error.summary()));
+            if (older) {
+                edge.status = DiagnosisCheck::Status::Failed;
+                edge.findings.push_back(finding(QStringLiteral("edge-runtime-old"), "error",
+                    QStringLiteral("IoT Edge runtime older than 1.2.4"), runtime->explanation,
+                    QStringLiteral("Update the IoT Edge runtime (edgeAgent and edgeHub) to 1.2.4 or later."),
+                    { QStringLiteral("$edgeAgent image: ") + runtime->agentImage,
+                        QStringLiteral("$edgeHub image: ") + runtime->hubImage }));
+                cause(QStringLiteral("edge-unmodeled"), runtime->explanation);
+            } else if (unmodeled) {
+                edge.summary += QStringLiteral("; module component telemetry arrives, which IoT Edge before 1.2.4 "
+                                               "shows as _unmodeleddata");
+            }
         }
     }
     d.checks.push_back(edge);

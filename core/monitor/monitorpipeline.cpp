@@ -84,7 +84,9 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
             o.templateId = r.templateId;
             const std::string_view text(e.body.constData(), static_cast<size_t>(e.body.size()));
             if (r.validator) {
-                o.issues = r.validator->validate(text, contextOf(e), &body);
+                MessageContext context = contextOf(e);
+                context.edgeRuntimeVersion = r.edgeRuntimeVersion;
+                o.issues = r.validator->validate(text, context, &body);
             } else {
                 if (r.problem)
                     o.issues.push_back(*r.problem);

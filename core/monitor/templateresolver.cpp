@@ -1,5 +1,7 @@
 #include "templateresolver.h"
 
+#include "central/edgeruntime.h"
+
 #include "central/centralclient.h"
 #include "template/templateparser.h"
 
@@ -35,13 +37,22 @@ TemplateResolver::TemplateResolver(std::shared_ptr<const DeviceTemplate> fixed)
 TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId)
 {
     if (m_fixed)
-        return { m_fixed, QString::fromStdString(m_fixed->deviceTemplate().id), std::nullopt };
+        return { m_fixed, QString::fromStdString(m_fixed->deviceTemplate().id), std::nullopt, std::nullopt };
     {
         std::lock_guard lock(m_mutex);
         if (auto it = m_devices.find(deviceId); it != m_devices.end())
             return it->second;
     }
     Resolution r = resolve(deviceId);
+    // An Edge gateway's runtime decides whether module component telemetry is modeled (1.2.4+).
+    if (r.validator && !r.validator->deviceTemplate().modules.empty() && m_client) {
+        auto modules = m_client->edgeModules(deviceId);
+        modules.waitForFinished();
+        const auto m = modules.result();
+        if (m.ok())
+            if (const auto runtime = edgeRuntimeFromModules(*m.value))
+                r.edgeRuntimeVersion = runtime->comparableVersion();
+    }
     // A passing failure (timeout, throttling) is not remembered: the next message asks again.
     if (r.problem && r.problem->code == "template-unavailable")
         return r;

@@ -27,6 +27,7 @@ public:
         std::shared_ptr<const PayloadValidator> validator; // null when none
         QString templateId;
         std::optional<Issue> problem; // why there is no validator
+        std::optional<std::string> edgeRuntimeVersion; // an IoT Edge gateway's runtime, when its tag tells
     };
     // Blocking on the first call for a device (REST round trips); cached afterwards.
     Resolution forDevice(const QString& deviceId);

@@ -175,9 +175,46 @@ SimHttpServer::Reply SimHttpServer::route(const QHttpServerRequest& request)
             return error(405, QStringLiteral("MethodNotAllowed"), QStringLiteral("Use POST."));
         return eventSasTokens();
     }
+    if (path[0] == QLatin1String("system") && path.size() == 5 && path[1] == QLatin1String("iotedge")
+        && path[2] == QLatin1String("devices") && path[4] == QLatin1String("modules"))
+        return edgeModules(path[3]);
     if (path[0] == QLatin1String("api"))
         return api(request, path.mid(1));
     return error(404, QStringLiteral("NotFound"), QStringLiteral("No such resource."));
+}
+
+SimHttpServer::Reply SimHttpServer::edgeModules(const QString& deviceId)
+{
+    // The shape of the az CLI's endpoint (fixtures/azcli/edge_modules.json), trimmed to what matters.
+    const auto device = m_state->device(deviceId);
+    if (!device)
+        return error(404, QStringLiteral("NotFound"),
+            QString(QStringLiteral("Device ") + deviceId + QStringLiteral(" not found.")));
+    QJsonArray modules;
+    if (!device->edgeRuntimeVersion.isEmpty()) {
+        auto system = [&](const QString& id, const QString& image) {
+            return QJsonObject { { QStringLiteral("deviceId"), deviceId }, { QStringLiteral("moduleId"), id },
+                { QStringLiteral("isSystemModule"), true },
+                { QStringLiteral("runtimeStatus"), QStringLiteral("running") },
+                { QStringLiteral("settings"),
+                    QJsonObject { { QStringLiteral("image"),
+                        QString(QStringLiteral("mcr.microsoft.com/") + image + QLatin1Char(':')
+                            + device->edgeRuntimeVersion) } } },
+                { QStringLiteral("type"), QStringLiteral("docker") } };
+        };
+        modules.append(system(QStringLiteral("$edgeAgent"), QStringLiteral("azureiotedge-agent")));
+        modules.append(system(QStringLiteral("$edgeHub"), QStringLiteral("azureiotedge-hub")));
+        QStringList custom;
+        for (const auto& m : device->messages)
+            if (!m.module.isEmpty() && !custom.contains(m.module))
+                custom << m.module;
+        for (const auto& id : custom)
+            modules.append(QJsonObject { { QStringLiteral("deviceId"), deviceId }, { QStringLiteral("moduleId"), id },
+                { QStringLiteral("isSystemModule"), false },
+                { QStringLiteral("runtimeStatus"), QStringLiteral("running") },
+                { QStringLiteral("type"), QStringLiteral("docker") } });
+    }
+    return json({ { QStringLiteral("modules"), modules } });
 }
 
 SimHttpServer::Reply SimHttpServer::eventSasTokens()

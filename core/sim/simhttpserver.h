@@ -66,6 +66,7 @@ private:
     Reply api(const QHttpServerRequest& request, const QStringList& path);
     Reply dps(const QHttpServerRequest& request, const QStringList& path);
     Reply eventSasTokens();
+    Reply edgeModules(const QString& deviceId);
     std::optional<Reply> authorize(const QHttpServerRequest& request);
     Reply error(int status, const QString& code, const QString& message);
     static Reply json(const QJsonObject& body, int status = 200);

@@ -82,8 +82,22 @@ INSTANTIATE_TEST_SUITE_P(Guide, EveryScenario,
         Expect { "undefined-property", "unmodeled-capability" }, Expect { "malformed-json", "invalid-json" },
         Expect { "duplicate-names", "duplicate-capability" }, Expect { "edge-gateway-old", "edge-unmodeled" },
         Expect { "unacknowledged-writable", "writable-property-not-acknowledged" },
-        Expect { "rejected-writable", "writable-property-rejected" }, Expect { "utf16-body", "invalid-encoding" },
-        Expect { "no-such-device", "device-not-found" }));
+        Expect { "rejected-writable", "writable-property-rejected" }, Expect { "edge-gateway-new", "" },
+        Expect { "utf16-body", "invalid-encoding" }, Expect { "no-such-device", "device-not-found" }));
+
+TEST_F(Diagnose, EdgeRuntimeVersionIsReadFromTheSystemModules)
+{
+    for (const auto& [device, version, status] :
+        { std::tuple { "edge-gateway-old", "1.2.0", DiagnosisCheck::Status::Failed },
+            std::tuple { "edge-gateway-new", "1.4.10", DiagnosisCheck::Status::Passed } }) {
+        const auto d = diagnose(device);
+        const auto edge = std::find_if(
+            d.checks.begin(), d.checks.end(), [](const auto& c) { return c.id == QLatin1String("edge"); });
+        ASSERT_NE(edge, d.checks.end());
+        EXPECT_EQ(edge->status, status) << device;
+        EXPECT_TRUE(edge->summary.contains(QLatin1String(version))) << edge->summary.toStdString();
+    }
+}
 
 TEST_F(Diagnose, DeviceLogFindingsAreFoldedIn)
 {
