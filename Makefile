@@ -35,6 +35,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/iotc-bench-sim
 	$(BUILD_DIR)/tests/bench/iotc-bench-list
 	$(BUILD_DIR)/tests/bench/iotc-bench-monitor
+	$(BUILD_DIR)/tests/bench/iotc-bench-gui
 
 package: build
 	cmake --build $(BUILD_DIR) --target package

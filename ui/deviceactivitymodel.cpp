@@ -72,8 +72,13 @@ QVariant DeviceActivityModel::data(const QModelIndex& index, int role) const
     const Row& r = m_rows[static_cast<size_t>(index.row())];
     if (role == Qt::ForegroundRole && index.column() == ProblemsColumn && r.problems > 0)
         return QColor(0xb42318);
-    if (role == Qt::EditRole && (index.column() == MessagesColumn || index.column() == ProblemsColumn))
-        return index.column() == MessagesColumn ? r.messages : r.problems; // sorts numerically
+    if (role == Qt::EditRole) { // what sorting compares: numbers as numbers
+        if (index.column() == MessagesColumn)
+            return r.messages;
+        if (index.column() == ProblemsColumn)
+            return r.problems;
+        return data(index, Qt::DisplayRole);
+    }
     if (role != Qt::DisplayRole)
         return {};
     switch (index.column()) {

@@ -41,6 +41,7 @@
 #include <QMenuBar>
 #include <QMessageBox>
 #include <QSettings>
+#include <QSortFilterProxyModel>
 #include <QSplitter>
 #include <QStatusBar>
 #include <QTabWidget>
@@ -75,16 +76,27 @@ MainWindow::MainWindow(QWidget* parent)
     m_pickerDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, m_pickerDock);
 
-    // Whole-app monitor: per-device counts over the shared Raw data table.
-    m_activityView->setModel(m_activity);
+    // Whole-app monitor: per-device counts (sortable, worst first on a click) over the Raw data table.
+    auto* activitySort = new QSortFilterProxyModel(this);
+    activitySort->setSourceModel(m_activity);
+    activitySort->setSortRole(Qt::EditRole);
+    m_activityView->setModel(activitySort);
+    m_activityView->setSortingEnabled(true);
+    m_activityView->sortByColumn(DeviceActivityModel::ProblemsColumn, Qt::DescendingOrder);
     m_activityView->verticalHeader()->hide();
+    m_activityView->verticalHeader()->setSectionResizeMode(QHeaderView::Fixed);
+    m_activityView->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
+    m_activityView->setWordWrap(false);
     m_activityView->horizontalHeader()->setStretchLastSection(true);
-    m_activityView->setSortingEnabled(false);
+    m_activityView->setColumnWidth(DeviceActivityModel::DeviceColumn, 220);
+    m_activityView->setSelectionBehavior(QAbstractItemView::SelectRows);
     m_activityView->setAccessibleName(tr("Messages per device"));
-    auto* whole = new QSplitter(Qt::Horizontal, this);
+    m_activityView->setToolTip(tr("Double-click a device to open it"));
+    auto* whole = new QSplitter(Qt::Vertical, this);
     whole->addWidget(m_activityView);
     whole->addWidget(m_appRaw);
-    whole->setStretchFactor(1, 3);
+    whole->setStretchFactor(0, 1);
+    whole->setStretchFactor(1, 2);
 
     auto* templ = new QSplitter(this);
     templ->addWidget(m_templatePane);
@@ -116,8 +128,9 @@ MainWindow::MainWindow(QWidget* parent)
             statusBar()->showMessage(tr("Device list incomplete: %1").arg(error), 10000);
         Q_EMIT devicesLoaded(count);
     });
-    connect(m_activityView, &QTableView::doubleClicked, this,
-        [this](const QModelIndex& i) { selectDevice(m_activity->deviceAt(i.row())); });
+    connect(m_activityView, &QTableView::doubleClicked, this, [this, activitySort](const QModelIndex& i) {
+        selectDevice(m_activity->deviceAt(activitySort->mapToSource(i).row()));
+    });
     connect(m_deviceView, &DeviceView::exportRequested, this, &MainWindow::exportInteractive);
     resize(1360, 860);
     resizeDocks({ m_pickerDock }, { 470 }, Qt::Horizontal);
