@@ -161,7 +161,7 @@ void RawDataPane::setTextFilter(const QString& text)
 
 void RawDataPane::selectRow(int filteredRow)
 {
-    const QModelIndex i = m_filter->index(filteredRow, RawDataModel::PayloadColumn);
+    const QModelIndex i = m_filter->index(filteredRow, RawDataModel::TimeColumn);
     m_view->setCurrentIndex(i);
     m_view->scrollTo(i);
 }
@@ -210,7 +210,9 @@ void RawDataPane::showDetail()
                             QString::fromStdString(i.message).toHtmlEscaped());
             if (i.suggestion)
                 html += QStringLiteral(" — <i>%1</i>").arg(QString::fromStdString(*i.suggestion).toHtmlEscaped());
-            if (i.expected)
+            if (i.expected && i.code == "unmodeled-capability")
+                html += tr(" Modeled here: %1.").arg(QString::fromStdString(*i.expected).toHtmlEscaped());
+            else if (i.expected)
                 html += tr(" Expected %1").arg(QString::fromStdString(*i.expected).toHtmlEscaped())
                     + (i.actual ? tr(", got %1.").arg(QString::fromStdString(*i.actual).toHtmlEscaped())
                                 : QStringLiteral("."));

@@ -1,12 +1,15 @@
 #include "devicepicker.h"
+#include "deviceview.h"
 #include "mainwindow.h"
 #include "payloadpane.h"
+#include "rawdatapane.h"
 
 #include <cstdio>
 #include <memory>
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QSortFilterProxyModel>
 #include <QTimer>
 
 int main(int argc, char** argv)
@@ -54,7 +57,10 @@ int main(int argc, char** argv)
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
         const int wait = parser.value(waitMs).toInt();
-        auto shoot = [&window, file] {
+        auto shoot = [&window, file, view] {
+            // The Raw data picture shows a message's detail, as a user clicking a row would see it.
+            if (view == QLatin1String("raw") && window.deviceView()->rawData()->filtered()->rowCount() > 0)
+                window.deviceView()->rawData()->selectRow(window.deviceView()->rawData()->filtered()->rowCount() - 1);
             const bool saved = window.saveScreenshot(file);
             if (!saved)
                 std::fprintf(stderr, "iotc-workbench: cannot write %s\n", qPrintable(file));
