@@ -29,7 +29,17 @@ PropertiesPane::PropertiesPane(QWidget* parent)
     m_view->setModel(m_model);
     m_view->verticalHeader()->hide();
     m_view->setSelectionBehavior(QAbstractItemView::SelectRows);
+    // A device has tens of properties, not thousands: columns fit their contents.
+    m_view->horizontalHeader()->setSectionResizeMode(QHeaderView::ResizeToContents);
     m_view->horizontalHeader()->setStretchLastSection(true);
+    m_view->setWordWrap(false);
+    // What matters first: the value, its sync state and what validation says; versions after.
+    auto* header = m_view->horizontalHeader();
+    header->moveSection(header->visualIndex(PropertyModel::SyncColumn), PropertyModel::DesiredColumn + 1);
+    header->moveSection(header->visualIndex(PropertyModel::ValidationColumn), PropertyModel::DesiredColumn + 2);
+    header->setStretchLastSection(false);
+    header->setSectionResizeMode(PropertyModel::ValidationColumn, QHeaderView::Interactive);
+    header->resizeSection(PropertyModel::ValidationColumn, 360); // the whole text is in the tooltip
     m_view->setAccessibleName(tr("Properties"));
     m_summary->setObjectName(QStringLiteral("propertiesSummary"));
     m_summary->setWordWrap(true);
