@@ -54,6 +54,7 @@ DeviceView::DeviceView(Session* session, QWidget* parent)
     layout->addWidget(m_tabs, 1);
     connect(m_diagnose, &DiagnosePane::finished, this, [this](const Diagnosis& d) { m_issues->addDiagnosis(d); });
     connect(m_diagnose, &DiagnosePane::exportRequested, this, &DeviceView::exportRequested);
+    connect(m_diagnose, &DiagnosePane::screenshotRequested, this, &DeviceView::screenshotRequested);
     setDevice({});
 }
 

@@ -40,6 +40,7 @@ public:
 
 Q_SIGNALS:
     void exportRequested();
+    void screenshotRequested();
 
 private:
     Session* m_session;

@@ -42,6 +42,7 @@ DiagnosePane::DiagnosePane(QWidget* parent)
     , m_run(new QPushButton(tr("&Diagnose"), this))
     , m_logButton(new QPushButton(tr("Add device &log…"), this))
     , m_export(new QPushButton(tr("&Export report…"), this))
+    , m_copy(new QPushButton(tr("Copy &screenshot"), this))
     , m_verdict(new QLabel(this))
     , m_checks(new QTreeWidget(this))
 {
@@ -74,6 +75,7 @@ DiagnosePane::DiagnosePane(QWidget* parent)
     bar->addWidget(m_logButton);
     bar->addWidget(m_run);
     bar->addWidget(m_export);
+    bar->addWidget(m_copy);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(0, 0, 0, 0);
     layout->addLayout(bar);
@@ -83,6 +85,8 @@ DiagnosePane::DiagnosePane(QWidget* parent)
     connect(m_run, &QPushButton::clicked, this, &DiagnosePane::run);
     connect(m_logButton, &QPushButton::clicked, this, &DiagnosePane::loadDeviceLog);
     connect(m_export, &QPushButton::clicked, this, &DiagnosePane::exportRequested);
+    connect(m_copy, &QPushButton::clicked, this, &DiagnosePane::screenshotRequested);
+    m_copy->setToolTip(tr("Copy the window with the verdict to the clipboard, secrets masked (Ctrl+Shift+C)"));
     connect(&m_watcher, &QFutureWatcher<Diagnosis>::finished, this, [this] {
         m_ticker.stop();
         m_run->setEnabled(true);

@@ -40,6 +40,7 @@ public Q_SLOTS:
 Q_SIGNALS:
     void finished(const iotc::Diagnosis& d);
     void exportRequested();
+    void screenshotRequested();
 
 private:
     void progress(const QString& check, const QString& text);
@@ -54,6 +55,7 @@ private:
     QPushButton* m_run;
     QPushButton* m_logButton;
     QPushButton* m_export;
+    QPushButton* m_copy;
     QLabel* m_verdict;
     QTreeWidget* m_checks;
     QFutureWatcher<Diagnosis> m_watcher;

@@ -132,6 +132,7 @@ MainWindow::MainWindow(QWidget* parent)
         selectDevice(m_activity->deviceAt(activitySort->mapToSource(i).row()));
     });
     connect(m_deviceView, &DeviceView::exportRequested, this, &MainWindow::exportInteractive);
+    connect(m_deviceView, &DeviceView::screenshotRequested, this, &MainWindow::copyScreenshot);
     resize(1360, 860);
     resizeDocks({ m_pickerDock }, { 470 }, Qt::Horizontal);
     restoreSettings();
@@ -237,10 +238,8 @@ void MainWindow::createActions()
         if (!path.isEmpty() && !saveScreenshot(path))
             QMessageBox::warning(this, tr("Screenshot not saved"), tr("Cannot write %1").arg(path));
     });
-    add(file, tr("Copy screenshot to clip&board"), QKeySequence(QStringLiteral("Ctrl+Shift+C")), [this] {
-        QApplication::clipboard()->setImage(screenshot());
-        statusBar()->showMessage(tr("Screenshot copied (secrets masked)"), 5000);
-    });
+    add(file, tr("Copy screenshot to clip&board"), QKeySequence(QStringLiteral("Ctrl+Shift+C")),
+        [this] { copyScreenshot(); });
     file->addSeparator();
     add(file, tr("&Quit"), QKeySequence::Quit, [] { QApplication::quit(); });
 
@@ -507,6 +506,12 @@ void MainWindow::exportInteractive()
 QImage MainWindow::screenshot()
 {
     return ticketScreenshot(this, m_session->appLabel(), m_deviceView->deviceId());
+}
+
+void MainWindow::copyScreenshot()
+{
+    QApplication::clipboard()->setImage(screenshot());
+    statusBar()->showMessage(tr("Screenshot copied (secrets masked)"), 5000);
 }
 
 bool MainWindow::saveScreenshot(const QString& path)

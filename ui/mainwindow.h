@@ -60,6 +60,7 @@ public:
     bool exportDeviceReport(const QString& path, QString& error);
     QImage screenshot();
     bool saveScreenshot(const QString& path);
+    void copyScreenshot();
     void startCapture(const QString& path);
     void stopCapture();
     void replayCapture(const QString& path);
