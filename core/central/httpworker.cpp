@@ -88,6 +88,14 @@ HttpWorker::HttpWorker(RetryPolicy policy)
 
 HttpWorker::~HttpWorker()
 {
+    if (QThread::currentThread() == m_thread) {
+        // The last owner let go from a callback on the HTTP thread itself (a device listing that
+        // outlived its client): nothing to wait for here, the thread winds itself down.
+        m_context->deleteLater(); // after the callback in progress; run when the thread finishes
+        QObject::connect(m_thread, &QThread::finished, m_thread, &QObject::deleteLater);
+        m_thread->quit();
+        return;
+    }
     QMetaObject::invokeMethod(
         m_context, [this] { delete m_context; }, Qt::BlockingQueuedConnection);
     m_thread->quit();

@@ -1,6 +1,8 @@
 // The REST client, DPS check and status derivation against the simulated app over real sockets.
 #include "simfixture.h"
 
+#include <QTest>
+
 #include "central/centralclient.h"
 #include "knowledge/knowledgebase.h"
 #include "provisioning/devicestatus.h"
@@ -273,3 +275,20 @@ TEST(AzureCli, BearerTokenAndItsFailures)
 }
 
 } // namespace
+
+TEST_F(CentralAgainstSim, AListingThatOutlivesItsClientEndsCleanly)
+{
+    // The client (and with it the last other owner of its HTTP worker) is gone before the listing
+    // ends: the worker is then released on its own thread, which must neither deadlock nor crash.
+    QFuture<Result<qint64>> listing;
+    {
+        auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
+        p.authorization = e.apiToken;
+        auto own = std::make_shared<CentralClient>(p);
+        listing = own->listDevices([](const QList<Device>&) { return true; });
+    }
+    const auto r = wait(listing);
+    ASSERT_TRUE(r.ok()) << r.error.summary().toStdString();
+    EXPECT_GT(*r.value, 20);
+    QTest::qWait(200); // the worker's thread winds down meanwhile
+}
