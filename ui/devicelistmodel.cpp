@@ -43,7 +43,8 @@ void DeviceListModel::clear()
 {
     beginResetModel();
     m_rows.clear();
-    m_index.clear();
+    for (auto& shard : m_index)
+        shard.clear();
     m_templates.clear();
     std::fill(std::begin(m_counts), std::end(m_counts), 0);
     endResetModel();
@@ -54,7 +55,8 @@ void DeviceListModel::appendDevices(const QList<Device>& devices)
     std::vector<Row> fresh;
     fresh.reserve(static_cast<size_t>(devices.size()));
     for (const auto& d : devices) {
-        if (auto it = m_index.constFind(d.id); it != m_index.cend()) {
+        const auto& shard = shardOf(d.id);
+        if (auto it = shard.constFind(d.id); it != shard.cend()) {
             // Listed again (a re-list while paging): refresh in place.
             auto& row = m_rows[static_cast<size_t>(*it)];
             --m_counts[static_cast<int>(row.status)];
@@ -71,7 +73,7 @@ void DeviceListModel::appendDevices(const QList<Device>& devices)
     const int first = static_cast<int>(m_rows.size());
     beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);
     for (auto& r : fresh) {
-        m_index.insert(r.device.id, static_cast<int>(m_rows.size()));
+        shardOf(r.device.id).insert(r.device.id, static_cast<int>(m_rows.size()));
         ++m_counts[static_cast<int>(r.status)];
         ++m_templates[r.device.templateId];
         m_rows.push_back(std::move(r));
@@ -101,7 +103,7 @@ const Device* DeviceListModel::deviceAt(int row) const
 
 int DeviceListModel::rowOf(const QString& id) const
 {
-    return m_index.value(id, -1);
+    return shardOf(id).value(id, -1);
 }
 
 QStringList DeviceListModel::templates() const

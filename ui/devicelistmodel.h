@@ -6,6 +6,8 @@
 #include <QAbstractTableModel>
 #include <QHash>
 
+#include <array>
+#include <deque>
 #include <vector>
 
 namespace iotc {
@@ -43,8 +45,13 @@ private:
         qint64 firstSeenMs = 0;
         qint64 messages = 0;
     };
-    std::vector<Row> m_rows;
-    QHash<QString, int> m_index;
+    std::deque<Row> m_rows; // never reallocated: growing past 65,536 rows costs nothing extra
+    // Device id -> row, in shards: growing one large hash rehashes every key at once (a 30 ms
+    // freeze at 65,536 devices); shards grow one small step at a time.
+    static constexpr size_t IndexShards = 64;
+    QHash<QString, int>& shardOf(const QString& id) { return m_index[qHash(id) % IndexShards]; }
+    const QHash<QString, int>& shardOf(const QString& id) const { return m_index[qHash(id) % IndexShards]; }
+    std::array<QHash<QString, int>, IndexShards> m_index;
     int m_counts[5] = {};
     QHash<QString, int> m_templates;
 };

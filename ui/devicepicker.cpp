@@ -15,6 +15,8 @@
 #include <QTableView>
 #include <QVBoxLayout>
 
+#include <mutex>
+
 namespace iotc {
 
 // Substring on id and display name, plus status and template filters.
@@ -165,15 +167,33 @@ void DevicePicker::load(std::shared_ptr<CentralClient> client)
     updateCounts();
     auto stop = m_stop;
     QPointer<DevicePicker> self(this);
-    // Pages arrive on the HTTP thread; each is handed to the GUI thread as one batch.
+    // Pages arrive on the HTTP thread faster than one each paint: they collect in a buffer and the
+    // GUI thread takes whatever is there in one insertion (one flush queued at a time).
+    struct Pending {
+        std::mutex mutex;
+        QList<Device> devices;
+        bool queued = false;
+    };
+    auto pending = std::make_shared<Pending>();
     client
-        ->listDevices([self, stop, generation](const QList<Device>& page) {
+        ->listDevices([self, stop, generation, pending](const QList<Device>& page) {
             if (*stop)
                 return false;
-            QMetaObject::invokeMethod(self, [self, page, generation] {
-                if (self && self->m_generation == generation)
-                    self->m_model->appendDevices(page);
-            });
+            std::lock_guard lock(pending->mutex);
+            pending->devices.append(page);
+            if (!pending->queued) {
+                pending->queued = true;
+                QMetaObject::invokeMethod(self, [self, generation, pending] {
+                    QList<Device> devices;
+                    {
+                        std::lock_guard lock(pending->mutex);
+                        devices.swap(pending->devices);
+                        pending->queued = false;
+                    }
+                    if (self && self->m_generation == generation)
+                        self->m_model->appendDevices(devices);
+                });
+            }
             return true;
         })
         .then(this, [this, generation](const Result<qint64>& r) {

@@ -149,8 +149,19 @@ void RawDataModel::append(const ObservationBatch& batch)
     }
     const int first = static_cast<int>(m_rows.size());
     beginInsertRows({}, first, first + static_cast<int>(incoming) - 1);
-    for (size_t k = skip; k < keep.size(); ++k)
-        m_rows.push_back(RowRef { batch, keep[k] });
+    if (m_device.isEmpty()) {
+        for (size_t k = skip; k < keep.size(); ++k)
+            m_rows.push_back(RowRef { batch, keep[k] });
+    } else {
+        // A device's few rows get their own copy: sharing would keep the whole app's batch alive
+        // for as long as one of its rows is shown here.
+        auto own = std::make_shared<std::vector<Observation>>();
+        own->reserve(keep.size() - skip);
+        for (size_t k = skip; k < keep.size(); ++k)
+            own->push_back((*batch)[keep[k]]);
+        for (size_t k = 0; k < own->size(); ++k)
+            m_rows.push_back(RowRef { own, static_cast<quint32>(k) });
+    }
     endInsertRows();
     Q_EMIT countsChanged();
 }

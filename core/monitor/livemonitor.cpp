@@ -11,6 +11,11 @@
 #include <QThread>
 #include <QTimer>
 
+#ifdef __linux__
+#include <sys/resource.h>
+#include <unistd.h>
+#endif
+
 namespace iotc {
 
 const char* monitorPhaseName(MonitorStatus::Phase p)
@@ -37,7 +42,7 @@ public:
     Worker(std::shared_ptr<CentralClient> client, LiveMonitorOptions options)
         : m_client(std::move(client))
         , m_options(std::move(options))
-        , m_pipeline(std::make_shared<TemplateResolver>(m_client))
+        , m_pipeline(std::make_shared<TemplateResolver>(m_client), 1) // views keep their own history
         , m_tick(this) // a child, so it moves to the worker thread with this object
     {
         m_pipeline.setCollectFields(true);
@@ -240,6 +245,10 @@ LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptio
     m_thread->setObjectName(QStringLiteral("live-monitor"));
     m_worker->moveToThread(m_thread);
     m_thread->start();
+#ifdef __linux__
+    // Validation yields to the thread that paints: a busy stream never makes the window stutter.
+    QMetaObject::invokeMethod(m_worker, [] { setpriority(PRIO_PROCESS, static_cast<id_t>(gettid()), 5); });
+#endif
 }
 
 LiveMonitor::~LiveMonitor()
