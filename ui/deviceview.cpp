@@ -77,6 +77,7 @@ void DeviceView::append(const ObservationBatch& batch)
     if (m_device.isEmpty())
         return;
     m_telemetry->append(batch);
+    m_properties->noteEvents(batch);
     m_raw->append(batch);
     m_issues->append(batch);
 }

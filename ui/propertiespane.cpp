@@ -123,6 +123,21 @@ void PropertiesPane::setDevice(std::shared_ptr<CentralClient> client, QThread* w
     QMetaObject::invokeMethod(watch, &PropertyWatch::start);
 }
 
+void PropertiesPane::noteEvents(const ObservationBatch& batch)
+{
+    if (!batch || m_device.isEmpty())
+        return;
+    bool changed = false;
+    for (const auto& o : *batch)
+        changed
+            = changed || (o.event.deviceId == m_device && o.event.messageSource == QLatin1String("twinChangeEvents"));
+    if (!changed)
+        return;
+    ++m_twinChanges;
+    if (m_watch)
+        QMetaObject::invokeMethod(m_watch, &PropertyWatch::pollNow);
+}
+
 void PropertiesPane::sendDesired(const QString& key, const QString& jsonValue)
 {
     if (!m_client || key.isEmpty())

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "monitor/livemonitor.h"
 #include "properties/propertywatch.h"
 
 #include <QPointer>
@@ -34,6 +35,10 @@ public:
 
     // PATCHes {component: {name: value}} (or {name: value} at the root); value is JSON text.
     void sendDesired(const QString& key, const QString& jsonValue);
+    // Live events: a twinChangeEvents message for this device asks for the properties at once,
+    // instead of at the next poll.
+    void noteEvents(const ObservationBatch& batch);
+    int twinChangesSeen() const { return m_twinChanges; }
 
 Q_SIGNALS:
     void updated();
@@ -52,6 +57,7 @@ private:
     QPointer<PropertyWatch> m_watch;
     QString m_device;
     int m_intervalMs = 5000;
+    int m_twinChanges = 0;
 };
 
 } // namespace iotc

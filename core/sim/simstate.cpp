@@ -103,7 +103,7 @@ void SimState::storeDevice(size_t index, const SimDevice& d)
 std::optional<SimDevice> SimState::setDesired(
     const QString& id, const QString& component, const QJsonObject& values, qint64 nowMs, qint64 ackDelayMs)
 {
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
     const auto i = indexOf(id);
     if (!i)
         return std::nullopt;
@@ -121,12 +121,16 @@ std::optional<SimDevice> SimState::setDesired(
     else
         d.desired.insert(component, section);
     storeDevice(*i, d);
+    auto listener = m_twinChanged;
+    lock.unlock();
+    if (listener)
+        listener(id, QStringLiteral("desired"), component.isEmpty() ? values : QJsonObject { { component, values } });
     return d;
 }
 
 void SimState::acknowledgeDue(const QString& id, qint64 nowMs)
 {
-    std::lock_guard lock(m_mutex);
+    std::unique_lock lock(m_mutex);
     auto pending = m_pendingAcks.find(id);
     if (pending == m_pendingAcks.end())
         return;
@@ -135,6 +139,7 @@ void SimState::acknowledgeDue(const QString& id, qint64 nowMs)
         return;
     SimDevice d = *i < m_devices.size() ? m_devices[*i] : extraDevice(*i - m_devices.size());
     auto& acks = pending->second;
+    QJsonObject patch; // what changed on the reported side, as a twin change notification says it
     for (auto it = acks.begin(); it != acks.end();) {
         if (it->dueMs > nowMs) {
             ++it;
@@ -149,13 +154,43 @@ void SimState::acknowledgeDue(const QString& id, qint64 nowMs)
             { QStringLiteral("ac"), reject ? 400 : 200 }, { QStringLiteral("av"), it->version },
             { QStringLiteral("ad"), reject ? QStringLiteral("value out of range") : QStringLiteral("completed") } };
         section.insert(it->name, ack);
-        if (it->component.isEmpty())
+        if (it->component.isEmpty()) {
             d.reported = section;
-        else
+            patch.insert(it->name, ack);
+        } else {
             d.reported.insert(it->component, section);
+            QJsonObject c = patch.value(it->component).toObject();
+            c.insert(QStringLiteral("__t"), QStringLiteral("c"));
+            c.insert(it->name, ack);
+            patch.insert(it->component, c);
+        }
         it = acks.erase(it);
     }
+    if (acks.empty())
+        m_pendingAcks.erase(pending);
     storeDevice(*i, d);
+    auto listener = m_twinChanged;
+    lock.unlock();
+    if (listener && !patch.isEmpty())
+        listener(id, QStringLiteral("reported"), patch);
+}
+
+void SimState::acknowledgeAllDue(qint64 nowMs)
+{
+    QStringList ids;
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto& [id, acks] : m_pendingAcks)
+            ids << id;
+    }
+    for (const auto& id : ids)
+        acknowledgeDue(id, nowMs);
+}
+
+void SimState::setTwinChangeListener(std::function<void(const QString&, const QString&, const QJsonObject&)> listener)
+{
+    std::lock_guard lock(m_mutex);
+    m_twinChanged = std::move(listener);
 }
 
 void SimState::markSeen(const QString& id, qint64 ms)

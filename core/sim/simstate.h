@@ -4,6 +4,7 @@
 
 #include <QJsonObject>
 
+#include <functional>
 #include <mutex>
 #include <optional>
 #include <unordered_map>
@@ -34,6 +35,12 @@ public:
         const QString& id, const QString& component, const QJsonObject& values, qint64 nowMs, qint64 ackDelayMs = 1500);
     // Applies the acknowledgements that are due by nowMs (called before properties are read).
     void acknowledgeDue(const QString& id, qint64 nowMs);
+    // The same for every device with acknowledgements pending (the generator's timer).
+    void acknowledgeAllDue(qint64 nowMs);
+
+    // Told (outside the lock) of every twin change: the device, which side ("desired" or
+    // "reported") and the patch, so the app can route it as a twinChangeEvents message.
+    void setTwinChangeListener(std::function<void(const QString&, const QString&, const QJsonObject&)> listener);
 
     std::optional<QJsonObject> deviceTemplate(const QString& id) const;
 
@@ -67,6 +74,7 @@ private:
     };
     std::unordered_map<QString, std::vector<PendingAck>> m_pendingAcks;
     void storeDevice(size_t index, const SimDevice& d);
+    std::function<void(const QString&, const QString&, const QJsonObject&)> m_twinChanged;
 };
 
 } // namespace iotc::sim

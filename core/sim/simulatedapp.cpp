@@ -1,5 +1,7 @@
 #include "simulatedapp.h"
 
+#include <QJsonDocument>
+
 #include "telemetrygenerator.h"
 
 #include <QCryptographicHash>
@@ -60,6 +62,22 @@ SimEndpoints SimulatedApp::start()
     m_http->setEventHubAccess(
         { QStringLiteral("127.0.0.1"), amqpPort, hubKey, QStringLiteral("service"), m_options.tokenLifetimeSeconds });
     m_generator = new TelemetryGenerator(m_state, m_stores.front(), m_options.rateHz, m_options.extraRateHz);
+    // Twin changes are routed to the event stream as IoT Hub does: iothub-message-source
+    // twinChangeEvents, the patch under properties.desired / properties.reported.
+    m_state->setTwinChangeListener(
+        [store = m_stores.front()](const QString& deviceId, const QString& side, const QJsonObject& patch) {
+            StoredEvent e;
+            e.deviceId = deviceId;
+            e.messageSource = QStringLiteral("twinChangeEvents");
+            e.contentType = QStringLiteral("application/json");
+            e.contentEncoding = QStringLiteral("utf-8");
+            e.applicationProperties = { { QStringLiteral("opType"), QStringLiteral("updateTwin") },
+                { QStringLiteral("iothub-message-schema"), QStringLiteral("twinChangeNotification") },
+                { QStringLiteral("deviceId"), deviceId } };
+            e.body = QJsonDocument(QJsonObject { { QStringLiteral("properties"), QJsonObject { { side, patch } } } })
+                         .toJson(QJsonDocument::Compact);
+            store->append(std::move(e));
+        });
     m_http->moveToThread(m_thread);
     m_generator->moveToThread(m_thread);
     connect(m_thread, &QThread::finished, m_http, &QObject::deleteLater);

@@ -14,7 +14,10 @@ TelemetryGenerator::TelemetryGenerator(std::shared_ptr<SimState> state, std::sha
     , m_rate(rateHz)
     , m_extraRate(extraRateHz)
     , m_timer(this)
+    , m_acks(this)
 {
+    connect(
+        &m_acks, &QTimer::timeout, this, [this] { m_state->acknowledgeAllDue(QDateTime::currentMSecsSinceEpoch()); });
     m_owed.assign(m_state->catalog().devices.size(), 0.0);
     connect(&m_timer, &QTimer::timeout, this, &TelemetryGenerator::tick);
 }
@@ -23,6 +26,7 @@ void TelemetryGenerator::start()
 {
     m_clock.start();
     m_lastTick = 0;
+    m_acks.start(200);
     if (m_rate > 0 || m_extraRate > 0)
         m_timer.start(100);
 }

@@ -34,6 +34,7 @@ private:
     double m_rate;
     double m_extraRate;
     QTimer m_timer;
+    QTimer m_acks; // devices acknowledge writable properties on their own time
     QElapsedTimer m_clock;
     qint64 m_lastTick = 0;
     std::vector<double> m_owed; // per scenario device

@@ -244,6 +244,36 @@ TEST_F(Workbench, WritablePropertyGoesPendingThenAccepted)
         QStringLiteral("23.5"));
 }
 
+TEST_F(Workbench, TwinChangeEventsRefreshThePropertiesWithoutWaitingForThePoll)
+{
+    auto* pane = window->deviceView()->properties();
+    pane->setPollInterval(600000); // no poll would come in this test's lifetime
+    window->selectDevice(QStringLiteral("healthy-controller"));
+    const QString key = QStringLiteral("thermostat1.targetTemperature");
+    ASSERT_TRUE(waitFor([&] { return pane->model()->rowOfKey(key) >= 0; }));
+    QSignalSpy sent(pane, &iotc::PropertiesPane::sent);
+    pane->sendDesired(key, QStringLiteral("19.5"));
+    ASSERT_TRUE(sent.wait(10000));
+    // The device acknowledges 1.5 s later; the twin change it causes arrives on the event stream.
+    ASSERT_TRUE(waitFor(
+        [&] {
+            return pane->model()->syncOf(key) == iotc::SyncState::Accepted
+                && pane->model()
+                       ->index(pane->model()->rowOfKey(key), iotc::PropertyModel::DesiredColumn)
+                       .data()
+                       .toString()
+                == QStringLiteral("19.5");
+        },
+        10000));
+    EXPECT_GE(pane->twinChangesSeen(), 1);
+    // And the Raw data table shows them as what they are.
+    auto* raw = window->deviceView()->rawData()->model();
+    bool twin = false;
+    for (int r = 0; r < raw->rowCount(); ++r)
+        twin = twin || raw->index(r, RawDataModel::TypeColumn).data().toString() == QLatin1String("twinChangeEvents");
+    EXPECT_TRUE(twin);
+}
+
 TEST_F(Workbench, ExportedReportCarriesTheFindingsAndNoSecret)
 {
     window->selectDevice(QStringLiteral("wrong-casing"));
