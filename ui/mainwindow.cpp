@@ -285,7 +285,7 @@ void MainWindow::createActions()
         const QString path = QFileDialog::getSaveFileName(this, tr("Record a capture"),
             QStringLiteral("capture-%1.jsonl")
                 .arg(QDateTime::currentDateTimeUtc().toString(QStringLiteral("yyyyMMdd-HHmmss"))),
-            tr("Captures (*.jsonl)"));
+            tr("Captures (*.jsonl);;Compressed captures (*.jsonl.gz)"));
         if (path.isEmpty()) {
             m_captureAction->setChecked(false);
             return;
@@ -295,7 +295,7 @@ void MainWindow::createActions()
     m_captureAction->setCheckable(true);
     add(live, tr("&Open capture…"), QKeySequence(QStringLiteral("Ctrl+O")), [this] {
         const QString path = QFileDialog::getOpenFileName(
-            this, tr("Open a capture"), QString(), tr("Captures (*.jsonl);;All files (*)"));
+            this, tr("Open a capture"), QString(), tr("Captures (*.jsonl *.jsonl.gz);;All files (*)"));
         if (!path.isEmpty())
             replayCapture(path);
     });

@@ -48,7 +48,8 @@ const char* usageOf(Mode mode)
                "info|warning|error]\n"
                "Always ends with a summary (per device: messages, issues by code), whatever ended the run.\n";
     case Mode::Capture:
-        return "usage: iotc-diag capture --out FILE [monitor-events filters] [--timeout S] [--max-messages N]\n";
+        return "usage: iotc-diag capture --out FILE[.gz] [monitor-events filters] [--timeout S] [--max-messages N]\n"
+               "A name ending in .gz is written gzip-compressed; replay reads either.\n";
     }
     return "";
 }
@@ -537,6 +538,10 @@ int runReplay(const std::vector<std::string>& words)
     flush();
     std::fprintf(stderr, "Replayed %lld event(s)%s.\n", static_cast<long long>(n),
         bad ? qPrintable(QStringLiteral("; %1 line(s) were not events and were skipped").arg(bad)) : "");
+    if (!error.isEmpty()) {
+        std::fprintf(stderr, "iotc-diag replay: %s\n", qPrintable(error)); // read up to the damage
+        return ExitProblem;
+    }
     return validate && withErrors > 0 ? ExitProblem : ExitOk;
 }
 

@@ -7,7 +7,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
-#include <fstream>
 #include <stdexcept>
 
 namespace iotc {
@@ -77,8 +76,14 @@ bool parseCaptureLine(const QByteArray& text, TelemetryEvent& e, QString& error)
 }
 
 CaptureWriter::CaptureWriter(const QString& path)
-    : m_file(std::fopen(path.toLocal8Bit().constData(), "wb"))
 {
+    if (path.endsWith(QLatin1String(".gz"))) {
+        m_gz = gzopen(path.toLocal8Bit().constData(), "wb6");
+        if (!m_gz)
+            throw std::runtime_error("cannot create the capture file " + path.toStdString());
+        return;
+    }
+    m_file = std::fopen(path.toLocal8Bit().constData(), "wb");
     if (!m_file)
         throw std::runtime_error("cannot create the capture file " + path.toStdString());
 }
@@ -90,16 +95,24 @@ CaptureWriter::~CaptureWriter()
 
 void CaptureWriter::noteError()
 {
-    if (m_error.isEmpty())
+    if (!m_error.isEmpty())
+        return;
+    if (m_gz) {
+        int code = Z_OK;
+        const char* text = gzerror(m_gz, &code);
+        m_error = code == Z_ERRNO ? QString::fromLocal8Bit(std::strerror(errno)) : QString::fromLatin1(text);
+    } else {
         m_error = QString::fromLocal8Bit(std::strerror(errno));
+    }
 }
 
 void CaptureWriter::write(const TelemetryEvent& event)
 {
     const QByteArray line = captureLine(event) + '\n';
-    if (m_file
-        && std::fwrite(line.constData(), 1, static_cast<size_t>(line.size()), m_file)
-            == static_cast<size_t>(line.size())) {
+    const auto size = static_cast<size_t>(line.size());
+    const bool ok = m_gz ? gzwrite(m_gz, line.constData(), static_cast<unsigned>(size)) == static_cast<int>(size)
+                         : m_file && std::fwrite(line.constData(), 1, size, m_file) == size;
+    if (ok) {
         ++m_written;
     } else {
         ++m_failed;
@@ -109,12 +122,18 @@ void CaptureWriter::write(const TelemetryEvent& event)
 
 void CaptureWriter::flush()
 {
-    if (m_file && std::fflush(m_file) != 0)
+    // A gzip capture is flushed to a byte boundary: what was written survives a crash.
+    if (m_gz ? gzflush(m_gz, Z_SYNC_FLUSH) != Z_OK : (m_file && std::fflush(m_file) != 0))
         noteError();
 }
 
 QString CaptureWriter::close()
 {
+    if (m_gz) {
+        if (gzclose(m_gz) != Z_OK && m_error.isEmpty())
+            m_error = QStringLiteral("the compressed capture could not be completed");
+        m_gz = nullptr;
+    }
     if (m_file) {
         if (std::fclose(m_file) != 0)
             noteError();
@@ -126,27 +145,58 @@ QString CaptureWriter::close()
 qint64 readCapture(
     const QString& path, const std::function<bool(TelemetryEvent&&)>& onEvent, qint64& bad, QString& error)
 {
-    std::ifstream in(path.toLocal8Bit().constData(), std::ios::binary);
+    // zlib reads plain files as they are and gzip files decompressed: one path for both.
+    gzFile in = gzopen(path.toLocal8Bit().constData(), "rb");
     if (!in) {
         error = QStringLiteral("cannot open ") + path;
         return -1;
     }
+    gzbuffer(in, 1 << 17);
     qint64 count = 0;
     bad = 0;
-    std::string line;
+    QByteArray pending;
     TelemetryEvent e;
     QString lineError;
-    while (std::getline(in, line)) {
-        if (line.empty() || line == "\r")
-            continue;
-        if (!parseCaptureLine(QByteArray::fromStdString(line), e, lineError)) {
+    char chunk[1 << 16];
+    bool stop = false;
+    auto handle = [&](const QByteArray& line) {
+        if (line.isEmpty() || line == "\r")
+            return;
+        if (!parseCaptureLine(line, e, lineError)) {
             ++bad;
-            continue;
+            return;
         }
         ++count;
         if (!onEvent(std::move(e)))
+            stop = true;
+    };
+    for (;;) {
+        const int n = gzread(in, chunk, sizeof chunk);
+        if (n < 0) {
+            int code = Z_OK;
+            error = QStringLiteral("%1 is damaged: %2").arg(path, QString::fromLatin1(gzerror(in, &code)));
+            break;
+        }
+        if (n == 0) {
+            int code = Z_OK;
+            const char* text = gzerror(in, &code);
+            if (code != Z_OK) // a compressed capture cut short: "unexpected end of file"
+                error = QStringLiteral("%1 is incomplete: %2").arg(path, QString::fromLatin1(text));
+            break;
+        }
+        pending.append(chunk, n);
+        qsizetype start = 0;
+        for (qsizetype nl = pending.indexOf('\n', start); nl >= 0 && !stop; nl = pending.indexOf('\n', start)) {
+            handle(pending.sliced(start, nl - start));
+            start = nl + 1;
+        }
+        pending.remove(0, start);
+        if (stop)
             break;
     }
+    if (!stop && !pending.isEmpty())
+        handle(pending); // a last line without a newline (a capture cut short)
+    gzclose(in);
     return count;
 }
 

@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <functional>
 #include <memory>
+#include <zlib.h>
 
 namespace iotc {
 
@@ -19,7 +20,8 @@ bool parseCaptureLine(const QByteArray& line, TelemetryEvent& event, QString& er
 
 class CaptureWriter {
 public:
-    // Throws std::runtime_error when the file cannot be created.
+    // Throws std::runtime_error when the file cannot be created. A path ending in .gz is written
+    // gzip-compressed.
     explicit CaptureWriter(const QString& path);
     ~CaptureWriter();
     // An event the file would not take (disk full, I/O error) is counted in failed(), not lost quietly.
@@ -33,14 +35,15 @@ public:
 private:
     void noteError();
 
-    FILE* m_file;
+    FILE* m_file = nullptr;
+    gzFile m_gz = nullptr; // a path ending in .gz is written gzip-compressed
     qint64 m_written = 0;
     qint64 m_failed = 0;
     QString m_error;
 };
 
-// Reads a capture, calling onEvent for each event (return false to stop). Returns the number of
-// events read; lines that are not events are counted in bad (never silently skipped).
+// Reads a capture (plain or gzip-compressed, told apart by content), calling onEvent for each event (return false to
+// stop). Returns the number of events read; lines that are not events are counted in bad (never silently skipped).
 qint64 readCapture(
     const QString& path, const std::function<bool(TelemetryEvent&&)>& onEvent, qint64& bad, QString& error);
 

@@ -95,20 +95,25 @@ TEST(MonitorCommands, MonitorEventsWithAnnotations)
 TEST(MonitorCommands, CaptureThenReplayValidated)
 {
     QTemporaryDir dir;
-    const QString file = dir.filePath(QStringLiteral("capture.jsonl"));
-    auto r = diag({ QStringLiteral("capture"), QStringLiteral("--demo"), QStringLiteral("--out"), file,
-        QStringLiteral("--device-id"), QStringLiteral("string-for-double"), QStringLiteral("--max-messages"),
-        QStringLiteral("3"), QStringLiteral("--timeout"), QStringLiteral("30") });
-    ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
-    EXPECT_TRUE(r.err.contains("Captured 3 event(s)")) << r.err.toStdString();
-    r = diag({ QStringLiteral("replay"), file, QStringLiteral("--validate"), QStringLiteral("--template"),
-        QStringLiteral(IOTC_TEST_DATA_DIR "/dtdl/dtmi/com/example/temperaturecontroller-2.json") });
-    EXPECT_EQ(r.exitCode, 1) << "schema mismatches are errors";
-    ASSERT_EQ(r.lines.size(), 3u);
-    for (const auto& line : r.lines) {
-        EXPECT_EQ(codesOf(line), QStringList { QStringLiteral("schema-mismatch") });
-        EXPECT_EQ(line.value(QStringLiteral("event")).toObject().value(QStringLiteral("component")).toString(),
-            QStringLiteral("thermostat1"));
+    for (const QString& name : { QStringLiteral("capture.jsonl"), QStringLiteral("capture.jsonl.gz") }) {
+        const QString file = dir.filePath(name);
+        auto r = diag({ QStringLiteral("capture"), QStringLiteral("--demo"), QStringLiteral("--out"), file,
+            QStringLiteral("--device-id"), QStringLiteral("string-for-double"), QStringLiteral("--max-messages"),
+            QStringLiteral("3"), QStringLiteral("--timeout"), QStringLiteral("30") });
+        ASSERT_EQ(r.exitCode, 0) << r.err.toStdString();
+        EXPECT_TRUE(r.err.contains("Captured 3 event(s)")) << r.err.toStdString();
+        QFile f(file);
+        ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+        EXPECT_EQ(f.read(2) == QByteArray("\x1f\x8b", 2), name.endsWith(QLatin1String(".gz"))) << name.toStdString();
+        r = diag({ QStringLiteral("replay"), file, QStringLiteral("--validate"), QStringLiteral("--template"),
+            QStringLiteral(IOTC_TEST_DATA_DIR "/dtdl/dtmi/com/example/temperaturecontroller-2.json") });
+        EXPECT_EQ(r.exitCode, 1) << "schema mismatches are errors";
+        ASSERT_EQ(r.lines.size(), 3u) << name.toStdString();
+        for (const auto& line : r.lines) {
+            EXPECT_EQ(codesOf(line), QStringList { QStringLiteral("schema-mismatch") });
+            EXPECT_EQ(line.value(QStringLiteral("event")).toObject().value(QStringLiteral("component")).toString(),
+                QStringLiteral("thermostat1"));
+        }
     }
 }
 

@@ -1,6 +1,7 @@
 #include "monitor/capturefile.h"
 
 #include <QFile>
+#include <QFileInfo>
 #include <QTemporaryDir>
 #include <gtest/gtest.h>
 
@@ -97,4 +98,81 @@ TEST(Capture, CloseOfAHealthyFileReportsNoError)
     EXPECT_EQ(w.written(), 1);
     EXPECT_EQ(w.failed(), 0);
     EXPECT_TRUE(w.close().isEmpty());
+}
+
+TEST(Capture, AGzPathIsCompressedAndReadsBackTheSame)
+{
+    QTemporaryDir dir;
+    const QString plain = dir.filePath(QStringLiteral("c.jsonl"));
+    const QString packed = dir.filePath(QStringLiteral("c.jsonl.gz"));
+    {
+        CaptureWriter a(plain);
+        CaptureWriter b(packed);
+        for (int i = 0; i < 2000; ++i) {
+            TelemetryEvent e;
+            e.deviceId = QStringLiteral("dev-%1").arg(i % 7);
+            e.sequenceNumber = i;
+            e.body = QByteArray("{\"temperature\": ") + QByteArray::number(20 + i % 10) + "}";
+            a.write(e);
+            b.write(e);
+            if (i % 500 == 0)
+                b.flush();
+        }
+        EXPECT_TRUE(b.close().isEmpty());
+        EXPECT_EQ(b.written(), 2000);
+    }
+    QFile f(packed);
+    ASSERT_TRUE(f.open(QIODevice::ReadOnly));
+    const QByteArray head = f.read(2);
+    EXPECT_EQ(head, QByteArray("\x1f\x8b", 2)) << "gzip magic";
+    EXPECT_LT(QFileInfo(packed).size() * 5, QFileInfo(plain).size()) << "JSON lines compress well";
+    std::vector<qint64> fromPlain, fromPacked;
+    qint64 bad = 0;
+    QString error;
+    EXPECT_EQ(readCapture(
+                  plain,
+                  [&](TelemetryEvent&& e) {
+                      fromPlain.push_back(e.sequenceNumber);
+                      return true;
+                  },
+                  bad, error),
+        2000);
+    EXPECT_EQ(readCapture(
+                  packed,
+                  [&](TelemetryEvent&& e) {
+                      fromPacked.push_back(e.sequenceNumber);
+                      return true;
+                  },
+                  bad, error),
+        2000);
+    EXPECT_EQ(bad, 0);
+    EXPECT_EQ(fromPlain, fromPacked);
+}
+
+TEST(Capture, ACompressedCaptureCutShortKeepsWhatItHasAndSaysSo)
+{
+    QTemporaryDir dir;
+    const QString packed = dir.filePath(QStringLiteral("c.jsonl.gz"));
+    {
+        CaptureWriter w(packed);
+        for (int i = 0; i < 5000; ++i) {
+            TelemetryEvent e;
+            e.sequenceNumber = i;
+            e.body = QByteArray::number(i * 7919); // not too compressible
+            w.write(e);
+            if (i % 1000 == 999)
+                w.flush();
+        }
+    }
+    QFile f(packed);
+    ASSERT_TRUE(f.open(QIODevice::ReadWrite));
+    ASSERT_TRUE(f.resize(f.size() * 2 / 3)); // a copy that stopped two thirds in
+    f.close();
+    qint64 bad = 0;
+    QString error;
+    const qint64 n = readCapture(
+        packed, [](TelemetryEvent&&) { return true; }, bad, error);
+    EXPECT_GT(n, 1000) << "the events before the cut are read";
+    EXPECT_LT(n, 5000);
+    EXPECT_FALSE(error.isEmpty()) << "and the damage is reported";
 }
