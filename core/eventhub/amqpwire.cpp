@@ -1,5 +1,6 @@
 #include "amqpwire.h"
 
+#include <proton/codec.h>
 #include <proton/codec/decoder.hpp>
 #include <proton/codec/map.hpp>
 #include <proton/message.hpp>
@@ -7,6 +8,7 @@
 #include <proton/timestamp.hpp>
 #include <proton/types.hpp>
 
+#include <cstring>
 #include <map>
 
 namespace iotc {
@@ -59,72 +61,142 @@ std::string startSelector(const ConsumerStart& start, int partition, qint64 last
     return "amqp.annotation.x-opt-offset > '@latest'";
 }
 
+namespace {
+
+// The C data under a proton::value: the decoder's base holds it, and a derived class may ask.
+// Reading it with Proton's C codec avoids a std::string (or a whole proton::value) per field.
+class RawData : public proton::codec::decoder {
+public:
+    explicit RawData(const proton::internal::value_base& v)
+        : decoder(v)
+    {
+    }
+    pn_data_t* raw() const { return pn_object(); }
+};
+
+QString text(pn_bytes_t b)
+{
+    return QString::fromUtf8(b.start, static_cast<qsizetype>(b.size));
+}
+
+bool is(pn_bytes_t key, const char* name, size_t length)
+{
+    return key.size == length && std::memcmp(key.start, name, length) == 0;
+}
+
+// A map entry's value as text, whatever simple type it has.
+QString anyText(pn_data_t* d)
+{
+    switch (pn_data_type(d)) {
+    case PN_STRING:
+        return text(pn_data_get_string(d));
+    case PN_SYMBOL:
+        return text(pn_data_get_symbol(d));
+    case PN_LONG:
+        return QString::number(pn_data_get_long(d));
+    case PN_ULONG:
+        return QString::number(pn_data_get_ulong(d));
+    case PN_INT:
+        return QString::number(pn_data_get_int(d));
+    case PN_UINT:
+        return QString::number(pn_data_get_uint(d));
+    case PN_TIMESTAMP:
+        return QString::number(pn_data_get_timestamp(d));
+    case PN_BOOL:
+        return pn_data_get_bool(d) ? QStringLiteral("true") : QStringLiteral("false");
+    case PN_DOUBLE:
+        return QString::number(pn_data_get_double(d));
+    case PN_BINARY: {
+        const pn_bytes_t b = pn_data_get_binary(d);
+        return QString::fromLatin1(QByteArray(b.start, static_cast<qsizetype>(b.size)).toBase64());
+    }
+    default: {
+        char buffer[256];
+        size_t size = sizeof buffer;
+        pn_data_t* one = pn_data(1);
+        pn_data_appendn(one, d, 1);
+        pn_data_rewind(one);
+        const QString out = pn_data_format(one, buffer, &size) == 0
+            ? QString::fromUtf8(buffer, static_cast<qsizetype>(size))
+            : QString();
+        pn_data_free(one);
+        return out;
+    }
+    }
+}
+
+qint64 anyNumber(pn_data_t* d)
+{
+    switch (pn_data_type(d)) {
+    case PN_LONG:
+        return pn_data_get_long(d);
+    case PN_TIMESTAMP:
+        return pn_data_get_timestamp(d);
+    case PN_ULONG:
+        return static_cast<qint64>(pn_data_get_ulong(d));
+    case PN_INT:
+        return pn_data_get_int(d);
+    case PN_UINT:
+        return pn_data_get_uint(d);
+    case PN_STRING:
+        return text(pn_data_get_string(d)).toLongLong();
+    default:
+        return -1;
+    }
+}
+
+} // namespace
+
 void decodeAnnotations(const proton::message& m, TelemetryEvent& e)
 {
-    // Walk the annotation map with the decoder: converting it into a std::map of proton::value
-    // allocates per entry and costs more than everything else on this path together.
-    std::vector<std::pair<std::string, std::string>> texts;
-    std::vector<std::pair<std::string, qint64>> numbers;
-    try {
-        proton::codec::decoder d(m.message_annotations().value());
-        proton::codec::start start;
-        d >> start;
-        for (size_t i = 0; i + 1 < start.size; i += 2) {
-            proton::symbol key;
-            d >> key;
-            switch (d.next_type()) {
-            case proton::STRING: {
-                std::string v;
-                d >> v;
-                texts.emplace_back(std::move(key), std::move(v));
-                break;
-            }
-            case proton::LONG: {
-                int64_t v;
-                d >> v;
-                numbers.emplace_back(std::move(key), v);
-                break;
-            }
-            case proton::TIMESTAMP: {
-                proton::timestamp v;
-                d >> v;
-                numbers.emplace_back(std::move(key), v.milliseconds());
-                break;
-            }
-            default: {
-                proton::value v;
-                d >> v;
-                texts.emplace_back(std::move(key), proton::to_string(v));
-                break;
-            }
-            }
-        }
-    } catch (const std::exception&) {
+    // One pass over the annotation map on Proton's C data: keys compared in place, only the values
+    // we keep are copied (converting the map into proton::values cost more than everything else).
+    e.sequenceNumber = -1;
+    e.enqueuedMs = -1;
+    // (proton::map::empty() would convert the whole map into a std::map first.)
+    const proton::value& annotations = m.message_annotations().value();
+    if (annotations.empty())
+        return;
+    RawData raw(annotations);
+    pn_data_t* d = raw.raw();
+    pn_data_rewind(d);
+    if (!pn_data_next(d) || pn_data_type(d) != PN_MAP)
+        return;
+    const size_t count = pn_data_get_map(d);
+    pn_data_enter(d);
+    for (size_t i = 0; i < count; i += 2) {
+        if (!pn_data_next(d))
+            break;
+        const pn_type_t keyType = pn_data_type(d);
+        const pn_bytes_t key = keyType == PN_SYMBOL ? pn_data_get_symbol(d)
+            : keyType == PN_STRING                  ? pn_data_get_string(d)
+                                                    : pn_bytes(0, nullptr);
+        if (!pn_data_next(d))
+            break;
+#define IOTC_KEY(name) is(key, name, sizeof(name) - 1)
+        if (IOTC_KEY("x-opt-sequence-number"))
+            e.sequenceNumber = anyNumber(d);
+        else if (IOTC_KEY("x-opt-enqueued-time"))
+            e.enqueuedMs = anyNumber(d);
+        else if (IOTC_KEY("x-opt-offset"))
+            e.offset = anyText(d);
+        else if (IOTC_KEY("iothub-connection-device-id"))
+            e.deviceId = anyText(d);
+        else if (IOTC_KEY("iothub-connection-module-id"))
+            e.moduleId = anyText(d);
+        else if (IOTC_KEY("dt-subject"))
+            e.component = anyText(d);
+        else if (IOTC_KEY("dt-dataschema"))
+            e.modelId = anyText(d);
+        else if (IOTC_KEY("iothub-interface-name"))
+            e.interfaceName = anyText(d);
+        else if (IOTC_KEY("iothub-message-source"))
+            e.messageSource = anyText(d);
+        else if (IOTC_KEY("iothub-connection-auth-method"))
+            e.authMethod = anyText(d);
+#undef IOTC_KEY
     }
-    auto text = [&](const char* key) -> QString {
-        for (const auto& [k, v] : texts) {
-            if (k == key)
-                return QString::fromUtf8(v.data(), static_cast<qsizetype>(v.size()));
-        }
-        return {};
-    };
-    auto number = [&](const char* key) -> qint64 {
-        for (const auto& [k, v] : numbers) {
-            if (k == key)
-                return v;
-        }
-        return -1;
-    };
-    e.sequenceNumber = number("x-opt-sequence-number");
-    e.offset = text("x-opt-offset");
-    e.enqueuedMs = number("x-opt-enqueued-time");
-    e.deviceId = text("iothub-connection-device-id");
-    e.moduleId = text("iothub-connection-module-id");
-    e.component = text("dt-subject");
-    e.modelId = text("dt-dataschema");
-    e.interfaceName = text("iothub-interface-name");
-    e.messageSource = text("iothub-message-source");
-    e.authMethod = text("iothub-connection-auth-method");
+    pn_data_exit(d);
 }
 
 void decodeContent(const proton::message& m, TelemetryEvent& e)
@@ -133,20 +205,39 @@ void decodeContent(const proton::message& m, TelemetryEvent& e)
         e.contentType = qs(m.content_type());
     if (!m.content_encoding().empty())
         e.contentEncoding = qs(m.content_encoding());
-    if (m.body().type() == proton::BINARY) {
-        const auto b = proton::get<proton::binary>(m.body());
-        e.body = QByteArray(reinterpret_cast<const char*>(b.data()), static_cast<qsizetype>(b.size()));
-    } else if (m.body().type() == proton::STRING) {
-        e.body = QByteArray::fromStdString(proton::get<std::string>(m.body()));
-    } else if (!m.body().empty()) {
-        e.body = QByteArray::fromStdString(proton::to_string(m.body()));
+    RawData body(m.body());
+    pn_data_t* d = body.raw();
+    pn_data_rewind(d);
+    if (pn_data_next(d)) {
+        // Binary (IoT Hub's telemetry) and strings are copied once, straight into the event.
+        if (pn_data_type(d) == PN_BINARY) {
+            const pn_bytes_t b = pn_data_get_binary(d);
+            e.body = QByteArray(b.start, static_cast<qsizetype>(b.size));
+        } else if (pn_data_type(d) == PN_STRING) {
+            const pn_bytes_t b = pn_data_get_string(d);
+            e.body = QByteArray(b.start, static_cast<qsizetype>(b.size));
+        } else {
+            e.body = QByteArray::fromStdString(proton::to_string(m.body()));
+        }
     }
-    if (!m.properties().empty()) {
-        std::map<std::string, proton::scalar> props;
-        proton::get(m.properties(), props);
-        for (const auto& [k, v] : props)
-            e.applicationProperties.append(
-                { qs(k), v.type() == proton::STRING ? qs(proton::get<std::string>(v)) : qs(proton::to_string(v)) });
+    const proton::value& properties = m.properties().value();
+    if (!properties.empty()) {
+        RawData raw(properties);
+        pn_data_t* p = raw.raw();
+        pn_data_rewind(p);
+        if (pn_data_next(p) && pn_data_type(p) == PN_MAP) {
+            const size_t count = pn_data_get_map(p);
+            pn_data_enter(p);
+            for (size_t i = 0; i < count; i += 2) {
+                if (!pn_data_next(p))
+                    break;
+                const QString key = anyText(p);
+                if (!pn_data_next(p))
+                    break;
+                e.applicationProperties.append({ key, anyText(p) });
+            }
+            pn_data_exit(p);
+        }
     }
 }
 

@@ -50,16 +50,24 @@ double endToEnd(
     MonitorPipeline pipeline(resolver);
     QElapsedTimer t;
     t.start();
-    consumer.start();
     observations = 0;
-    while (observations < count && t.elapsed() < 120000) {
-        auto batch = consumer.take(5000);
-        if (batch.empty()) {
-            QCoreApplication::processEvents(QEventLoop::AllEvents, 5);
-            continue;
+    // Event-driven, as the product runs (LiveMonitor, the CLI): drain when the consumer says there
+    // are events, sleep in the event loop otherwise. (Spinning processEvents here would burn a core
+    // the consumer and the simulator need.)
+    QEventLoop loop;
+    QObject::connect(&consumer, &EventHubConsumer::eventsAvailable, &loop, [&] {
+        for (;;) {
+            auto batch = consumer.take(5000);
+            if (batch.empty())
+                break;
+            observations += pipeline.process(std::move(batch)).size();
         }
-        observations += pipeline.process(std::move(batch)).size();
-    }
+        if (observations >= count)
+            loop.quit();
+    });
+    QTimer::singleShot(120000, &loop, &QEventLoop::quit);
+    consumer.start();
+    loop.exec();
     const double s = static_cast<double>(t.nsecsElapsed()) / 1e9;
     consumer.stop();
     return s;
@@ -72,103 +80,113 @@ int main(int argc, char** argv)
     QCoreApplication app(argc, argv);
     const size_t events = argc > 1 ? std::strtoul(argv[1], nullptr, 10) : 200000;
 
-    // ---- (1) and (2): the same simulator, the same retained events ----
-    sim::SimOptions options;
-    options.rateHz = 0;
-    options.extraRateHz = 0;
-    options.retentionPerPartition = events + 10;
-    sim::SimulatedApp simulated(options);
-    const auto e = simulated.start();
-    const QString device = QStringLiteral("healthy-controller");
-    simulated.injectTelemetry(device, static_cast<int>(events));
-    const int partition = sim::EventStore::partitionFor(device, simulated.store().partitionCount());
+    // IOTC_BENCH_ONLY=3 runs one part (for profiling); unset, all of them.
+    const QByteArray only = qgetenv("IOTC_BENCH_ONLY");
     QString error;
-    const auto target = *EventHubTarget::fromConnectionString(e.eventHubConnectionString, error);
+    auto part = [&](char n) { return only.isEmpty() || only.contains(n); };
+    if (part('1') || part('2')) {
+        // ---- (1) and (2): the same simulator, the same retained events ----
+        sim::SimOptions options;
+        options.rateHz = 0;
+        options.extraRateHz = 0;
+        options.retentionPerPartition = events + 10;
+        sim::SimulatedApp simulated(options);
+        const auto e = simulated.start();
+        const QString device = QStringLiteral("healthy-controller");
+        simulated.injectTelemetry(device, static_cast<int>(events));
+        const int partition = sim::EventStore::partitionFor(device, simulated.store().partitionCount());
+        const auto target = *EventHubTarget::fromConnectionString(e.eventHubConnectionString, error);
 
-    test::AmqpScript raw;
-    raw.hostPort = e.eventHubHost.toStdString();
-    raw.putToken = std::make_pair(target.audience().toStdString(),
-        makeSasToken(target.audience(), target.key, SasKeyKind::RawText, secondsFromNow(std::chrono::minutes(10)),
-            QStringLiteral("service"))
-            .toStdString());
-    raw.receiveAddress = QString(
-        target.entityPath + QStringLiteral("/ConsumerGroups/$Default/Partitions/") + QString::number(partition))
-                             .toStdString();
-    raw.selector = test::selectorFromBeginning();
-    raw.receiveCount = events;
-    raw.credit = 2000;
-    raw.keepBodies = false;
-    raw.timeoutMs = 120000;
-    const auto rawResult = test::runAmqp(raw);
-    const double rawRate = static_cast<double>(rawResult.events.size()) / rawResult.receiveSeconds;
+        test::AmqpScript raw;
+        raw.hostPort = e.eventHubHost.toStdString();
+        raw.putToken = std::make_pair(target.audience().toStdString(),
+            makeSasToken(target.audience(), target.key, SasKeyKind::RawText, secondsFromNow(std::chrono::minutes(10)),
+                QStringLiteral("service"))
+                .toStdString());
+        raw.receiveAddress = QString(
+            target.entityPath + QStringLiteral("/ConsumerGroups/$Default/Partitions/") + QString::number(partition))
+                                 .toStdString();
+        raw.selector = test::selectorFromBeginning();
+        raw.receiveCount = events;
+        raw.credit = 2000;
+        raw.keepBodies = false;
+        raw.timeoutMs = 120000;
+        const auto rawResult = test::runAmqp(raw);
+        const double rawRate = static_cast<double>(rawResult.events.size()) / rawResult.receiveSeconds;
 
-    auto profile = ConnectionProfile::forBaseUrl(e.baseUrl);
-    profile.authorization = e.apiToken;
-    auto resolver = std::make_shared<TemplateResolver>(std::make_shared<CentralClient>(profile));
-    size_t observed = 0;
-    const double seconds = endToEnd(target, resolver, events, observed);
-    const double e2eRate = static_cast<double>(observed) / seconds;
-    std::printf(
-        "(1) raw Proton receive from the simulator: %.0f events/s (%zu events)\n", rawRate, rawResult.events.size());
-    std::printf(
-        "(2) end to end, AMQP -> validated observations: %.0f events/s (%zu events), %.2f x raw (target >= 0.60)\n",
-        e2eRate, observed, e2eRate / rawRate);
-    simulated.stop();
+        auto profile = ConnectionProfile::forBaseUrl(e.baseUrl);
+        profile.authorization = e.apiToken;
+        auto resolver = std::make_shared<TemplateResolver>(std::make_shared<CentralClient>(profile));
+        size_t observed = 0;
+        const double seconds = endToEnd(target, resolver, events, observed);
+        const double e2eRate = static_cast<double>(observed) / seconds;
+        std::printf("(1) raw Proton receive from the simulator: %.0f events/s (%zu events)\n", rawRate,
+            rawResult.events.size());
+        std::printf(
+            "(2) end to end, AMQP -> validated observations: %.0f events/s (%zu events), %.2f x raw (target >= 0.60)\n",
+            e2eRate, observed, e2eRate / rawRate);
+        simulated.stop();
+    }
 
     // ---- (3): CPU per event at 200 events/s, the simulator in its own process ----
-    QProcess sim;
-    sim.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/iotc-diag"),
-        { QStringLiteral("sim"), QStringLiteral("--devices"), QStringLiteral("2000"), QStringLiteral("--rate"),
-            QStringLiteral("0"), QStringLiteral("--extra-rate"), QString::fromLatin1(argc > 2 ? argv[2] : "0.1") });
-    if (!sim.waitForReadyRead(20000)) {
-        std::fprintf(stderr, "cannot start iotc-diag sim for (3)\n");
-        return 1;
-    }
-    const auto endpoints = QJsonDocument::fromJson(sim.readLine()).object();
-    const auto live = *EventHubTarget::fromConnectionString(
-        endpoints.value(QStringLiteral("eventHubConnectionString")).toString(), error);
-    auto liveProfile = ConnectionProfile::forBaseUrl(endpoints.value(QStringLiteral("baseUrl")).toString());
-    liveProfile.authorization = endpoints.value(QStringLiteral("apiToken")).toString();
-    {
-        ConsumerOptions liveOptions;
-        EventHubConsumer consumer(live, liveOptions);
-        MonitorPipeline pipeline(std::make_shared<TemplateResolver>(std::make_shared<CentralClient>(liveProfile)));
-        consumer.start();
-        // Warm up until every device has been seen once (its template resolved through REST, a
-        // one-time cost per device), then measure ten seconds of steady state.
-        QElapsedTimer t;
-        t.start();
-        size_t n = 0;
-        {
-            QEventLoop warmUp;
-            QTimer limit;
-            limit.setSingleShot(true);
-            QObject::connect(&limit, &QTimer::timeout, &warmUp, &QEventLoop::quit);
-            const auto drain = QObject::connect(&consumer, &EventHubConsumer::eventsAvailable, &consumer, [&] {
-                pipeline.process(consumer.take(5000));
-                if (pipeline.stats().size() >= 2000)
-                    warmUp.quit();
-            });
-            limit.start(60000);
-            warmUp.exec();
-            QObject::disconnect(drain);
+    if (part('3')) {
+        QProcess sim;
+        sim.start(QCoreApplication::applicationDirPath() + QStringLiteral("/../../app/iotc-diag"),
+            { QStringLiteral("sim"), QStringLiteral("--devices"), QStringLiteral("2000"), QStringLiteral("--rate"),
+                QStringLiteral("0"), QStringLiteral("--extra-rate"), QString::fromLatin1(argc > 2 ? argv[2] : "0.1") });
+        if (!sim.waitForReadyRead(20000)) {
+            std::fprintf(stderr, "cannot start iotc-diag sim for (3)\n");
+            return 1;
         }
-        const double cpu0 = cpuSeconds();
-        // Event-driven, as the product runs: drain when the consumer says events are there.
-        QObject::connect(&consumer, &EventHubConsumer::eventsAvailable, &consumer,
-            [&] { n += pipeline.process(consumer.take(5000)).size(); });
-        QEventLoop loop;
-        QTimer::singleShot(10000, &loop, &QEventLoop::quit);
-        loop.exec();
-        const double cpu = cpuSeconds() - cpu0;
-        std::printf("(3) at %.0f events/s: %.1f CPU us/event (target <= 10; whole process: consumer, pipeline, REST)\n",
-            static_cast<double>(n) / 10.0, cpu * 1e6 / static_cast<double>(std::max<size_t>(n, 1)));
-        consumer.stop();
+        const auto endpoints = QJsonDocument::fromJson(sim.readLine()).object();
+        const auto live = *EventHubTarget::fromConnectionString(
+            endpoints.value(QStringLiteral("eventHubConnectionString")).toString(), error);
+        auto liveProfile = ConnectionProfile::forBaseUrl(endpoints.value(QStringLiteral("baseUrl")).toString());
+        liveProfile.authorization = endpoints.value(QStringLiteral("apiToken")).toString();
+        {
+            ConsumerOptions liveOptions;
+            EventHubConsumer consumer(live, liveOptions);
+            MonitorPipeline pipeline(std::make_shared<TemplateResolver>(std::make_shared<CentralClient>(liveProfile)));
+            consumer.start();
+            // Warm up until every device has been seen once (its template resolved through REST, a
+            // one-time cost per device), then measure ten seconds of steady state.
+            QElapsedTimer t;
+            t.start();
+            size_t n = 0;
+            {
+                QEventLoop warmUp;
+                QTimer limit;
+                limit.setSingleShot(true);
+                QObject::connect(&limit, &QTimer::timeout, &warmUp, &QEventLoop::quit);
+                const auto drain = QObject::connect(&consumer, &EventHubConsumer::eventsAvailable, &consumer, [&] {
+                    pipeline.process(consumer.take(5000));
+                    if (pipeline.stats().size() >= 2000)
+                        warmUp.quit();
+                });
+                limit.start(60000);
+                warmUp.exec();
+                QObject::disconnect(drain);
+            }
+            const double cpu0 = cpuSeconds();
+            // Event-driven, as the product runs: drain when the consumer says events are there.
+            QObject::connect(&consumer, &EventHubConsumer::eventsAvailable, &consumer,
+                [&] { n += pipeline.process(consumer.take(5000)).size(); });
+            QEventLoop loop;
+            QTimer::singleShot(10000, &loop, &QEventLoop::quit);
+            loop.exec();
+            const double cpu = cpuSeconds() - cpu0;
+            std::printf(
+                "(3) at %.0f events/s: %.1f CPU us/event (target <= 10; whole process: consumer, pipeline, REST)\n",
+                static_cast<double>(n) / 10.0, cpu * 1e6 / static_cast<double>(std::max<size_t>(n, 1)));
+            consumer.stop();
+        }
+        sim.terminate();
+        sim.waitForFinished(5000);
     }
-    sim.terminate();
-    sim.waitForFinished(5000);
 
     // ---- (4): replay a 1,000,000-event capture ----
+    if (!part('4'))
+        return 0;
     QTemporaryDir dir;
     const QString capturePath = dir.filePath(QStringLiteral("million.jsonl"));
     {
