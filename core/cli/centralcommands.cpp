@@ -6,6 +6,7 @@
 #include "knowledge/knowledgebase.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
+#include "provisioning/provisioningcheck.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -189,88 +190,55 @@ int runRegistrationInfo(const std::vector<std::string>& words)
         return exitCode;
     const QString id = QString::fromStdString(args.positional[0]);
     CentralClient client(connection.profile);
-    auto deviceFuture = client.device(id);
-    auto credentialsFuture = client.credentials(id);
-    deviceFuture.waitForFinished();
-    const auto device = deviceFuture.result();
-    if (!device.ok())
-        return reportError("registration-info", device.error);
-    const DeviceStatus status = deviceStatus(*device.value);
+    const ProvisioningReport report = checkProvisioning(client, id);
+    if (!report.ok())
+        return reportError("registration-info", report.error);
+    const DeviceStatus status = report.status;
     const KnowledgeEntry& meaning = statusKnowledge(status);
     QJsonArray findings;
     if (status != DeviceStatus::Provisioned)
         findings.append(knowledgeFinding(meaning, QStringLiteral("status"),
             QStringLiteral("enabled=%1, provisioned=%2, template=%3")
-                .arg(device.value->enabled ? QStringLiteral("true") : QStringLiteral("false"),
-                    device.value->provisioned ? QStringLiteral("true") : QStringLiteral("false"),
-                    device.value->templateId.isEmpty() ? QStringLiteral("none") : device.value->templateId)));
+                .arg(report.device.enabled ? QStringLiteral("true") : QStringLiteral("false"),
+                    report.device.provisioned ? QStringLiteral("true") : QStringLiteral("false"),
+                    report.device.templateId.isEmpty() ? QStringLiteral("none") : report.device.templateId)));
 
+    auto note = [&](const char* code, const char* title, const char* severity, const QString& explanation,
+                    const char* mitigation) {
+        findings.append(QJsonObject { { QStringLiteral("code"), QLatin1String(code) },
+            { QStringLiteral("title"), QLatin1String(title) }, { QStringLiteral("explanation"), explanation },
+            { QStringLiteral("mitigation"), QLatin1String(mitigation) },
+            { QStringLiteral("severity"), QLatin1String(severity) },
+            { QStringLiteral("source"), QStringLiteral("dps") } });
+    };
     QJsonValue dps;
     bool dpsProblem = false;
-    credentialsFuture.waitForFinished();
-    const auto credentials = credentialsFuture.result();
-    if (!credentials.ok()) {
-        findings.append(QJsonObject { { QStringLiteral("code"), QStringLiteral("dps-not-checked") },
-            { QStringLiteral("title"), QStringLiteral("DPS not checked") },
-            { QStringLiteral("explanation"),
-                QString(QStringLiteral("The device's credentials could not be read: ") + credentials.error.summary()) },
-            { QStringLiteral("mitigation"),
-                QStringLiteral("Use a token whose role can read device credentials (Administrator or Builder).") },
-            { QStringLiteral("severity"), QStringLiteral("info") },
-            { QStringLiteral("source"), QStringLiteral("dps") } });
+    if (!report.dps) {
+        note("dps-not-checked", "DPS not checked", "info", report.dpsNote,
+            "Use a token whose role can read device credentials (Administrator or Builder), or check the device's "
+            "logs for DPS errors (iotc-diag scan-log).");
+    } else if (!report.dps->reached()) {
+        dpsProblem = true;
+        note("dps-unreachable", "DPS could not be reached", "warning", report.dps->transportError.summary(),
+            "Check --dps-endpoint and the network path to it.");
     } else {
-        const auto key = credentials.value->value(QStringLiteral("symmetricKey"))
-                             .toObject()
-                             .value(QStringLiteral("primaryKey"))
-                             .toString();
-        const auto idScope = credentials.value->value(QStringLiteral("idScope")).toString();
-        if (key.isEmpty()) {
-            findings.append(QJsonObject { { QStringLiteral("code"), QStringLiteral("dps-not-checked") },
-                { QStringLiteral("title"), QStringLiteral("DPS not checked") },
-                { QStringLiteral("explanation"),
-                    QStringLiteral("The device authenticates with X.509 or TPM; its registration can only be checked "
-                                   "with its own certificate or TPM.") },
-                { QStringLiteral("mitigation"),
-                    QStringLiteral("Check the device's logs for DPS errors (iotc-diag scan-log).") },
-                { QStringLiteral("severity"), QStringLiteral("info") },
-                { QStringLiteral("source"), QStringLiteral("dps") } });
-        } else {
-            auto dpsFuture = checkDpsRegistration(client.http(), connection.profile.dpsEndpoint, idScope, id,
-                key.toLatin1(), connection.profile.timeoutMs);
-            dpsFuture.waitForFinished();
-            const DpsAnswer answer = dpsFuture.result();
-            if (!answer.reached()) {
-                dpsProblem = true;
-                findings.append(QJsonObject { { QStringLiteral("code"), QStringLiteral("dps-unreachable") },
-                    { QStringLiteral("title"), QStringLiteral("DPS could not be reached") },
-                    { QStringLiteral("explanation"), answer.transportError.summary() },
-                    { QStringLiteral("mitigation"),
-                        QStringLiteral("Check --dps-endpoint and the network path to it.") },
-                    { QStringLiteral("severity"), QStringLiteral("warning") },
-                    { QStringLiteral("source"), QStringLiteral("dps") } });
-            } else {
-                dps = answer.toJson();
-                dpsProblem = answer.errorCode.has_value() || answer.status != QLatin1String("assigned");
-                const auto& kb = KnowledgeBase::builtIn();
-                const KnowledgeEntry* e = answer.errorCode ? kb.byCode(std::to_string(*answer.errorCode)) : nullptr;
-                if (!e && dpsProblem && answer.httpStatus >= 400)
-                    e = kb.byCode(std::to_string(answer.httpStatus));
-                if (e)
-                    findings.append(knowledgeFinding(*e, QStringLiteral("dps"),
-                        QStringLiteral("DPS answered %1%2: %3")
-                            .arg(answer.httpStatus)
-                            .arg(answer.errorCode ? QStringLiteral(" errorCode ") + QString::number(*answer.errorCode)
-                                                  : QString())
-                            .arg(answer.errorMessage)));
-            }
-        }
+        const DpsAnswer& answer = *report.dps;
+        dps = answer.toJson();
+        dpsProblem = report.dpsProblem();
+        const auto& kb = KnowledgeBase::builtIn();
+        const KnowledgeEntry* e = answer.errorCode ? kb.byCode(std::to_string(*answer.errorCode)) : nullptr;
+        if (!e && dpsProblem && answer.httpStatus >= 400)
+            e = kb.byCode(std::to_string(answer.httpStatus));
+        if (e)
+            findings.append(knowledgeFinding(*e, QStringLiteral("dps"), dpsAnswerText(answer)));
     }
+    const Device& device = report.device;
     QJsonObject out { { QStringLiteral("deviceId"), id },
         { QStringLiteral("status"), QString::fromLatin1(statusName(status)) },
         { QStringLiteral("statusText"), QString::fromStdString(meaning.title) },
         { QStringLiteral("description"), QString::fromStdString(meaning.description) },
         { QStringLiteral("mitigation"), QString::fromStdString(meaning.mitigation) },
-        { QStringLiteral("device"), deviceWithStatus(*device.value) }, { QStringLiteral("dps"), dps },
+        { QStringLiteral("device"), deviceWithStatus(device) }, { QStringLiteral("dps"), dps },
         { QStringLiteral("findings"), findings } };
     if (args.value("output").value_or("json") == "text") {
         std::string text = id.toStdString() + ": " + meaning.title + "\n  " + meaning.description

@@ -8,6 +8,7 @@
 #include "properties/propertyvalidation.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
+#include "provisioning/provisioningcheck.h"
 #include "report/redact.h"
 
 #include <QCoreApplication>
@@ -276,50 +277,32 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
         else if (*status == DeviceStatus::Unassigned)
             cause(QStringLiteral("device-unassigned"), flags);
 
-        const auto creds = wait(client->credentials(dev->id));
-        const QString key = creds.ok() ? creds.value->value(QStringLiteral("symmetricKey"))
-                                             .toObject()
-                                             .value(QStringLiteral("primaryKey"))
-                                             .toString()
-                                       : QString();
-        if (!key.isEmpty()) {
-            const auto answer = wait(checkDpsRegistration(client->http(), m_profile.dpsEndpoint,
-                creds.value->value(QStringLiteral("idScope")).toString(), dev->id, key.toLatin1(),
-                m_profile.timeoutMs));
-            if (!answer.reached()) {
-                prov.findings.push_back(finding(QStringLiteral("dps-unreachable"), "warning",
-                    QStringLiteral("DPS not reached"), answer.transportError.summary(),
-                    QStringLiteral("Check the DPS endpoint and the network path.")));
-            } else {
-                const QString dpsText
-                    = QStringLiteral("DPS answered %1%2%3")
-                          .arg(answer.httpStatus)
-                          .arg(answer.errorCode ? QStringLiteral(", errorCode ") + QString::number(*answer.errorCode)
-                                                : QString())
-                          .arg(answer.status.isEmpty() ? QString(QStringLiteral(": ") + answer.errorMessage)
-                                                       : QString(QStringLiteral(": ") + answer.status
-                                                           + QStringLiteral(" to ") + answer.assignedHub));
-                prov.summary += QStringLiteral("; ") + dpsText;
-                if (answer.errorCode) {
-                    const auto* kb = KnowledgeBase::builtIn().byCode(std::to_string(*answer.errorCode));
-                    prov.findings.push_back(finding(QString::number(*answer.errorCode), "error",
-                        kb ? q(kb->title) : QStringLiteral("DPS error"), kb ? q(kb->description) : answer.errorMessage,
-                        kb ? q(kb->mitigation) : QString(), { dpsText }));
-                    if (*answer.errorCode == 401002)
-                        cause(QStringLiteral("dps-invalid-credentials"), dpsText);
-                    else if (answer.httpStatus == 429)
-                        cause(QStringLiteral("dps-throttled"), dpsText);
-                    else if (*answer.errorCode == 400209)
-                        cause(*status == DeviceStatus::Blocked
-                                ? QStringLiteral("device-blocked")
-                                : QStringLiteral("device-blocked-or-waiting-for-approval"),
-                            dpsText);
-                }
+        const ProvisioningReport report = checkProvisioning(*client, *dev);
+        if (report.dps && !report.dps->reached()) {
+            prov.findings.push_back(finding(QStringLiteral("dps-unreachable"), "warning",
+                QStringLiteral("DPS not reached"), report.dps->transportError.summary(),
+                QStringLiteral("Check the DPS endpoint and the network path.")));
+        } else if (report.dps) {
+            const DpsAnswer& answer = *report.dps;
+            const QString dpsText = dpsAnswerText(answer);
+            prov.summary += QStringLiteral("; ") + dpsText;
+            if (answer.errorCode) {
+                const auto* kb = KnowledgeBase::builtIn().byCode(std::to_string(*answer.errorCode));
+                prov.findings.push_back(finding(QString::number(*answer.errorCode), "error",
+                    kb ? q(kb->title) : QStringLiteral("DPS error"), kb ? q(kb->description) : answer.errorMessage,
+                    kb ? q(kb->mitigation) : QString(), { dpsText }));
+                if (*answer.errorCode == 401002)
+                    cause(QStringLiteral("dps-invalid-credentials"), dpsText);
+                else if (answer.httpStatus == 429)
+                    cause(QStringLiteral("dps-throttled"), dpsText);
+                else if (*answer.errorCode == 400209)
+                    cause(*status == DeviceStatus::Blocked ? QStringLiteral("device-blocked")
+                                                           : QStringLiteral("device-blocked-or-waiting-for-approval"),
+                        dpsText);
             }
         } else {
             prov.findings.push_back(
-                finding(QStringLiteral("dps-not-checked"), "info", QStringLiteral("DPS not checked"),
-                    creds.ok() ? QStringLiteral("The device does not use a symmetric key.") : creds.error.summary(),
+                finding(QStringLiteral("dps-not-checked"), "info", QStringLiteral("DPS not checked"), report.dpsNote,
                     QStringLiteral("Check the device's logs for DPS errors.")));
         }
     } else {

@@ -9,21 +9,37 @@ bool ProvisioningReport::dpsProblem() const
     return dps && dps->reached() && (dps->errorCode.has_value() || dps->status != QLatin1String("assigned"));
 }
 
+QString dpsAnswerText(const DpsAnswer& answer)
+{
+    return QStringLiteral("DPS answered %1%2%3")
+        .arg(answer.httpStatus)
+        .arg(answer.errorCode ? QStringLiteral(", errorCode ") + QString::number(*answer.errorCode) : QString())
+        .arg(answer.status.isEmpty()
+                ? QString(QStringLiteral(": ") + answer.errorMessage)
+                : QString(QStringLiteral(": ") + answer.status
+                    + (answer.assignedHub.isEmpty() ? QString() : QStringLiteral(" to ") + answer.assignedHub)));
+}
+
 ProvisioningReport checkProvisioning(CentralClient& client, const QString& deviceId)
 {
-    ProvisioningReport report;
     auto deviceFuture = client.device(deviceId);
-    auto credentialsFuture = client.credentials(deviceId);
     deviceFuture.waitForFinished();
     const auto device = deviceFuture.result();
-    credentialsFuture.waitForFinished();
     if (!device.ok()) {
+        ProvisioningReport report;
         report.error = device.error;
         return report;
     }
-    report.device = *device.value;
-    report.status = deviceStatus(report.device);
+    return checkProvisioning(client, *device.value);
+}
 
+ProvisioningReport checkProvisioning(CentralClient& client, const Device& device)
+{
+    ProvisioningReport report;
+    report.device = device;
+    report.status = deviceStatus(device);
+    auto credentialsFuture = client.credentials(device.id);
+    credentialsFuture.waitForFinished();
     const auto credentials = credentialsFuture.result();
     if (!credentials.ok()) {
         report.dpsNote = QStringLiteral("DPS not checked: the device's credentials could not be read (")
@@ -47,7 +63,7 @@ ProvisioningReport checkProvisioning(CentralClient& client, const QString& devic
                   .arg(report.credentialType.isEmpty() ? QStringLiteral("unknown credentials") : report.credentialType);
         return report;
     }
-    auto dpsFuture = checkDpsRegistration(client.http(), client.profile().dpsEndpoint, report.idScope, deviceId,
+    auto dpsFuture = checkDpsRegistration(client.http(), client.profile().dpsEndpoint, report.idScope, device.id,
         key.toLatin1(), client.profile().timeoutMs);
     dpsFuture.waitForFinished();
     report.dps = dpsFuture.result();

@@ -33,5 +33,10 @@ struct ProvisioningReport {
 // REST (device, credentials) then DPS's registration status lookup. Blocking: run it off the GUI
 // thread. The device's key is used to sign the DPS request and is not kept.
 ProvisioningReport checkProvisioning(CentralClient& client, const QString& deviceId);
+// The same for a device already read (credentials and DPS only).
+ProvisioningReport checkProvisioning(CentralClient& client, const Device& device);
+
+// "DPS answered 401, errorCode 401002: Unauthorized" / "DPS answered 200: assigned to hub".
+QString dpsAnswerText(const DpsAnswer& answer);
 
 } // namespace iotc
