@@ -1,8 +1,7 @@
 #include "diagnosepane.h"
 
-#include <QFile>
-#include <QFileDialog>
-#include <QFileInfo>
+#include "devicelogfile.h"
+
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -138,17 +137,14 @@ QString DiagnosePane::verdictText() const
 
 void DiagnosePane::loadDeviceLog()
 {
-    const QString path
-        = QFileDialog::getOpenFileName(this, tr("Device log"), QString(), tr("Logs (*.log *.txt);;All files (*)"));
-    if (path.isEmpty())
-        return;
-    QFile f(path);
-    if (!f.open(QIODevice::ReadOnly)) {
-        m_verdict->setText(tr("Cannot read %1: %2").arg(path, f.errorString()));
-        return;
-    }
-    m_log = QString::fromUtf8(f.read(16 * 1024 * 1024));
-    m_logButton->setText(tr("Device log: %1").arg(QFileInfo(path).fileName()));
+    openDeviceLog(this, [this](const QString& text, const QString& name, const QString& error) {
+        if (!error.isEmpty()) {
+            m_verdict->setText(error);
+            return;
+        }
+        m_log = text;
+        m_logButton->setText(tr("Device log: %1").arg(name));
+    });
 }
 
 void DiagnosePane::run()

@@ -1,9 +1,9 @@
 #include "knowledgepane.h"
 
+#include "devicelogfile.h"
+
 #include "screenshotsafe.h"
 
-#include <QFile>
-#include <QFileDialog>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -93,17 +93,14 @@ KnowledgePane::KnowledgePane(QWidget* parent)
     connect(m_results, &QListWidget::currentRowChanged, this, &KnowledgePane::showEntry);
     connect(scanButton, &QPushButton::clicked, this, &KnowledgePane::scan);
     connect(load, &QPushButton::clicked, this, [this] {
-        const QString path
-            = QFileDialog::getOpenFileName(this, tr("Device log"), QString(), tr("Logs (*.log *.txt);;All files (*)"));
-        if (path.isEmpty())
-            return;
-        QFile f(path);
-        if (!f.open(QIODevice::ReadOnly)) {
-            m_scanSummary->setText(tr("Cannot read %1: %2").arg(path, f.errorString()));
-            return;
-        }
-        setLog(QString::fromUtf8(f.read(16 * 1024 * 1024)));
-        scan();
+        openDeviceLog(this, [this](const QString& text, const QString&, const QString& error) {
+            if (!error.isEmpty()) {
+                m_scanSummary->setText(error);
+                return;
+            }
+            setLog(text);
+            scan();
+        });
     });
     connect(&m_watcher, &QFutureWatcher<LogScan>::finished, this, &KnowledgePane::showFindings);
     connect(m_findings, &QTableWidget::currentCellChanged, this, [this](int row) {

@@ -235,8 +235,14 @@ void MainWindow::createActions()
     add(file, tr("Save &screenshot…"), QKeySequence(QStringLiteral("Ctrl+Shift+S")), [this] {
         const QString path = QFileDialog::getSaveFileName(this, tr("Save screenshot"),
             QStringLiteral("iotc-workbench-%1.png").arg(m_deviceView->deviceId()), tr("PNG images (*.png)"));
-        if (!path.isEmpty() && !saveScreenshot(path))
-            QMessageBox::warning(this, tr("Screenshot not saved"), tr("Cannot write %1").arg(path));
+        if (path.isEmpty())
+            return;
+        // Taken here (it is the window), encoded and written on a worker thread.
+        runOffGuiThread(
+            [image = screenshot(), path] {
+                return image.save(path, "PNG") ? QString() : QObject::tr("Cannot write %1").arg(path);
+            },
+            tr("Screenshot saved to %1").arg(path), tr("Screenshot not saved"));
     });
     add(file, tr("Copy screenshot to clip&board"), QKeySequence(QStringLiteral("Ctrl+Shift+C")),
         [this] { copyScreenshot(); });
@@ -473,16 +479,20 @@ bool MainWindow::showView(const QString& name)
     return true;
 }
 
+Diagnosis MainWindow::deviceReport() const
+{
+    return buildDeviceExport(m_session->profile().baseUrl, m_deviceView->deviceId(),
+        m_deviceView->provisioning()->report(), *m_deviceView->issues(), *m_deviceView->rawData()->model(),
+        m_deviceView->diagnose()->diagnosis());
+}
+
 bool MainWindow::exportDeviceReport(const QString& path, QString& error)
 {
-    const QString device = m_deviceView->deviceId();
-    if (device.isEmpty()) {
+    if (m_deviceView->deviceId().isEmpty()) {
         error = tr("No device selected");
         return false;
     }
-    const Diagnosis d = buildDeviceExport(m_session->profile().baseUrl, device, m_deviceView->provisioning()->report(),
-        *m_deviceView->issues(), *m_deviceView->rawData()->model(), m_deviceView->diagnose()->diagnosis());
-    return writeDiagnosisReport(d, path, error);
+    return writeDiagnosisReport(deviceReport(), path, error);
 }
 
 void MainWindow::exportInteractive()
@@ -496,11 +506,27 @@ void MainWindow::exportInteractive()
         tr("HTML (*.html);;Markdown (*.md);;JSON (*.json)"));
     if (path.isEmpty())
         return;
-    QString error;
-    if (exportDeviceReport(path, error))
-        statusBar()->showMessage(tr("Report written to %1 (secrets redacted)").arg(path), 8000);
-    else
-        QMessageBox::warning(this, tr("Report not written"), error);
+    // What the panes hold is gathered here; rendering and writing happen on a worker thread.
+    runOffGuiThread(
+        [d = deviceReport(), path] {
+            QString error;
+            return writeDiagnosisReport(d, path, error) ? QString() : error;
+        },
+        tr("Report written to %1 (secrets redacted)").arg(path), tr("Report not written"));
+}
+
+void MainWindow::runOffGuiThread(std::function<QString()> job, const QString& done, const QString& failedTitle)
+{
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher, done, failedTitle] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        if (error.isEmpty())
+            statusBar()->showMessage(done, 8000);
+        else
+            QMessageBox::warning(this, failedTitle, error);
+    });
+    watcher->setFuture(QtConcurrent::run(std::move(job)));
 }
 
 QImage MainWindow::screenshot()

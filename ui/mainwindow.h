@@ -1,5 +1,6 @@
 #pragma once
 
+#include "diagnose/diagnosis.h"
 #include "template/capabilityindex.h"
 
 #include <QFutureWatcher>
@@ -57,6 +58,9 @@ public:
 
     void selectDevice(const QString& id);
     bool showView(const QString& name); // device tabs (status, telemetry, …), app, codes, template
+    // The device's report (findings, status, recent messages with issues), and writing it (blocking:
+    // tests and --screenshot use it; the Export action writes on a worker thread).
+    Diagnosis deviceReport() const;
     bool exportDeviceReport(const QString& path, QString& error);
     QImage screenshot();
     bool saveScreenshot(const QString& path);
@@ -86,6 +90,8 @@ private:
     void showShortcuts();
     void exportInteractive();
     void restoreSettings();
+    // Runs job (file writing) on a worker thread; a status-bar message or a warning when it is done.
+    void runOffGuiThread(std::function<QString()> job, const QString& done, const QString& failedTitle);
 
     Session* m_session;
     DevicePicker* m_picker;
