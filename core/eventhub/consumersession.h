@@ -521,7 +521,29 @@ private:
             }
             m_queue.push_back(std::move(e));
         }
-        m_owner.notifyEvents();
+        notifySoon();
+    }
+
+    // At most ~30 notifications a second, paced here on Proton's thread (a Proton timer, no Qt
+    // objects): the owner is woken once per batch, not once per event, and not twice per batch.
+    void notifySoon()
+    {
+        if (m_notifyScheduled || m_stopping)
+            return;
+        const qint64 now = nowMs();
+        const qint64 wait = m_lastNotify + 33 - now;
+        if (wait <= 0) {
+            m_lastNotify = now;
+            m_owner.notifyEvents();
+            return;
+        }
+        m_notifyScheduled = true;
+        m_container.schedule(proton::duration(wait), [this] {
+            m_notifyScheduled = false;
+            m_lastNotify = nowMs();
+            if (!m_stopping)
+                m_owner.notifyEvents();
+        });
     }
 
     void setState(int partition, PartitionState::State state, const QString& condition, const QString& description)
@@ -562,6 +584,8 @@ private:
     EventHubTarget m_target;
     ConsumerOptions m_options;
     proton::container m_container;
+    bool m_notifyScheduled = false; // Proton's thread only
+    qint64 m_lastNotify = 0;
     std::thread m_thread;
     std::atomic<bool> m_stopping { false };
     QRegularExpression m_deviceFilter;

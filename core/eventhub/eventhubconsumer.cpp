@@ -86,20 +86,15 @@ QString EventHubConsumer::fatalError() const
 
 void EventHubConsumer::notifyEvents()
 {
-    // At most about 30 notifications a second: the receiving side drains in batches, and a
-    // trickle of events does not wake it once per event.
+    // Paced by the session (at most ~30 a second); one post to the owner's thread at a time, and
+    // whatever arrived until it runs is drained by the same signal.
     if (m_eventsPending.exchange(true))
         return;
     QMetaObject::invokeMethod(
         this,
         [this] {
-            const qint64 now = QDateTime::currentMSecsSinceEpoch();
-            const qint64 wait = std::max<qint64>(0, m_lastEventsSignal + 33 - now);
-            QTimer::singleShot(static_cast<int>(wait), this, [this] {
-                m_eventsPending = false;
-                m_lastEventsSignal = QDateTime::currentMSecsSinceEpoch();
-                Q_EMIT eventsAvailable();
-            });
+            m_eventsPending = false;
+            Q_EMIT eventsAvailable();
         },
         Qt::QueuedConnection);
 }

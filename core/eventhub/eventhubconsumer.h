@@ -84,7 +84,6 @@ private:
 
     std::unique_ptr<Session> m_session;
     std::atomic<bool> m_eventsPending { false };
-    qint64 m_lastEventsSignal = 0; // owner thread only
     std::atomic<bool> m_statePending { false };
 };
 
