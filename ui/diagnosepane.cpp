@@ -44,7 +44,11 @@ DiagnosePane::DiagnosePane(QWidget* parent)
     , m_copy(new QPushButton(tr("Copy &screenshot"), this))
     , m_verdict(new QLabel(this))
     , m_checks(new QTreeWidget(this))
+    , m_stopButton(new QPushButton(tr("S&top listening"), this))
 {
+    m_stopButton->setToolTip(tr("Finish the diagnosis now with the data that arrived so far (Esc)"));
+    m_stopButton->setShortcut(QKeySequence(Qt::Key_Escape));
+    m_stopButton->hide();
     m_listen->setRange(5, 600);
     m_listen->setValue(60);
     m_listen->setSuffix(tr(" s"));
@@ -73,6 +77,7 @@ DiagnosePane::DiagnosePane(QWidget* parent)
     bar->addStretch(1);
     bar->addWidget(m_logButton);
     bar->addWidget(m_run);
+    bar->addWidget(m_stopButton);
     bar->addWidget(m_export);
     bar->addWidget(m_copy);
     auto* layout = new QVBoxLayout(this);
@@ -82,6 +87,7 @@ DiagnosePane::DiagnosePane(QWidget* parent)
     layout->addWidget(m_checks, 1);
 
     connect(m_run, &QPushButton::clicked, this, &DiagnosePane::run);
+    connect(m_stopButton, &QPushButton::clicked, this, &DiagnosePane::stopListening);
     connect(m_logButton, &QPushButton::clicked, this, &DiagnosePane::loadDeviceLog);
     connect(m_export, &QPushButton::clicked, this, &DiagnosePane::exportRequested);
     connect(m_copy, &QPushButton::clicked, this, &DiagnosePane::screenshotRequested);
@@ -89,6 +95,7 @@ DiagnosePane::DiagnosePane(QWidget* parent)
     connect(&m_watcher, &QFutureWatcher<Diagnosis>::finished, this, [this] {
         m_ticker.stop();
         m_run->setEnabled(true);
+        m_stopButton->hide();
         if (m_watcher.future().resultCount() == 0)
             return;
         const Diagnosis d = m_watcher.result();
@@ -162,6 +169,10 @@ void DiagnosePane::run()
     options.listenSeconds = m_listen->value();
     options.lookbackMinutes = m_lookback->value();
     options.eventHub = m_eventHub;
+    m_stop = std::make_shared<std::atomic<bool>>(false);
+    options.stopListening = m_stop;
+    m_stopButton->show();
+    m_stopButton->setEnabled(true);
     if (!m_log.isEmpty())
         options.deviceLog = m_log;
     QPointer<DiagnosePane> self(this);
@@ -174,6 +185,15 @@ void DiagnosePane::run()
             });
         });
     }));
+}
+
+void DiagnosePane::stopListening()
+{
+    if (m_stop && m_watcher.isRunning()) {
+        *m_stop = true;
+        m_stopButton->setEnabled(false);
+        m_verdict->setText(tr("Finishing with what arrived so far…"));
+    }
 }
 
 void DiagnosePane::progress(const QString& check, const QString& text)

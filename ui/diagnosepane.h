@@ -36,6 +36,8 @@ public:
 public Q_SLOTS:
     void run();
     void loadDeviceLog();
+    // While listening: finish now with what arrived so far.
+    void stopListening();
 
 Q_SIGNALS:
     void finished(const iotc::Diagnosis& d);
@@ -62,6 +64,8 @@ private:
     std::optional<Diagnosis> m_diagnosis;
     QElapsedTimer m_clock;
     QTimer m_ticker;
+    std::shared_ptr<std::atomic<bool>> m_stop;
+    QPushButton* m_stopButton;
 };
 
 } // namespace iotc

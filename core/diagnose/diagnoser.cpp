@@ -345,8 +345,9 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
             QElapsedTimer clock;
             clock.start();
             QString streamError;
+            auto stopped = [&] { return m_options.stopListening && m_options.stopListening->load(); };
             while (clock.elapsed() < m_options.listenSeconds * 1000LL
-                && static_cast<int>(observations.size()) < m_options.enoughMessages) {
+                && static_cast<int>(observations.size()) < m_options.enoughMessages && !stopped()) {
                 bool allFailed = true;
                 for (auto& c : consumers) {
                     auto batch = c->take(1000);
@@ -368,14 +369,16 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
             for (auto& c : consumers)
                 c->stop();
             const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+            const QString early = stopped() ? QStringLiteral(" (listening stopped early by the user)") : QString();
             if (!streamError.isEmpty() && observations.empty()) {
                 data.status = DiagnosisCheck::Status::Skipped;
                 data.summary = QStringLiteral("The event stream could not be read: ") + streamError;
             } else if (observations.empty()) {
                 data.status = DiagnosisCheck::Status::Failed;
-                data.summary = QStringLiteral("No message from the device in the last %1 min and %2 s of listening.")
+                data.summary = QStringLiteral("No message from the device in the last %1 min and %2 s of listening%3.")
                                    .arg(m_options.lookbackMinutes)
-                                   .arg(seconds, 0, 'f', 0);
+                                   .arg(seconds, 0, 'f', 0)
+                                   .arg(early);
                 if (status == DeviceStatus::Registered)
                     cause(QStringLiteral("device-never-connected"),
                         QStringLiteral("registered (provisioned=false) and no data"));
@@ -383,10 +386,11 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
                     cause(QStringLiteral("no-data"), data.summary);
             } else {
                 data.status = DiagnosisCheck::Status::Passed;
-                data.summary = QStringLiteral("%1 message(s) received (looking back %2 min, listening %3 s).")
+                data.summary = QStringLiteral("%1 message(s) received (looking back %2 min, listening %3 s%4).")
                                    .arg(observations.size())
                                    .arg(m_options.lookbackMinutes)
-                                   .arg(seconds, 0, 'f', 0);
+                                   .arg(seconds, 0, 'f', 0)
+                                   .arg(early);
             }
         }
     } else {

@@ -7,6 +7,7 @@
 
 #include <QString>
 
+#include <atomic>
 #include <functional>
 #include <memory>
 #include <optional>
@@ -22,6 +23,8 @@ struct DiagnoseOptions {
     int enoughMessages = 20; // stop listening early once this many arrived
     std::optional<QString> deviceLog; // pasted or loaded device log text
     std::optional<EventHubTarget> eventHub; // instead of asking IoT Central for event hub tokens
+    // Set (from any thread) to stop listening early: the diagnosis finishes with what it saw.
+    std::shared_ptr<std::atomic<bool>> stopListening;
 };
 
 // Walks the troubleshooting guide for one device: app and credentials, the device, its

@@ -23,6 +23,7 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QElapsedTimer>
 #include <QFile>
 #include <QLineEdit>
 #include <QListWidget>
@@ -353,6 +354,26 @@ TEST_F(Workbench, CaptureRecordsTheStreamAndReplaysIt)
     auto* all = window->appRawData()->model();
     ASSERT_TRUE(waitFor([&] { return all->rowCount() == lines; })) << all->rowCount() << " of " << lines;
     EXPECT_GE(rowWithCode(all, QStringLiteral("unmodeled-capability")), 0);
+}
+
+TEST_F(Workbench, DiagnosisCanStopListeningEarly)
+{
+    window->selectDevice(QStringLiteral("goes-silent"));
+    auto* pane = window->deviceView()->diagnose();
+    pane->setListenSeconds(300);
+    QSignalSpy done(pane, &iotc::DiagnosePane::finished);
+    QElapsedTimer clock;
+    clock.start();
+    pane->run();
+    QTest::qWait(3000);
+    pane->stopListening();
+    ASSERT_TRUE(done.wait(30000));
+    EXPECT_LT(clock.elapsed(), 60000) << "it did not wait the 300 s";
+    const auto& d = *pane->diagnosis();
+    bool said = false;
+    for (const auto& c : d.checks)
+        said = said || (c.id == QLatin1String("data") && c.summary.contains(QStringLiteral("stopped early")));
+    EXPECT_TRUE(said);
 }
 
 TEST_F(Workbench, ErrorCodesAndDeviceLogTool)
