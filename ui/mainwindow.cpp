@@ -40,6 +40,7 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
 #include <QSortFilterProxyModel>
 #include <QSplitter>
@@ -68,6 +69,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_payloadPane(new PayloadPane(this))
     , m_monitorStatus(new MonitorStatusWidget(this))
     , m_connection(new QLabel(this))
+    , m_secrets(std::make_shared<SecretStore>())
 {
     setObjectName(QStringLiteral("mainWindow"));
     setWindowTitle(tr("IoT Central Workbench"));
@@ -393,7 +395,29 @@ void MainWindow::showConnectDialog()
 {
     ConnectDialog dialog(this);
     QSettings settings;
-    dialog.setApplication(settings.value(QStringLiteral("lastApplication")).toString());
+    const QString last = settings.value(QStringLiteral("lastApplication")).toString();
+    dialog.setApplication(last);
+    if (!last.isEmpty()) {
+        // The saved secrets come from the keyring (a D-Bus round trip): a pool thread fills them in.
+        QPointer<ConnectDialog> open(&dialog);
+        auto* loader = new QFutureWatcher<QPair<QString, QString>>(this);
+        connect(loader, &QFutureWatcher<QPair<QString, QString>>::finished, this, [loader, open, secrets = m_secrets] {
+            const auto [token, eventHub] = loader->result();
+            loader->deleteLater();
+            if (!open)
+                return;
+            if (open->token().isEmpty() && !token.isEmpty())
+                open->setToken(token);
+            if (open->eventHubConnectionString().isEmpty() && !eventHub.isEmpty())
+                open->setEventHubConnectionString(eventHub);
+            if (!secrets->persistent())
+                open->setNotice(secrets->notice());
+        });
+        loader->setFuture(QtConcurrent::run([secrets = m_secrets, last]() -> QPair<QString, QString> {
+            return { secrets->load(QStringLiteral("api-token:") + last).value_or(QString()),
+                secrets->load(QStringLiteral("eventhub:") + last).value_or(QString()) };
+        }));
+    }
     const int result = dialog.exec();
     if (result == ConnectDialog::Demo) {
         openDemo();
@@ -415,7 +439,8 @@ void MainWindow::showConnectDialog()
     }
     const bool az = dialog.useAzLogin();
     const QString token = dialog.token();
-    const bool remember = dialog.rememberSecrets() && !az;
+    const bool remember = dialog.rememberSecrets();
+    const QString eventHubText = dialog.eventHubConnectionString();
     m_connection->setText(az ? tr("Asking az for a token…") : tr("Connecting…"));
     // az and the keyring both block (a process, a D-Bus round trip): a pool thread.
     auto* watcher = new QFutureWatcher<QPair<QString, QString>>(this);
@@ -429,20 +454,25 @@ void MainWindow::showConnectDialog()
                 return;
             }
             profile.authorization = authorization;
+            if (!m_secrets->persistent())
+                statusBar()->showMessage(m_secrets->notice(), 15000);
             m_session->connectTo(profile, eventHub);
         });
-    watcher->setFuture(QtConcurrent::run([az, token, remember, app]() -> QPair<QString, QString> {
-        if (az) {
-            QString error;
-            const QString bearer = bearerTokenFromAzureCli(error);
-            return { bearer, error };
-        }
-        if (remember)
-            SecretStore().store(QStringLiteral("api-token:") + app, token);
-        ConnectionProfile p;
-        p.setToken(token);
-        return { p.authorization, QString() };
-    }));
+    watcher->setFuture(
+        QtConcurrent::run([az, token, remember, app, eventHubText, secrets = m_secrets]() -> QPair<QString, QString> {
+            if (remember && !eventHubText.isEmpty())
+                secrets->store(QStringLiteral("eventhub:") + app, eventHubText);
+            if (az) {
+                QString error;
+                const QString bearer = bearerTokenFromAzureCli(error);
+                return { bearer, error };
+            }
+            if (remember)
+                secrets->store(QStringLiteral("api-token:") + app, token);
+            ConnectionProfile p;
+            p.setToken(token);
+            return { p.authorization, QString() };
+        }));
 }
 
 void MainWindow::openDemo()

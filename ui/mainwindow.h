@@ -17,6 +17,7 @@ class QTableView;
 namespace iotc {
 
 class Session;
+class SecretStore;
 class TemplatePane;
 class PayloadPane;
 class DevicePicker;
@@ -106,6 +107,7 @@ private:
     PayloadPane* m_payloadPane;
     MonitorStatusWidget* m_monitorStatus;
     QLabel* m_connection;
+    std::shared_ptr<SecretStore> m_secrets; // one store: its in-memory fallback lasts the whole run
     QAction* m_monitorAction = nullptr;
     QAction* m_captureAction = nullptr;
     QList<QAction*> m_shortcutActions;

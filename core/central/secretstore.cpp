@@ -35,6 +35,7 @@ void SecretStore::fallBack(const QString& why)
 
 bool SecretStore::store(const QString& key, const QString& secret)
 {
+    std::lock_guard lock(m_mutex);
     m_memory[key] = secret;
     if (!m_persistent)
         return false;
@@ -51,6 +52,7 @@ bool SecretStore::store(const QString& key, const QString& secret)
 
 std::optional<QString> SecretStore::load(const QString& key)
 {
+    std::lock_guard lock(m_mutex);
     if (auto it = m_memory.find(key); it != m_memory.end())
         return it->second;
     if (!m_persistent)
@@ -69,6 +71,7 @@ std::optional<QString> SecretStore::load(const QString& key)
 
 void SecretStore::remove(const QString& key)
 {
+    std::lock_guard lock(m_mutex);
     m_memory.erase(key);
     if (!m_persistent)
         return;

@@ -3,6 +3,7 @@
 #include <QString>
 
 #include <map>
+#include <mutex>
 #include <optional>
 
 namespace iotc {
@@ -10,7 +11,7 @@ namespace iotc {
 // Where API tokens and connection strings live between runs: the OS keyring through QtKeychain.
 // Without a keyring (a headless box, no Secret Service on D-Bus) secrets are kept in memory for
 // this run only and notice() says so; they are never written to disk in plain text. Calls block
-// on a D-Bus round trip: use it off the GUI thread.
+// on a D-Bus round trip: use it off the GUI thread. Thread-safe.
 class SecretStore {
 public:
     explicit SecretStore(QString service = QStringLiteral("iotc-workbench"));
@@ -19,13 +20,22 @@ public:
     std::optional<QString> load(const QString& key);
     void remove(const QString& key);
 
-    bool persistent() const { return m_persistent; }
-    QString notice() const { return m_notice; }
+    bool persistent() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_persistent;
+    }
+    QString notice() const
+    {
+        std::lock_guard lock(m_mutex);
+        return m_notice;
+    }
 
 private:
     void fallBack(const QString& why);
 
     QString m_service;
+    mutable std::mutex m_mutex; // one store may serve several worker threads
     std::map<QString, QString> m_memory;
     bool m_persistent = true;
     QString m_notice;

@@ -1,5 +1,6 @@
 // Offscreen tests of the real widgets: load the demo template, paste the guide's payloads,
 // validate (on a worker thread) and read what the user would read.
+#include "connectdialog.h"
 #include "devicelistmodel.h"
 #include "devicepicker.h"
 #include "issuemodel.h"
@@ -10,7 +11,9 @@
 
 #include <QAbstractItemModelTester>
 #include <QApplication>
+#include <QDialogButtonBox>
 #include <QLabel>
+#include <QLineEdit>
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
@@ -121,4 +124,39 @@ TEST(MainWindow, DemoStartsTheSimulatedAppOffTheGuiThreadAndListsItsDevices)
     EXPECT_EQ(model->rowCount(), window.demoApp()->endpoints().devices);
     EXPECT_GE(model->rowOf(QStringLiteral("blocked-device")), 0);
     EXPECT_EQ(model->count(iotc::DeviceStatus::Blocked), 1);
+}
+
+TEST(ConnectDialog, SaysWhatIsMissingAndOffersTheDemo)
+{
+    iotc::ConnectDialog dialog;
+    auto* box = dialog.findChild<QDialogButtonBox*>();
+    ASSERT_TRUE(box);
+    dialog.show();
+    box->button(QDialogButtonBox::Ok)->click();
+    EXPECT_TRUE(dialog.isVisible()) << "no application: not accepted";
+    bool told = false;
+    for (const auto* l : dialog.findChildren<QLabel*>())
+        told = told || l->text().contains(QStringLiteral("Say which application"));
+    EXPECT_TRUE(told);
+    dialog.setApplication(QStringLiteral("contoso"));
+    box->button(QDialogButtonBox::Ok)->click();
+    EXPECT_TRUE(dialog.isVisible()) << "no token and no az login: not accepted";
+    dialog.setToken(QStringLiteral("SharedAccessSignature sr=x&sig=y&skn=z&se=1"));
+    box->button(QDialogButtonBox::Ok)->click();
+    EXPECT_EQ(dialog.result(), QDialog::Accepted);
+    for (const auto* e : dialog.findChildren<QLineEdit*>()) {
+        if (e->accessibleName() == QStringLiteral("API token")) {
+            EXPECT_EQ(e->echoMode(), QLineEdit::Password) << "the token is never shown";
+        }
+    }
+
+    iotc::ConnectDialog demo;
+    demo.show();
+    QPushButton* tryDemo = nullptr;
+    for (auto* b : demo.findChildren<QPushButton*>())
+        if (b->text().contains(QStringLiteral("demo")))
+            tryDemo = b;
+    ASSERT_TRUE(tryDemo);
+    tryDemo->click();
+    EXPECT_EQ(demo.result(), iotc::ConnectDialog::Demo);
 }
