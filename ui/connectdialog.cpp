@@ -1,12 +1,16 @@
 #include "connectdialog.h"
 
+#include "central/secretstore.h"
+
 #include <QCheckBox>
 #include <QDialogButtonBox>
 #include <QFormLayout>
+#include <QFutureWatcher>
 #include <QLabel>
 #include <QLineEdit>
 #include <QPushButton>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 namespace iotc {
 
@@ -107,6 +111,54 @@ void ConnectDialog::setEventHubConnectionString(const QString& cs)
 void ConnectDialog::setNotice(const QString& text)
 {
     m_notice->setText(text);
+}
+
+void ConnectDialog::prefillSecrets(std::shared_ptr<SecretStore> secrets)
+{
+    const QString app = application();
+    if (app.isEmpty())
+        return;
+    auto* loader = new QFutureWatcher<QPair<QString, QString>>(this);
+    connect(loader, &QFutureWatcher<QPair<QString, QString>>::finished, this, [this, loader, secrets] {
+        const auto [token, eventHub] = loader->result();
+        loader->deleteLater();
+        if (m_token->text().isEmpty() && !token.isEmpty())
+            setToken(token);
+        if (m_eventHub->text().isEmpty() && !eventHub.isEmpty())
+            setEventHubConnectionString(eventHub);
+        if (!secrets->persistent())
+            setNotice(secrets->notice());
+    });
+    // A D-Bus round trip (or its timeout): never on the GUI thread.
+    loader->setFuture(QtConcurrent::run([secrets, app]() -> QPair<QString, QString> {
+        return { secrets->load(QStringLiteral("api-token:") + app).value_or(QString()),
+            secrets->load(QStringLiteral("eventhub:") + app).value_or(QString()) };
+    }));
+}
+
+ConnectionProfile ConnectDialog::profile() const
+{
+    const QString app = application();
+    return app.contains(QStringLiteral("://")) ? ConnectionProfile::forBaseUrl(app) : ConnectionProfile::forApp(app);
+}
+
+QFuture<ConnectDialog::SignIn> ConnectDialog::signIn(std::shared_ptr<SecretStore> secrets) const
+{
+    return QtConcurrent::run([az = useAzLogin(), token = token(), remember = rememberSecrets(), app = application(),
+                                 eventHub = eventHubConnectionString(), secrets]() -> SignIn {
+        if (remember && !eventHub.isEmpty())
+            secrets->store(QStringLiteral("eventhub:") + app, eventHub);
+        if (az) {
+            SignIn r;
+            r.authorization = bearerTokenFromAzureCli(r.error); // runs az: a process
+            return r;
+        }
+        if (remember)
+            secrets->store(QStringLiteral("api-token:") + app, token);
+        ConnectionProfile p;
+        p.setToken(token);
+        return { p.authorization, QString() };
+    });
 }
 
 } // namespace iotc

@@ -17,7 +17,8 @@
 #include "screenshot.h"
 #include "screenshotsafe.h"
 #include "session.h"
-#include "templatepane.h"
+#include "shortcutsdialog.h"
+#include "templateworkspace.h"
 
 #include "central/secretstore.h"
 #include "monitor/livemonitor.h"
@@ -65,8 +66,7 @@ MainWindow::MainWindow(QWidget* parent)
     , m_activity(new DeviceActivityModel(this))
     , m_activityView(new QTableView(this))
     , m_knowledge(new KnowledgePane(this))
-    , m_templatePane(new TemplatePane(this))
-    , m_payloadPane(new PayloadPane(this))
+    , m_template(new TemplateWorkspace(this))
     , m_monitorStatus(new MonitorStatusWidget(this))
     , m_connection(new QLabel(this))
     , m_secrets(std::make_shared<SecretStore>())
@@ -100,15 +100,10 @@ MainWindow::MainWindow(QWidget* parent)
     whole->setStretchFactor(0, 1);
     whole->setStretchFactor(1, 2);
 
-    auto* templ = new QSplitter(this);
-    templ->addWidget(m_templatePane);
-    templ->addWidget(m_payloadPane);
-    templ->setStretchFactor(1, 3);
-
     m_tabs->addTab(m_deviceView, tr("Device"));
     m_tabs->addTab(whole, tr("All devices"));
     m_tabs->addTab(m_knowledge, tr("Error codes && device log"));
-    m_tabs->addTab(templ, tr("Template && payload"));
+    m_tabs->addTab(m_template, tr("Template && payload"));
     setCentralWidget(m_tabs);
 
     m_connection->setObjectName(QStringLiteral("connectionState"));
@@ -119,7 +114,10 @@ MainWindow::MainWindow(QWidget* parent)
 
     createActions();
     wireSession();
-    connect(&m_loader, &QFutureWatcher<LoadResult>::finished, this, &MainWindow::loadFinished);
+    connect(m_template, &TemplateWorkspace::templateLoaded, this, [this](bool ok, const QString& what) {
+        statusBar()->showMessage(ok ? tr("Loaded %1").arg(what) : tr("Template not loaded"), 8000);
+        Q_EMIT templateLoaded(ok);
+    });
     connect(m_picker, &DevicePicker::deviceChosen, this, [this](const QString& id) {
         m_deviceView->setDevice(id);
         if (m_tabs->currentIndex() != 0)
@@ -140,9 +138,26 @@ MainWindow::MainWindow(QWidget* parent)
     restoreSettings();
 }
 
-MainWindow::~MainWindow()
+MainWindow::~MainWindow() = default;
+
+void MainWindow::openTemplate(const QString& path)
 {
-    m_loader.waitForFinished();
+    m_template->openTemplate(path);
+}
+
+void MainWindow::openDemoTemplate()
+{
+    m_template->openDemoTemplate();
+}
+
+TemplatePane* MainWindow::templatePane() const
+{
+    return m_template->templatePane();
+}
+
+PayloadPane* MainWindow::payloadPane() const
+{
+    return m_template->payloadPane();
 }
 
 sim::SimulatedApp* MainWindow::demoApp() const
@@ -364,60 +379,15 @@ void MainWindow::createActions()
 
 void MainWindow::showShortcuts()
 {
-    QDialog dialog(this);
-    dialog.setWindowTitle(tr("Keyboard shortcuts"));
-    auto* table = new QTableWidget(0, 2, &dialog);
-    table->setHorizontalHeaderLabels({ tr("Action"), tr("Shortcut") });
-    table->horizontalHeader()->setStretchLastSection(true);
-    table->verticalHeader()->hide();
-    table->setEditTriggers(QAbstractItemView::NoEditTriggers);
-    for (auto* a : m_shortcutActions) {
-        if (a->shortcut().isEmpty())
-            continue;
-        const int row = table->rowCount();
-        table->insertRow(row);
-        table->setItem(row, 0,
-            new QTableWidgetItem(
-                QString(a->text()).remove(QLatin1Char('&')).replace(QStringLiteral("&&"), QStringLiteral("&"))));
-        table->setItem(row, 1, new QTableWidgetItem(a->shortcut().toString(QKeySequence::NativeText)));
-    }
-    table->resizeColumnToContents(0);
-    auto* buttons = new QDialogButtonBox(QDialogButtonBox::Close, &dialog);
-    connect(buttons, &QDialogButtonBox::rejected, &dialog, &QDialog::reject);
-    auto* layout = new QVBoxLayout(&dialog);
-    layout->addWidget(table);
-    layout->addWidget(buttons);
-    dialog.resize(480, 520);
+    ShortcutsDialog dialog(m_shortcutActions, this);
     dialog.exec();
 }
 
 void MainWindow::showConnectDialog()
 {
     ConnectDialog dialog(this);
-    QSettings settings;
-    const QString last = settings.value(QStringLiteral("lastApplication")).toString();
-    dialog.setApplication(last);
-    if (!last.isEmpty()) {
-        // The saved secrets come from the keyring (a D-Bus round trip): a pool thread fills them in.
-        QPointer<ConnectDialog> open(&dialog);
-        auto* loader = new QFutureWatcher<QPair<QString, QString>>(this);
-        connect(loader, &QFutureWatcher<QPair<QString, QString>>::finished, this, [loader, open, secrets = m_secrets] {
-            const auto [token, eventHub] = loader->result();
-            loader->deleteLater();
-            if (!open)
-                return;
-            if (open->token().isEmpty() && !token.isEmpty())
-                open->setToken(token);
-            if (open->eventHubConnectionString().isEmpty() && !eventHub.isEmpty())
-                open->setEventHubConnectionString(eventHub);
-            if (!secrets->persistent())
-                open->setNotice(secrets->notice());
-        });
-        loader->setFuture(QtConcurrent::run([secrets = m_secrets, last]() -> QPair<QString, QString> {
-            return { secrets->load(QStringLiteral("api-token:") + last).value_or(QString()),
-                secrets->load(QStringLiteral("eventhub:") + last).value_or(QString()) };
-        }));
-    }
+    dialog.setApplication(QSettings().value(QStringLiteral("lastApplication")).toString());
+    dialog.prefillSecrets(m_secrets);
     const int result = dialog.exec();
     if (result == ConnectDialog::Demo) {
         openDemo();
@@ -425,9 +395,6 @@ void MainWindow::showConnectDialog()
     }
     if (result != QDialog::Accepted)
         return;
-    const QString app = dialog.application();
-    ConnectionProfile profile
-        = app.contains(QStringLiteral("://")) ? ConnectionProfile::forBaseUrl(app) : ConnectionProfile::forApp(app);
     std::optional<EventHubTarget> eventHub;
     if (!dialog.eventHubConnectionString().isEmpty()) {
         QString error;
@@ -437,42 +404,23 @@ void MainWindow::showConnectDialog()
             return;
         }
     }
-    const bool az = dialog.useAzLogin();
-    const QString token = dialog.token();
-    const bool remember = dialog.rememberSecrets();
-    const QString eventHubText = dialog.eventHubConnectionString();
-    m_connection->setText(az ? tr("Asking az for a token…") : tr("Connecting…"));
-    // az and the keyring both block (a process, a D-Bus round trip): a pool thread.
-    auto* watcher = new QFutureWatcher<QPair<QString, QString>>(this);
-    connect(watcher, &QFutureWatcher<QPair<QString, QString>>::finished, this,
-        [this, watcher, profile, eventHub]() mutable {
-            const auto [authorization, error] = watcher->result();
+    m_connection->setText(dialog.useAzLogin() ? tr("Asking az for a token…") : tr("Connecting…"));
+    auto* watcher = new QFutureWatcher<ConnectDialog::SignIn>(this);
+    connect(watcher, &QFutureWatcher<ConnectDialog::SignIn>::finished, this,
+        [this, watcher, profile = dialog.profile(), eventHub]() mutable {
+            const auto signIn = watcher->result();
             watcher->deleteLater();
-            if (!error.isEmpty()) {
+            if (!signIn.error.isEmpty()) {
                 m_connection->setText(tr("✖ Not connected"));
-                QMessageBox::warning(this, tr("Could not sign in"), error);
+                QMessageBox::warning(this, tr("Could not sign in"), signIn.error);
                 return;
             }
-            profile.authorization = authorization;
+            profile.authorization = signIn.authorization;
             if (!m_secrets->persistent())
                 statusBar()->showMessage(m_secrets->notice(), 15000);
             m_session->connectTo(profile, eventHub);
         });
-    watcher->setFuture(
-        QtConcurrent::run([az, token, remember, app, eventHubText, secrets = m_secrets]() -> QPair<QString, QString> {
-            if (remember && !eventHubText.isEmpty())
-                secrets->store(QStringLiteral("eventhub:") + app, eventHubText);
-            if (az) {
-                QString error;
-                const QString bearer = bearerTokenFromAzureCli(error);
-                return { bearer, error };
-            }
-            if (remember)
-                secrets->store(QStringLiteral("api-token:") + app, token);
-            ConnectionProfile p;
-            p.setToken(token);
-            return { p.authorization, QString() };
-        }));
+    watcher->setFuture(dialog.signIn(m_secrets));
 }
 
 void MainWindow::openDemo()
@@ -613,66 +561,6 @@ void MainWindow::restoreSettings()
     QSettings settings;
     restoreGeometry(settings.value(QStringLiteral("geometry")).toByteArray());
     restoreState(settings.value(QStringLiteral("windowState")).toByteArray());
-}
-
-void MainWindow::startLoad(const QString& label, std::function<LoadResult()> job)
-{
-    if (m_loader.isRunning()) {
-        statusBar()->showMessage(tr("Still loading %1…").arg(m_loading));
-        return;
-    }
-    m_loading = label;
-    m_templatePane->setMessage(tr("Loading %1…").arg(label));
-    m_loader.setFuture(QtConcurrent::run(std::move(job)));
-}
-
-void MainWindow::openTemplate(const QString& path)
-{
-    startLoad(path, [path] {
-        LoadResult result;
-        try {
-            result.tpl = std::make_shared<const DeviceTemplate>(loadTemplateFile(path.toStdString()));
-        } catch (const std::exception& e) {
-            result.error = QString::fromStdString(e.what());
-        }
-        return result;
-    });
-}
-
-void MainWindow::openDemoTemplate()
-{
-    m_payloadPane->setPayload(QStringLiteral("{\"Temperature\": 21.5}"));
-    startLoad(tr("the demo template"), [] {
-        LoadResult result;
-        QFile file(QStringLiteral(":/demo/temperaturecontroller-2.expanded.json"));
-        if (!file.open(QIODevice::ReadOnly)) {
-            result.error = tr("the built-in demo template is missing from this build");
-            return result;
-        }
-        const QByteArray bytes = file.readAll();
-        try {
-            result.tpl = std::make_shared<const DeviceTemplate>(parseTemplateText(
-                std::string_view(bytes.constData(), static_cast<size_t>(bytes.size())), "demo template"));
-        } catch (const std::exception& e) {
-            result.error = QString::fromStdString(e.what());
-        }
-        return result;
-    });
-}
-
-void MainWindow::loadFinished()
-{
-    const LoadResult result = m_loader.result();
-    if (!result.tpl) {
-        m_templatePane->setMessage(tr("Could not load %1:\n%2").arg(m_loading, result.error));
-        statusBar()->showMessage(tr("Template not loaded"), 8000);
-        Q_EMIT templateLoaded(false);
-        return;
-    }
-    m_templatePane->setTemplate(result.tpl);
-    m_payloadPane->setTemplate(result.tpl);
-    statusBar()->showMessage(tr("Loaded %1").arg(m_loading), 5000);
-    Q_EMIT templateLoaded(true);
 }
 
 } // namespace iotc

@@ -19,6 +19,7 @@ namespace iotc {
 class Session;
 class SecretStore;
 class TemplatePane;
+class TemplateWorkspace;
 class PayloadPane;
 class DevicePicker;
 class DeviceView;
@@ -47,8 +48,8 @@ public:
 
     Session* session() const { return m_session; }
     sim::SimulatedApp* demoApp() const;
-    TemplatePane* templatePane() const { return m_templatePane; }
-    PayloadPane* payloadPane() const { return m_payloadPane; }
+    TemplatePane* templatePane() const;
+    PayloadPane* payloadPane() const;
     DevicePicker* devicePicker() const { return m_picker; }
     DeviceView* deviceView() const { return m_deviceView; }
     RawDataPane* appRawData() const { return m_appRaw; }
@@ -80,14 +81,8 @@ protected:
     void closeEvent(QCloseEvent* event) override;
 
 private:
-    struct LoadResult {
-        std::shared_ptr<const DeviceTemplate> tpl;
-        QString error;
-    };
     void createActions();
     void wireSession();
-    void startLoad(const QString& label, std::function<LoadResult()> job);
-    void loadFinished();
     void showShortcuts();
     void exportInteractive();
     void restoreSettings();
@@ -103,16 +98,13 @@ private:
     DeviceActivityModel* m_activity;
     QTableView* m_activityView;
     KnowledgePane* m_knowledge;
-    TemplatePane* m_templatePane;
-    PayloadPane* m_payloadPane;
+    TemplateWorkspace* m_template;
     MonitorStatusWidget* m_monitorStatus;
     QLabel* m_connection;
     std::shared_ptr<SecretStore> m_secrets; // one store: its in-memory fallback lasts the whole run
     QAction* m_monitorAction = nullptr;
     QAction* m_captureAction = nullptr;
     QList<QAction*> m_shortcutActions;
-    QFutureWatcher<LoadResult> m_loader;
-    QString m_loading;
     bool m_demoRequested = false;
 };
 

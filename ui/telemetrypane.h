@@ -27,6 +27,7 @@ public:
     void plotField(const QString& key);
     void setPaused(bool paused);
     bool paused() const { return m_paused; }
+    qint64 heldWhilePaused() const { return m_heldCount; }
 
     LatestValuesModel* model() const { return m_model; }
     TimeSeriesChart* chart() const { return m_chart; }

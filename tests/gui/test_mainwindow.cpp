@@ -1,11 +1,13 @@
 // Offscreen tests of the real widgets: load the demo template, paste the guide's payloads,
 // validate (on a worker thread) and read what the user would read.
+#include "central/secretstore.h"
 #include "connectdialog.h"
 #include "devicelistmodel.h"
 #include "devicepicker.h"
 #include "issuemodel.h"
 #include "mainwindow.h"
 #include "payloadpane.h"
+#include "shortcutsdialog.h"
 #include "sim/simulatedapp.h"
 #include "templatepane.h"
 
@@ -17,6 +19,8 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QTableWidget>
+#include <QTest>
 #include <QTreeWidget>
 #include <gtest/gtest.h>
 
@@ -159,4 +163,41 @@ TEST(ConnectDialog, SaysWhatIsMissingAndOffersTheDemo)
     ASSERT_TRUE(tryDemo);
     tryDemo->click();
     EXPECT_EQ(demo.result(), iotc::ConnectDialog::Demo);
+}
+
+TEST(ShortcutsDialog, ListsEveryActionWithAShortcutInPlainWords)
+{
+    EXPECT_EQ(
+        iotc::plainActionText(QStringLiteral("Error codes && device log")), QStringLiteral("Error codes & device log"));
+    EXPECT_EQ(iotc::plainActionText(QStringLiteral("&Diagnose")), QStringLiteral("Diagnose"));
+    iotc::MainWindow window;
+    QList<QAction*> withKeys;
+    for (auto* a : window.findChildren<QAction*>())
+        if (!a->shortcut().isEmpty())
+            withKeys << a;
+    ASSERT_GE(withKeys.size(), 15) << "every main action has a shortcut";
+    iotc::ShortcutsDialog dialog(withKeys);
+    auto* table = dialog.findChild<QTableWidget*>(QStringLiteral("shortcutsTable"));
+    ASSERT_TRUE(table);
+    EXPECT_EQ(table->rowCount(), withKeys.size());
+    bool diagnose = false;
+    for (int r = 0; r < table->rowCount(); ++r)
+        diagnose = diagnose
+            || (table->item(r, 0)->text() == QStringLiteral("Diagnose")
+                && table->item(r, 1)->text()
+                    == QKeySequence(QStringLiteral("Ctrl+D")).toString(QKeySequence::NativeText));
+    EXPECT_TRUE(diagnose);
+}
+
+TEST(ConnectDialog, SavedSecretsAreFilledInFromTheStore)
+{
+    auto secrets = std::make_shared<iotc::SecretStore>(QStringLiteral("iotc-workbench-test-connect"));
+    secrets->store(QStringLiteral("api-token:contoso"), QStringLiteral("SharedAccessSignature sr=saved"));
+    iotc::ConnectDialog dialog;
+    dialog.setApplication(QStringLiteral("contoso"));
+    dialog.prefillSecrets(secrets);
+    ASSERT_TRUE(QTest::qWaitFor([&] { return !dialog.token().isEmpty(); }, 10000));
+    EXPECT_EQ(dialog.token(), QStringLiteral("SharedAccessSignature sr=saved"));
+    EXPECT_EQ(dialog.profile().baseUrl, QStringLiteral("https://contoso.azureiotcentral.com"));
+    secrets->remove(QStringLiteral("api-token:contoso"));
 }

@@ -146,8 +146,8 @@ TEST_F(Workbench, TelemetryArrivesAndTheChartFollows)
     // Pause freezes the chart; resume catches up.
     pane->setPaused(true);
     const int frozen = pane->chart()->pointCount();
-    QTest::qWait(2500);
-    EXPECT_EQ(pane->chart()->pointCount(), frozen);
+    ASSERT_TRUE(waitFor([&] { return pane->heldWhilePaused() >= 2; }, 10000)) << "messages keep arriving";
+    EXPECT_EQ(pane->chart()->pointCount(), frozen) << "but the chart stays as it was";
     pane->setPaused(false);
     ASSERT_TRUE(waitFor([&] { return pane->chart()->pointCount() > frozen; }, 5000));
 }
@@ -365,7 +365,13 @@ TEST_F(Workbench, DiagnosisCanStopListeningEarly)
     QElapsedTimer clock;
     clock.start();
     pane->run();
-    QTest::qWait(3000);
+    // Stop once it is listening.
+    ASSERT_TRUE(waitFor([&] {
+        for (int i = 0; i < pane->checksView()->topLevelItemCount(); ++i)
+            if (pane->checksView()->topLevelItem(i)->data(0, Qt::UserRole).toString() == QLatin1String("data"))
+                return true;
+        return false;
+    }));
     pane->stopListening();
     ASSERT_TRUE(done.wait(30000));
     EXPECT_LT(clock.elapsed(), 60000) << "it did not wait the 300 s";
