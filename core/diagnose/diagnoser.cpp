@@ -49,7 +49,7 @@ const QStringList& causeRanking()
         QStringLiteral("schema-mismatch"), QStringLiteral("unmodeled-capability"), QStringLiteral("unknown-component"),
         QStringLiteral("duplicate-capability"), QStringLiteral("edge-unmodeled"),
         QStringLiteral("writable-property-rejected"), QStringLiteral("writable-property-not-acknowledged"),
-        QStringLiteral("content-type-or-encoding") };
+        QStringLiteral("content-type-or-encoding"), QStringLiteral("device-log-errors") };
     return ranking;
 }
 
@@ -132,6 +132,10 @@ const std::map<QString, CauseText>& causeTexts()
         { QStringLiteral("content-type-or-encoding"),
             { "Messages lack the right content type or encoding",
                 "Set content type application/json and content encoding utf-8 on every message." } },
+        { QStringLiteral("device-log-errors"),
+            { "The device's log reports errors",
+                "Follow what each logged code says (the evidence has the line, the code and what to do); the "
+                "Error codes view and `iotc-diag explain CODE` tell more." } },
     };
     return texts;
 }
@@ -417,6 +421,12 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
             const QString c = logCause(f.entry->code);
             if (!c.isEmpty())
                 cause(c, line);
+            else if (f.entry->severity == Severity::Error)
+                // Not one of the guide's connection causes (file upload, MQTT, TLS ...), still the device's
+                // own word that something fails: a cause, with what to do for that code.
+                cause(QStringLiteral("device-log-errors"),
+                    line + QStringLiteral(" — ") + q(f.entry->code) + QStringLiteral(": ") + q(f.entry->title)
+                        + QStringLiteral(". What to do: ") + q(f.entry->mitigation));
         }
     } else {
         log.summary = QStringLiteral("No device log given (--device-log).");

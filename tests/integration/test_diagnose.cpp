@@ -83,7 +83,22 @@ INSTANTIATE_TEST_SUITE_P(Guide, EveryScenario,
         Expect { "duplicate-names", "duplicate-capability" }, Expect { "edge-gateway-old", "edge-unmodeled" },
         Expect { "unacknowledged-writable", "writable-property-not-acknowledged" },
         Expect { "rejected-writable", "writable-property-rejected" }, Expect { "edge-gateway-new", "" },
+        Expect { "no-content-type", "content-type-or-encoding" }, Expect { "latin1-encoding", "invalid-encoding" },
         Expect { "utf16-body", "invalid-encoding" }, Expect { "no-such-device", "device-not-found" }));
+
+TEST_F(Diagnose, ADeviceLogWithOtherErrorsIsACauseWithWhatToDo)
+{
+    // file-upload-failing sends its telemetry fine; its own log says file uploads fail (403006).
+    const auto device = app->state().device(QStringLiteral("file-upload-failing"));
+    ASSERT_TRUE(device);
+    EXPECT_TRUE(diagnose("file-upload-failing").healthy()) << "without the log, nothing is wrong";
+    const auto d = diagnose("file-upload-failing", device->log.join(QLatin1Char('\n')));
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes.front().code, QStringLiteral("device-log-errors"));
+    ASSERT_FALSE(d.causes.front().evidence.isEmpty());
+    EXPECT_TRUE(d.causes.front().evidence.front().contains(QStringLiteral("403006")));
+    EXPECT_TRUE(d.causes.front().evidence.front().contains(QStringLiteral("What to do")));
+}
 
 TEST_F(Diagnose, EdgeRuntimeVersionIsReadFromTheSystemModules)
 {
