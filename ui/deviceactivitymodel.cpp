@@ -1,6 +1,7 @@
 #include "deviceactivitymodel.h"
 
 #include <QColor>
+#include <QSet>
 
 namespace iotc {
 
@@ -18,10 +19,12 @@ void DeviceActivityModel::append(const ObservationBatch& batch)
         return;
     std::vector<Row> fresh;
     QHash<QString, size_t> freshIndex;
+    QSet<int> changed;
     for (const auto& o : *batch) {
         Row* row;
         if (auto it = m_index.constFind(o.event.deviceId); it != m_index.cend()) {
             row = &m_rows[static_cast<size_t>(*it)];
+            changed.insert(*it);
         } else if (auto jt = freshIndex.constFind(o.event.deviceId); jt != freshIndex.cend()) {
             row = &fresh[*jt];
         } else {
@@ -37,8 +40,9 @@ void DeviceActivityModel::append(const ObservationBatch& batch)
         }
         row->problems += problem;
     }
-    if (!m_rows.empty())
-        Q_EMIT dataChanged(index(0, 0), index(static_cast<int>(m_rows.size()) - 1, ColumnCount - 1));
+    // Only the rows that changed: a sorted view re-sorts what it is told about.
+    for (int row : changed)
+        Q_EMIT dataChanged(index(row, MessagesColumn), index(row, TopIssueColumn));
     if (!fresh.empty()) {
         const int first = static_cast<int>(m_rows.size());
         beginInsertRows({}, first, first + static_cast<int>(fresh.size()) - 1);

@@ -54,18 +54,27 @@ void DeviceListModel::appendDevices(const QList<Device>& devices)
 {
     std::vector<Row> fresh;
     fresh.reserve(static_cast<size_t>(devices.size()));
+    QHash<QString, size_t> freshIndex; // a device listed twice in one flush is one row
     for (const auto& d : devices) {
+        if (auto f = freshIndex.constFind(d.id); f != freshIndex.cend()) {
+            fresh[*f] = Row { d, deviceStatus(d) };
+            continue;
+        }
         const auto& shard = shardOf(d.id);
         if (auto it = shard.constFind(d.id); it != shard.cend()) {
             // Listed again (a re-list while paging): refresh in place.
             auto& row = m_rows[static_cast<size_t>(*it)];
             --m_counts[static_cast<int>(row.status)];
+            if (--m_templates[row.device.templateId] <= 0)
+                m_templates.remove(row.device.templateId);
+            ++m_templates[d.templateId];
             row.device = d;
             row.status = deviceStatus(d);
             ++m_counts[static_cast<int>(row.status)];
             Q_EMIT dataChanged(index(*it, 0), index(*it, ColumnCount - 1));
             continue;
         }
+        freshIndex.insert(d.id, fresh.size());
         fresh.push_back(Row { d, deviceStatus(d) });
     }
     if (fresh.empty())

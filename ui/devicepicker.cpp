@@ -4,6 +4,7 @@
 
 #include "central/centralclient.h"
 
+#include <QApplication>
 #include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -119,8 +120,8 @@ DevicePicker::DevicePicker(QWidget* parent)
     });
     connect(
         m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, [this](const QModelIndex& current) {
-            if (!current.isValid())
-                return;
+            if (!current.isValid() || m_refiltering)
+                return; // the filter moved the cursor, not the user
             if (const Device* d = m_model->deviceAt(m_filter->mapToSource(current).row()))
                 Q_EMIT deviceChosen(d->id);
         });
@@ -183,7 +184,8 @@ void DevicePicker::load(std::shared_ptr<CentralClient> client)
             pending->devices.append(page);
             if (!pending->queued) {
                 pending->queued = true;
-                QMetaObject::invokeMethod(self, [self, generation, pending] {
+                // Posted to the application object: the picker itself is only looked at on the GUI thread.
+                QMetaObject::invokeMethod(qApp, [self, generation, pending] {
                     QList<Device> devices;
                     {
                         std::lock_guard lock(pending->mutex);
@@ -238,7 +240,9 @@ void DevicePicker::applyFilter()
     m_filter->status = m_status->currentData().toInt();
     m_filter->anyTemplate = m_template->currentIndex() <= 0;
     m_filter->templateId = m_template->currentData().toString();
+    m_refiltering = true;
     m_filter->refresh();
+    m_refiltering = false;
     updateCounts();
 }
 

@@ -64,6 +64,7 @@ private:
     QTimer m_debounce;
     QTimer m_countsTimer;
     bool m_loading = false;
+    bool m_refiltering = false;
     std::shared_ptr<std::atomic<bool>> m_stop;
     int m_generation = 0;
 };

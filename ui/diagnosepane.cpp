@@ -2,6 +2,7 @@
 
 #include "devicelogfile.h"
 
+#include <QCoreApplication>
 #include <QFormLayout>
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -99,8 +100,10 @@ DiagnosePane::DiagnosePane(QWidget* parent)
         if (m_watcher.future().resultCount() == 0)
             return;
         const Diagnosis d = m_watcher.result();
+        m_run->setText(tr("&Diagnose"));
+        m_run->setEnabled(!m_device.isEmpty());
         if (d.deviceId != m_device)
-            return;
+            return; // a run for a device no longer shown
         show(d);
         Q_EMIT finished(d);
     });
@@ -112,6 +115,8 @@ DiagnosePane::DiagnosePane(QWidget* parent)
 
 DiagnosePane::~DiagnosePane()
 {
+    if (m_stop)
+        *m_stop = true; // closing mid-listen finishes at once instead of after the listen time
     m_watcher.waitForFinished();
 }
 
@@ -120,6 +125,12 @@ void DiagnosePane::setTarget(
 {
     m_profile = profile;
     m_eventHub = std::move(eventHub);
+    if (m_device != deviceId) {
+        if (m_stop)
+            *m_stop = true; // a run for the previous device ends early; its result is not shown
+        m_log.clear(); // a device log belongs to one device
+        m_logButton->setText(tr("Add device &log…"));
+    }
     m_device = deviceId;
     m_diagnosis.reset();
     m_checks->clear();
@@ -178,9 +189,9 @@ void DiagnosePane::run()
     QPointer<DiagnosePane> self(this);
     m_watcher.setFuture(QtConcurrent::run([profile = m_profile, options, self] {
         Diagnoser diagnoser(profile, options);
-        return diagnoser.run([self](const QString& check, const QString& text) {
-            QMetaObject::invokeMethod(self, [self, check, text] {
-                if (self)
+        return diagnoser.run([self, device = options.deviceId](const QString& check, const QString& text) {
+            QMetaObject::invokeMethod(qApp, [self, device, check, text] {
+                if (self && self->m_device == device)
                     self->progress(check, text);
             });
         });

@@ -1,5 +1,7 @@
 #include "issuesummarymodel.h"
 
+#include "screenshotsafe.h"
+
 #include "knowledge/knowledgebase.h"
 
 #include <QColor>
@@ -136,7 +138,7 @@ QVariant IssueSummaryModel::data(const QModelIndex& index, int role) const
         return {};
     const Group& g = m_groups[static_cast<size_t>(index.row())];
     if (role == Qt::ToolTipRole)
-        return QString(g.example + QStringLiteral("\n\n") + g.advice);
+        return displaySafe(g.example + QStringLiteral("\n\n") + g.advice);
     if (role == Qt::ForegroundRole && index.column() == SeverityColumn)
         return g.severity == Severity::Error  ? QColor(0xb42318)
             : g.severity == Severity::Warning ? QColor(0x9a6700)
@@ -158,7 +160,7 @@ QVariant IssueSummaryModel::data(const QModelIndex& index, int role) const
     case LastColumn:
         return when(g.lastMs);
     case ExampleColumn:
-        return g.example;
+        return displaySafe(g.example);
     case AdviceColumn:
         return g.advice;
     }

@@ -167,7 +167,9 @@ void KnowledgePane::showEntry()
 
 void KnowledgePane::setLog(const QString& text)
 {
-    m_log->setPlainText(text);
+    // Device logs often hold connection strings: masked while screenshot-safe mode is on (the
+    // codes the scan looks for are not secrets, so it finds the same).
+    m_log->setPlainText(displaySafe(text));
 }
 
 void KnowledgePane::scan()

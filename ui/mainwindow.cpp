@@ -138,7 +138,13 @@ MainWindow::MainWindow(QWidget* parent)
     restoreSettings();
 }
 
-MainWindow::~MainWindow() = default;
+MainWindow::~MainWindow()
+{
+    // The panes first: their pollers live on the session's worker thread and are released there
+    // while it still runs; then the session (monitor, client, demo app).
+    delete m_deviceView;
+    m_deviceView = nullptr;
+}
 
 void MainWindow::openTemplate(const QString& path)
 {
@@ -423,11 +429,12 @@ void MainWindow::showConnectDialog()
     watcher->setFuture(dialog.signIn(m_secrets));
 }
 
-void MainWindow::openDemo()
+void MainWindow::openDemo(bool withDemoTemplate)
 {
     m_demoRequested = true;
     m_session->startDemo();
-    openDemoTemplate();
+    if (withDemoTemplate)
+        openDemoTemplate();
 }
 
 void MainWindow::selectDevice(const QString& id)

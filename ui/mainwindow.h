@@ -43,7 +43,7 @@ public:
     void openTemplate(const QString& path);
     void openDemoTemplate();
     // The built-in simulated app (started off the GUI thread) plus the demo template.
-    void openDemo();
+    void openDemo(bool withDemoTemplate = true);
     void showConnectDialog();
 
     Session* session() const { return m_session; }

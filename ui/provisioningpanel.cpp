@@ -126,7 +126,7 @@ QString ProvisioningPanel::text() const
 
 void ProvisioningPanel::show(const ProvisioningReport& r)
 {
-    if (r.ok() && r.device.id != m_device) {
+    if (r.device.id != m_device) {
         recheck(); // an answer for a device no longer shown: ask for the one that is
         return;
     }

@@ -64,7 +64,7 @@ QString issuesTooltip(const Observation& o)
                 + (i.actual ? QStringLiteral(", got %1)").arg(QString::fromStdString(*i.actual)) : QStringLiteral(")"));
         lines << line;
     }
-    return lines.join(QLatin1Char('\n'));
+    return displaySafe(lines.join(QLatin1Char('\n')));
 }
 
 QString payloadHtml(const Observation& o, int maxChars)

@@ -96,11 +96,17 @@ RawDataPane::RawDataPane(bool showDeviceColumn, QWidget* parent)
     layout->addWidget(m_summary);
     layout->addWidget(split, 1);
 
-    connect(m_text, &QLineEdit::textChanged, this, &RawDataPane::setTextFilter);
+    // Debounced: each change filters up to 20,000 payloads.
+    m_textDebounce.setSingleShot(true);
+    m_textDebounce.setInterval(250);
+    connect(m_text, &QLineEdit::textChanged, &m_textDebounce, qOverload<>(&QTimer::start));
+    connect(&m_textDebounce, &QTimer::timeout, this, [this] { setTextFilter(m_text->text()); });
     connect(m_code, &QComboBox::currentIndexChanged, this, [this] { setCodeFilter(m_code->currentData().toString()); });
     connect(m_problems, &QCheckBox::toggled, this, &RawDataPane::setOnlyProblems);
     connect(m_view->selectionModel(), &QItemSelectionModel::currentRowChanged, this, &RawDataPane::showDetail);
     connect(m_model, &RawDataModel::countsChanged, this, &RawDataPane::updateSummary);
+    // The detail is rendered text: render it again when screenshot-safe mode changes.
+    connect(screenshotSafeNotifier(), &ScreenshotSafeNotifier::changed, this, &RawDataPane::showDetail);
     updateSummary();
 }
 
@@ -207,14 +213,14 @@ void RawDataPane::showDetail()
                             i.path.empty() ? QString()
                                            : QStringLiteral(" at <code>")
                                     + QString::fromStdString(i.path).toHtmlEscaped() + QStringLiteral("</code>"),
-                            QString::fromStdString(i.message).toHtmlEscaped());
+                            displaySafe(QString::fromStdString(i.message)).toHtmlEscaped());
             if (i.suggestion)
                 html += QStringLiteral(" — <i>%1</i>").arg(QString::fromStdString(*i.suggestion).toHtmlEscaped());
             if (i.expected && i.code == "unmodeled-capability")
                 html += tr(" Modeled here: %1.").arg(QString::fromStdString(*i.expected).toHtmlEscaped());
             else if (i.expected)
                 html += tr(" Expected %1").arg(QString::fromStdString(*i.expected).toHtmlEscaped())
-                    + (i.actual ? tr(", got %1.").arg(QString::fromStdString(*i.actual).toHtmlEscaped())
+                    + (i.actual ? tr(", got %1.").arg(displaySafe(QString::fromStdString(*i.actual)).toHtmlEscaped())
                                 : QStringLiteral("."));
             html += QStringLiteral("</li>");
         }
@@ -241,10 +247,15 @@ void RawDataPane::showDetail()
               .replace(QLatin1Char('\n'), QStringLiteral("<br>"))
         + QStringLiteral("</p>");
     const QByteArray head = e.body.left(256);
-    html += QStringLiteral("<p><b>Raw bytes</b> (%1, first %2 shown)<br><code>%3</code></p>")
-                .arg(e.body.size())
-                .arg(head.size())
-                .arg(QString::fromLatin1(head.toHex(' ')));
+    const QString bodyText = QString::fromUtf8(e.body);
+    if (screenshotSafe() && displaySafe(bodyText) != bodyText)
+        html += tr("<p><b>Raw bytes</b> (%1): hidden in screenshot-safe mode, the body holds a key or token.</p>")
+                    .arg(e.body.size());
+    else
+        html += QStringLiteral("<p><b>Raw bytes</b> (%1, first %2 shown)<br><code>%3</code></p>")
+                    .arg(e.body.size())
+                    .arg(head.size())
+                    .arg(QString::fromLatin1(head.toHex(' ')));
     m_detail->setHtml(html);
 }
 

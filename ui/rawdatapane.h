@@ -2,6 +2,7 @@
 
 #include "monitor/livemonitor.h"
 
+#include <QTimer>
 #include <QWidget>
 
 class QCheckBox;
@@ -50,6 +51,7 @@ private:
     QLabel* m_summary;
     QTableView* m_view;
     QTextBrowser* m_detail;
+    QTimer m_textDebounce;
 };
 
 } // namespace iotc

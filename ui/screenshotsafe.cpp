@@ -17,7 +17,14 @@ bool screenshotSafe()
 
 void setScreenshotSafe(bool on)
 {
-    g_safe = on;
+    if (g_safe.exchange(on) != on)
+        Q_EMIT screenshotSafeNotifier()->changed(on);
+}
+
+ScreenshotSafeNotifier* screenshotSafeNotifier()
+{
+    static ScreenshotSafeNotifier notifier;
+    return &notifier;
 }
 
 QString displaySafe(const QString& text)

@@ -74,6 +74,7 @@ void TelemetryPane::setDevice(const QString& deviceId)
     m_field.clear();
     m_held.clear();
     m_heldCount = 0;
+    m_skipped = 0;
     m_messages = 0;
     m_chart->clear(deviceId.isEmpty() ? tr("Pick a device") : tr("Waiting for telemetry from %1…").arg(deviceId));
     m_summary->setText(
@@ -91,8 +92,16 @@ void TelemetryPane::append(const ObservationBatch& batch)
         return;
     m_messages += mine;
     if (m_paused) {
-        if (m_heldCount + mine <= MaxHeld)
-            m_held.push_back(batch);
+        // Only this device's observations are kept (copies: holding the app's batches would keep
+        // every device's messages alive for as long as the pause lasts).
+        for (const auto& o : *batch) {
+            if (o.event.deviceId != m_device)
+                continue;
+            if (static_cast<qint64>(m_held.size()) < MaxHeld)
+                m_held.push_back(o);
+            else
+                ++m_skipped;
+        }
         m_heldCount += mine;
         m_summary->setText(tr("Paused — %1 message(s) arrived since").arg(m_heldCount));
         return;
@@ -122,19 +131,13 @@ void TelemetryPane::setPaused(bool paused)
     m_paused = paused;
     m_pause->setText(paused ? tr("&Resume") : tr("&Pause"));
     if (!paused) {
-        const qint64 skipped = std::max<qint64>(0, m_heldCount - MaxHeld);
-        auto held = std::move(m_held);
+        auto held = std::make_shared<std::vector<Observation>>(std::move(m_held));
+        const qint64 skipped = m_skipped;
         m_held.clear();
         m_heldCount = 0;
-        m_messages -= [&] {
-            qint64 n = 0;
-            for (const auto& b : held)
-                for (const auto& o : *b)
-                    n += o.event.deviceId == m_device;
-            return n;
-        }();
-        for (const auto& b : held)
-            append(b);
+        m_skipped = 0;
+        m_messages -= static_cast<qint64>(held->size()); // counted again as they are shown
+        append(held);
         if (skipped > 0)
             m_summary->setText(m_summary->text() + tr(" (%1 message(s) from the pause not shown)").arg(skipped));
     }

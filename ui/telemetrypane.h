@@ -45,7 +45,8 @@ private:
     QTimer m_chartTimer;
     bool m_paused = false;
     bool m_chartDirty = false;
-    std::vector<ObservationBatch> m_held; // while paused
+    std::vector<Observation> m_held; // this device's messages while paused, up to a cap
+    qint64 m_skipped = 0; // over the cap, counted
     qint64 m_heldCount = 0;
     qint64 m_messages = 0;
     QString m_device;

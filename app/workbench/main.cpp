@@ -95,7 +95,7 @@ int main(int argc, char** argv)
         }
     }
     if (parser.isSet(demo))
-        window.openDemo();
+        window.openDemo(!parser.isSet(templateFile)); // a template given wins over the demo's
     if (parser.isSet(templateFile))
         window.openTemplate(parser.value(templateFile));
     else if (!parser.isSet(demo) && parser.isSet(screenshot))

@@ -8,6 +8,8 @@
 #include <proton/timestamp.hpp>
 #include <proton/types.hpp>
 
+#include <QUuid>
+
 #include <cstring>
 #include <map>
 
@@ -110,17 +112,54 @@ QString anyText(pn_data_t* d)
         const pn_bytes_t b = pn_data_get_binary(d);
         return QString::fromLatin1(QByteArray(b.start, static_cast<qsizetype>(b.size)).toBase64());
     }
+    case PN_NULL:
+        return QStringLiteral("null");
+    case PN_FLOAT:
+        return QString::number(pn_data_get_float(d));
+    case PN_SHORT:
+        return QString::number(pn_data_get_short(d));
+    case PN_USHORT:
+        return QString::number(pn_data_get_ushort(d));
+    case PN_BYTE:
+        return QString::number(pn_data_get_byte(d));
+    case PN_UBYTE:
+        return QString::number(pn_data_get_ubyte(d));
+    case PN_CHAR: {
+        const char32_t c = pn_data_get_char(d);
+        return QString::fromUcs4(&c, 1);
+    }
+    case PN_UUID: {
+        const pn_uuid_t u = pn_data_get_uuid(d);
+        return QUuid::fromRfc4122(QByteArrayView(u.bytes, 16)).toString(QUuid::WithoutBraces);
+    }
     default: {
-        char buffer[256];
-        size_t size = sizeof buffer;
-        pn_data_t* one = pn_data(1);
+        // Anything else (decimal, list, map, described ...): Proton's own rendering of this one
+        // value, whatever its length.
+        // narrow() from the node before makes the copy start at this value; the cursor is put back.
+        pn_data_t* one = pn_data(16);
+        const pn_handle_t here = pn_data_point(d);
+        pn_data_prev(d);
+        pn_data_narrow(d);
         pn_data_appendn(one, d, 1);
+        pn_data_widen(d);
+        pn_data_restore(d, here);
         pn_data_rewind(one);
-        const QString out = pn_data_format(one, buffer, &size) == 0
-            ? QString::fromUtf8(buffer, static_cast<qsizetype>(size))
-            : QString();
+        QByteArray buffer(512, Qt::Uninitialized);
+        for (;;) {
+            size_t size = static_cast<size_t>(buffer.size());
+            const int rc = pn_data_format(one, buffer.data(), &size);
+            if (rc == 0) {
+                buffer.truncate(static_cast<qsizetype>(size));
+                break;
+            }
+            if (rc != PN_OVERFLOW || buffer.size() > (1 << 20)) {
+                buffer = QByteArrayLiteral("(unreadable value)");
+                break;
+            }
+            buffer.resize(buffer.size() * 4);
+        }
         pn_data_free(one);
-        return out;
+        return QString::fromUtf8(buffer);
     }
     }
 }

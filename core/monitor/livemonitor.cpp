@@ -105,9 +105,10 @@ public:
 
     void stop()
     {
-        drain();
+        // Stop receiving first, then hand on everything received: nothing in between is lost.
         for (auto& c : m_consumers)
             c->stop();
+        drain();
         m_consumers.clear();
         m_tick.stop();
         stopCapture();
@@ -147,6 +148,7 @@ public:
             m_status.received += pending.size();
             auto batch = std::make_shared<std::vector<Observation>>(m_pipeline.process(std::move(pending)));
             pending.clear();
+            ++owner->m_inFlight;
             Q_EMIT owner->observations(batch);
         };
         qint64 bad = 0;
@@ -155,11 +157,17 @@ public:
             path,
             [&](TelemetryEvent&& e) {
                 pending.push_back(std::move(e));
-                if (pending.size() >= 2000)
+                if (pending.size() >= 2000) {
                     flush();
-                return true;
+                    // Paced by the receiving side: a few batches ahead at most, however large the file.
+                    while (owner->m_inFlight.load() > 4 && !owner->m_cancel.load())
+                        QThread::msleep(5);
+                }
+                return !owner->m_cancel.load();
             },
             bad, error);
+        if (owner->m_cancel.load())
+            error = tr("replay stopped after %1 event(s)").arg(m_status.received);
         flush();
         publishStatus();
         Q_EMIT owner->replayFinished(events, bad, error);
@@ -182,6 +190,7 @@ private:
                     m_capture->flush();
                 }
                 auto batch = std::make_shared<std::vector<Observation>>(m_pipeline.process(std::move(events)));
+                ++owner->m_inFlight;
                 Q_EMIT owner->observations(batch);
             }
         }
@@ -242,6 +251,8 @@ LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptio
     qRegisterMetaType<ObservationBatch>();
     qRegisterMetaType<MonitorStatus>();
     m_worker->owner = this;
+    // Counts batches the receiving thread has not taken yet (connected first, so it runs first).
+    connect(this, &LiveMonitor::observations, this, [this] { --m_inFlight; });
     m_thread->setObjectName(QStringLiteral("live-monitor"));
     m_worker->moveToThread(m_thread);
     m_thread->start();
@@ -253,6 +264,7 @@ LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptio
 
 LiveMonitor::~LiveMonitor()
 {
+    m_cancel = true; // a replay in progress ends at its next event
     QMetaObject::invokeMethod(
         m_worker, [w = m_worker] { w->stop(); }, Qt::BlockingQueuedConnection);
     QMetaObject::invokeMethod(m_worker, &QObject::deleteLater);
@@ -264,12 +276,14 @@ LiveMonitor::~LiveMonitor()
 void LiveMonitor::start()
 {
     m_running = true;
+    m_cancel = false;
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->start(); });
 }
 
 void LiveMonitor::stop()
 {
     m_running = false;
+    m_cancel = true;
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->stop(); });
 }
 
@@ -284,6 +298,7 @@ void LiveMonitor::startCapture(const QString& path)
 
 void LiveMonitor::replay(const QString& path)
 {
+    m_cancel = false;
     QMetaObject::invokeMethod(m_worker, [w = m_worker, path] { w->replay(path); });
 }
 

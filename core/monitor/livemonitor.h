@@ -9,6 +9,7 @@
 #include <QObject>
 #include <QString>
 
+#include <atomic>
 #include <memory>
 #include <optional>
 #include <vector>
@@ -78,6 +79,9 @@ private:
     QThread* m_thread;
     Worker* m_worker;
     bool m_running = false;
+    std::atomic<int> m_inFlight { 0 }; // batches emitted, not yet delivered
+    std::atomic<bool> m_cancel { false }; // stop a replay
+    friend class Worker;
 };
 
 } // namespace iotc

@@ -28,6 +28,7 @@ ProvisioningReport checkProvisioning(CentralClient& client, const QString& devic
     if (!device.ok()) {
         ProvisioningReport report;
         report.error = device.error;
+        report.device.id = deviceId; // which device the failure is about
         return report;
     }
     return checkProvisioning(client, *device.value);

@@ -97,6 +97,16 @@ TEST_F(Workbench, SearchPicksADeviceAndTheStatusPanelExplainsIt)
         << "keys are never shown";
 }
 
+TEST_F(Workbench, SearchingDoesNotSwitchTheOpenDevice)
+{
+    window->selectDevice(QStringLiteral("healthy-controller"));
+    auto* picker = window->devicePicker();
+    QTest::keyClicks(picker->searchBox(), QStringLiteral("wrong"));
+    ASSERT_TRUE(waitFor([&] { return picker->view()->model()->rowCount() == 1; }, 3000));
+    EXPECT_EQ(window->deviceView()->deviceId(), QStringLiteral("healthy-controller"))
+        << "the filter hid the open device; only the user opens another";
+}
+
 TEST_F(Workbench, StatusPanelForEveryProvisioningScenario)
 {
     const std::vector<std::pair<QString, QString>> cases {

@@ -1,0 +1,115 @@
+// Decoding what IoT Hub stamps on an event, from Proton's own message: every value type is read,
+// none is replaced by its neighbours or the whole map.
+#include "eventhub/amqpwire.h"
+
+#include <proton/annotation_key.hpp>
+#include <proton/binary.hpp>
+#include <proton/codec/vector.hpp>
+#include <proton/message.hpp>
+#include <proton/scalar.hpp>
+#include <proton/timestamp.hpp>
+#include <proton/uuid.hpp>
+#include <proton/value.hpp>
+
+#include <vector>
+
+#include <gtest/gtest.h>
+
+using namespace iotc;
+
+namespace {
+
+QString property(const TelemetryEvent& e, const char* key)
+{
+    for (const auto& [k, v] : e.applicationProperties)
+        if (k == QLatin1String(key))
+            return v;
+    return QStringLiteral("(missing)");
+}
+
+} // namespace
+
+TEST(AmqpWire, AnnotationsAreReadByNameWhateverElseIsThere)
+{
+    proton::message m;
+    auto& a = m.message_annotations();
+    a.put(proton::symbol("x-opt-sequence-number"), int64_t(42));
+    a.put(proton::symbol("x-opt-offset"), std::string("8800"));
+    a.put(proton::symbol("x-opt-enqueued-time"), proton::timestamp(1764000000123));
+    proton::value list;
+    list = std::vector<proton::value> { proton::value(std::string("a")), proton::value(int64_t(1)) };
+    a.put(proton::symbol("x-opt-partition-key"), list); // a list nobody asked for
+    a.put(proton::symbol("iothub-connection-device-id"), std::string("boiler-17"));
+    a.put(proton::symbol("iothub-connection-module-id"), std::string("sensor"));
+    a.put(proton::symbol("dt-subject"), std::string("thermostat1"));
+    a.put(proton::symbol("dt-dataschema"), std::string("dtmi:com:example:Thermostat;1"));
+    a.put(proton::symbol("iothub-message-source"), std::string("Telemetry"));
+    TelemetryEvent e;
+    decodeAnnotations(m, e);
+    EXPECT_EQ(e.sequenceNumber, 42);
+    EXPECT_EQ(e.offset, QStringLiteral("8800"));
+    EXPECT_EQ(e.enqueuedMs, 1764000000123);
+    EXPECT_EQ(e.deviceId, QStringLiteral("boiler-17"));
+    EXPECT_EQ(e.moduleId, QStringLiteral("sensor"));
+    EXPECT_EQ(e.component, QStringLiteral("thermostat1"));
+    EXPECT_EQ(e.modelId, QStringLiteral("dtmi:com:example:Thermostat;1"));
+    EXPECT_EQ(e.messageSource, QStringLiteral("Telemetry"));
+}
+
+TEST(AmqpWire, EveryApplicationPropertyTypeIsReadAsItself)
+{
+    proton::message m;
+    m.content_type("application/json");
+    m.content_encoding("utf-8");
+    m.body(proton::binary(std::string("{\"temperature\": 21.5}")));
+    auto& p = m.properties();
+    p.put("text", std::string("hello"));
+    p.put("float", 1.5f);
+    p.put("short", int16_t(-7));
+    p.put("ubyte", uint8_t(200));
+    p.put("flag", true);
+    p.put("none", proton::scalar());
+    p.put("id", proton::uuid::copy("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"));
+    p.put("after", std::string("still here"));
+    TelemetryEvent e;
+    decodeContent(m, e);
+    EXPECT_EQ(e.contentType, QStringLiteral("application/json"));
+    EXPECT_EQ(e.contentEncoding, QStringLiteral("utf-8"));
+    EXPECT_EQ(e.body, QByteArray("{\"temperature\": 21.5}"));
+    EXPECT_EQ(property(e, "text"), QStringLiteral("hello"));
+    EXPECT_EQ(property(e, "float"), QStringLiteral("1.5"));
+    EXPECT_EQ(property(e, "short"), QStringLiteral("-7"));
+    EXPECT_EQ(property(e, "ubyte"), QStringLiteral("200"));
+    EXPECT_EQ(property(e, "flag"), QStringLiteral("true"));
+    EXPECT_EQ(property(e, "none"), QStringLiteral("null"));
+    EXPECT_EQ(property(e, "id"), QStringLiteral("01020304-0506-0708-090a-0b0c0d0e0f10"));
+    EXPECT_EQ(property(e, "after"), QStringLiteral("still here")) << "the value after an unusual one is intact";
+    EXPECT_EQ(e.applicationProperties.size(), 8);
+}
+
+TEST(AmqpWire, AStringBodyIsKeptAsBytes)
+{
+    proton::message m;
+    m.body(std::string("{\"a\":1}"));
+    TelemetryEvent e;
+    decodeContent(m, e);
+    EXPECT_EQ(e.body, QByteArray("{\"a\":1}"));
+    EXPECT_TRUE(e.applicationProperties.isEmpty());
+}
+
+TEST(AmqpWire, AnUnexpectedCompoundValueIsRenderedAloneAndTheRestStaysIntact)
+{
+    proton::message m;
+    auto& a = m.message_annotations();
+    a.put(proton::symbol("x-opt-sequence-number"), int64_t(7));
+    proton::value list;
+    list = std::vector<proton::value> { proton::value(std::string("sas")), proton::value(int64_t(1)) };
+    a.put(proton::symbol("iothub-connection-auth-method"), list); // a list where a JSON string is usual
+    a.put(proton::symbol("iothub-connection-device-id"), std::string("after-the-list"));
+    TelemetryEvent e;
+    decodeAnnotations(m, e);
+    EXPECT_TRUE(e.authMethod.contains(QStringLiteral("sas"))) << "[" << e.authMethod.toStdString() << "]";
+    EXPECT_FALSE(e.authMethod.contains(QStringLiteral("after-the-list"))) << "only the one value, not the map";
+    EXPECT_EQ(e.deviceId, QStringLiteral("after-the-list"));
+    EXPECT_EQ(e.sequenceNumber, 7);
+}
