@@ -13,9 +13,34 @@
 #include <QSignalSpy>
 #include <QUrlQuery>
 
+#include <gtest/gtest.h>
+
 #include <memory>
 
 namespace iotc::test {
+
+// A suite-wide simulated app that sends nothing on its own (tests inject what they need), with
+// extraDevices healthy devices beyond the scenario ones. Suite is the deriving class (CRTP), so
+// each suite has its own app.
+template <class Suite, int ExtraDevices = 0> class QuietSimSuite : public ::testing::Test {
+protected:
+    static void SetUpTestSuite()
+    {
+        sim::SimOptions o;
+        o.extraDevices = ExtraDevices;
+        o.rateHz = 0;
+        o.extraRateHz = 0;
+        app = new sim::SimulatedApp(o);
+        e = app->start();
+    }
+    static void TearDownTestSuite()
+    {
+        delete app;
+        app = nullptr;
+    }
+    static inline sim::SimulatedApp* app = nullptr;
+    static inline sim::SimEndpoints e;
+};
 
 struct HttpResult {
     int status = 0;

@@ -25,24 +25,18 @@ template <class T> T wait(QFuture<T> f)
     return f.result();
 }
 
-class CentralAgainstSim : public ::testing::Test {
+class CentralAgainstSim : public QuietSimSuite<CentralAgainstSim, 1000> {
 protected:
     static void SetUpTestSuite()
     {
-        sim::SimOptions o;
-        o.extraDevices = 1000;
-        o.rateHz = 0;
-        o.extraRateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
+        QuietSimSuite<CentralAgainstSim, 1000>::SetUpTestSuite();
         http = std::make_shared<HttpWorker>(
             RetryPolicy { std::chrono::milliseconds(20), std::chrono::milliseconds(200) });
     }
     static void TearDownTestSuite()
     {
         http.reset();
-        delete app;
-        app = nullptr;
+        QuietSimSuite<CentralAgainstSim, 1000>::TearDownTestSuite();
     }
     static CentralClient client(const QString& authorization = {})
     {
@@ -51,8 +45,6 @@ protected:
         p.dpsEndpoint = e.dpsEndpoint;
         return CentralClient(p, http);
     }
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
     static inline std::shared_ptr<HttpWorker> http;
 };
 

@@ -13,21 +13,12 @@ using namespace iotc::test;
 
 namespace {
 
-class SimAmqp : public ::testing::Test {
+class SimAmqp : public QuietSimSuite<SimAmqp> {
 protected:
     static void SetUpTestSuite()
     {
-        sim::SimOptions o;
-        o.rateHz = 0;
-        o.extraRateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
+        QuietSimSuite<SimAmqp>::SetUpTestSuite();
         hub = eventHubOf(e);
-    }
-    static void TearDownTestSuite()
-    {
-        delete app;
-        app = nullptr;
     }
     static AmqpScript script()
     {
@@ -42,8 +33,6 @@ protected:
         return sim::EventStore::partitionFor(QLatin1String(device), app->store().partitionCount());
     }
 
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
     static inline SimHubAccess hub;
 };
 

@@ -11,25 +11,7 @@ using namespace iotc::test;
 
 namespace {
 
-class SimRest : public ::testing::Test {
-protected:
-    static void SetUpTestSuite()
-    {
-        sim::SimOptions o;
-        o.extraDevices = 1000;
-        o.rateHz = 0;
-        o.extraRateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
-    }
-    static void TearDownTestSuite()
-    {
-        delete app;
-        app = nullptr;
-    }
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
-};
+class SimRest : public QuietSimSuite<SimRest, 1000> { };
 
 TEST_F(SimRest, PagingFollowsNextLinkOverEveryDevice)
 {

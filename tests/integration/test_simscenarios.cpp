@@ -20,21 +20,12 @@ size_t eventsOf(sim::SimulatedApp& app, const QString& device)
     return n;
 }
 
-class ScenarioMessages : public ::testing::Test {
+class ScenarioMessages : public QuietSimSuite<ScenarioMessages> {
 protected:
     static void SetUpTestSuite()
     {
-        sim::SimOptions o;
-        o.rateHz = 0;
-        o.extraRateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
+        QuietSimSuite<ScenarioMessages>::SetUpTestSuite();
         hub = eventHubOf(e);
-    }
-    static void TearDownTestSuite()
-    {
-        delete app;
-        app = nullptr;
     }
     // Injects count messages of the device and receives them back over AMQP.
     static std::vector<ReceivedEvent> roundTrip(const char* device, int count)
@@ -55,8 +46,6 @@ protected:
             EXPECT_EQ(ev.annotations.at("iothub-connection-device-id"), device);
         return r.events;
     }
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
     static inline SimHubAccess hub;
 };
 
