@@ -13,24 +13,14 @@ using namespace iotc;
 
 namespace {
 
-class Properties : public ::testing::Test {
+class Properties : public test::QuietSimSuite<Properties> {
 protected:
-    static void SetUpTestSuite()
-    {
-        sim::SimOptions o;
-        o.rateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
-    }
-    static void TearDownTestSuite() { delete app; }
     static std::shared_ptr<CentralClient> client()
     {
         auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
         p.authorization = e.apiToken;
         return std::make_shared<CentralClient>(p);
     }
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
 };
 
 TEST_F(Properties, UnacknowledgedWritableGoesFromPendingToStale)

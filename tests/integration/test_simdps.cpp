@@ -8,21 +8,8 @@ using namespace iotc::test;
 
 namespace {
 
-class SimDps : public ::testing::Test {
+class SimDps : public QuietSimSuite<SimDps> {
 protected:
-    static void SetUpTestSuite()
-    {
-        sim::SimOptions o;
-        o.rateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
-    }
-    static void TearDownTestSuite()
-    {
-        delete app;
-        app = nullptr;
-    }
-
     HttpResult call(const QByteArray& method, const QString& deviceId, const QString& suffix,
         std::optional<QByteArray> key = std::nullopt)
     {
@@ -33,9 +20,6 @@ protected:
             + suffix + QStringLiteral("?api-version=2021-10-01"));
         return http(method, url, token, QByteArray("{\"registrationId\":\"") + deviceId.toUtf8() + "\"}");
     }
-
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
 };
 
 TEST_F(SimDps, HealthyDeviceIsAssigned)
