@@ -3,6 +3,7 @@
 #include <proton/codec.h>
 #include <proton/codec/decoder.hpp>
 #include <proton/codec/map.hpp>
+#include <proton/codec/vector.hpp>
 #include <proton/message.hpp>
 #include <proton/scalar.hpp>
 #include <proton/timestamp.hpp>
@@ -42,6 +43,33 @@ std::optional<QString> permanentCondition(const std::string& condition)
     if (auto it = words.find(condition); it != words.end())
         return QString::fromLatin1(it->second);
     return std::nullopt;
+}
+
+std::optional<std::vector<int>> partitionIdsFromManagementReply(const proton::message& m, int& status)
+{
+    status = 0;
+    try {
+        status = static_cast<int>(proton::coerce<int64_t>(m.properties().get("status-code")));
+    } catch (const std::exception&) {
+    }
+    if (status != 200 || m.body().type() != proton::MAP)
+        return std::nullopt;
+    std::map<std::string, proton::value> body;
+    proton::get(m.body(), body);
+    std::vector<int> ids;
+    try {
+        for (const auto& id : proton::get<std::vector<std::string>>(body["partition_ids"]))
+            ids.push_back(std::stoi(id));
+    } catch (const std::exception&) {
+        try {
+            const int n = static_cast<int>(proton::coerce<int64_t>(body["partition_count"]));
+            for (int i = 0; i < n; ++i)
+                ids.push_back(i);
+        } catch (const std::exception&) {
+            return std::nullopt; // neither: not an answer we can use
+        }
+    }
+    return ids;
 }
 
 std::string startSelector(const ConsumerStart& start, int partition, qint64 lastSequence)

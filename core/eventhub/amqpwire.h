@@ -7,6 +7,7 @@
 
 #include <optional>
 #include <string>
+#include <vector>
 
 namespace proton {
 class message;
@@ -25,6 +26,10 @@ std::string startSelector(const ConsumerStart& start, int partition, qint64 last
 void decodeAnnotations(const proton::message& message, TelemetryEvent& event);
 // Content type and encoding, body bytes and application properties.
 void decodeContent(const proton::message& message, TelemetryEvent& event);
+
+// The partition ids in a $management READ reply (partition_ids, else partition_count); nullopt
+// with status set when the reply is not a successful one.
+std::optional<std::vector<int>> partitionIdsFromManagementReply(const proton::message& reply, int& status);
 
 // What a non-retryable AMQP condition means, in words; nullopt when retrying may help.
 std::optional<QString> permanentCondition(const std::string& condition);

@@ -7,10 +7,10 @@
 #include "amqpwire.h"
 #include "eventhubconsumer.h"
 #include "provisioning/sas.h"
+#include "requestreply.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
-#include <QTimer>
 
 #include <proton/codec/decoder.hpp>
 #include <proton/codec/encoder.hpp>
@@ -37,7 +37,6 @@
 
 #include <deque>
 #include <mutex>
-#include <set>
 #include <thread>
 
 namespace iotc {
@@ -45,22 +44,6 @@ namespace iotc {
 inline QString qs(const std::string& s)
 {
     return QString::fromStdString(s);
-}
-
-inline constexpr const char* CbsReplyTo = "iotc-cbs-reply";
-inline constexpr const char* ManagementReplyTo = "iotc-management-reply";
-
-// A request/reply pair on an AMQP management-style node ($cbs, $management): a sender to the node
-// and a receiver from it whose target is the reply-to address the requests name.
-inline void openRequestReply(proton::connection& c, const std::string& node, const std::string& replyTo,
-    proton::sender& sender, proton::receiver& receiver)
-{
-    sender = c.open_sender(node);
-    proton::target_options to;
-    to.address(replyTo);
-    proton::receiver_options ro;
-    ro.target(to);
-    receiver = c.open_receiver(node, ro);
 }
 
 class EventHubConsumer::Session : public proton::messaging_handler {
@@ -420,28 +403,14 @@ private:
     void onManagementReply(const proton::message& m)
     {
         int status = 0;
-        try {
-            status = static_cast<int>(proton::coerce<int64_t>(m.properties().get("status-code")));
-        } catch (const std::exception&) {
-        }
-        if (status != 200 || m.body().type() != proton::MAP) {
+        const auto ids = partitionIdsFromManagementReply(m, status);
+        if (!ids) {
             fail(QStringLiteral("The event hub's $management node did not say how many partitions it has (status %1).")
                      .arg(status));
             return;
         }
-        std::map<std::string, proton::value> body;
-        proton::get(m.body(), body);
-        std::vector<int> ids;
-        try {
-            for (const auto& id : proton::get<std::vector<std::string>>(body["partition_ids"]))
-                ids.push_back(std::stoi(id));
-        } catch (const std::exception&) {
-            const int n = static_cast<int>(proton::coerce<int64_t>(body["partition_count"]));
-            for (int i = 0; i < n; ++i)
-                ids.push_back(i);
-        }
-        m_partitionIds = ids;
-        for (int p : ids)
+        m_partitionIds = *ids;
+        for (int p : *ids)
             openPartition(p);
     }
 

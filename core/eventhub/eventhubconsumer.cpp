@@ -3,7 +3,6 @@
 #include "consumersession.h"
 
 #include <QDateTime>
-#include <QTimer>
 
 namespace iotc {
 

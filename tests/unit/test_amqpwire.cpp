@@ -4,6 +4,7 @@
 
 #include <proton/annotation_key.hpp>
 #include <proton/binary.hpp>
+#include <proton/codec/map.hpp>
 #include <proton/codec/vector.hpp>
 #include <proton/message.hpp>
 #include <proton/scalar.hpp>
@@ -11,6 +12,7 @@
 #include <proton/uuid.hpp>
 #include <proton/value.hpp>
 
+#include <map>
 #include <vector>
 
 #include <gtest/gtest.h>
@@ -112,4 +114,26 @@ TEST(AmqpWire, AnUnexpectedCompoundValueIsRenderedAloneAndTheRestStaysIntact)
     EXPECT_FALSE(e.authMethod.contains(QStringLiteral("after-the-list"))) << "only the one value, not the map";
     EXPECT_EQ(e.deviceId, QStringLiteral("after-the-list"));
     EXPECT_EQ(e.sequenceNumber, 7);
+}
+
+TEST(AmqpWire, PartitionsFromTheManagementReply)
+{
+    auto reply = [](int status, std::map<std::string, proton::value> body) {
+        proton::message m;
+        m.properties().put("status-code", int32_t(status));
+        m.body(body);
+        return m;
+    };
+    int status = 0;
+    const auto ids = partitionIdsFromManagementReply(
+        reply(200, { { "partition_ids", std::vector<std::string> { "0", "1", "2", "3" } } }), status);
+    ASSERT_TRUE(ids);
+    EXPECT_EQ(*ids, (std::vector<int> { 0, 1, 2, 3 }));
+    const auto counted = partitionIdsFromManagementReply(reply(200, { { "partition_count", int32_t(2) } }), status);
+    ASSERT_TRUE(counted);
+    EXPECT_EQ(*counted, (std::vector<int> { 0, 1 }));
+    EXPECT_FALSE(partitionIdsFromManagementReply(reply(404, { { "partition_count", int32_t(2) } }), status));
+    EXPECT_EQ(status, 404);
+    EXPECT_FALSE(partitionIdsFromManagementReply(reply(200, { { "name", std::string("hub") } }), status))
+        << "a reply with neither is an error to report, not an exception in Proton's handler";
 }
