@@ -16,6 +16,19 @@ using namespace iotc::test;
 
 namespace {
 
+// Waits until the consumer reads all four partitions of the simulated hub.
+bool allReceiving(const EventHubConsumer& consumer, int timeoutMs = 10000)
+{
+    return QTest::qWaitFor(
+        [&] {
+            const auto ps = consumer.partitions();
+            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
+                return p.state == PartitionState::State::Receiving;
+            });
+        },
+        timeoutMs);
+}
+
 class Consumer : public ::testing::Test {
 protected:
     void SetUp() override
@@ -125,14 +138,7 @@ TEST_F(Consumer, StartPositionsAndDeviceFilter)
     options.deviceFilter = QStringLiteral("healthy-*");
     EventHubConsumer consumer(target, options);
     consumer.start();
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] {
-            const auto ps = consumer.partitions();
-            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
-                return p.state == PartitionState::State::Receiving;
-            });
-        },
-        10000));
+    ASSERT_TRUE(allReceiving(consumer));
     inject("wrong-casing", 2);
     inject("healthy-controller", 2);
     const auto events = collect(consumer, 2);
@@ -152,14 +158,7 @@ TEST_F(Consumer, FromLatestAReconnectBeforeTheFirstEventLosesNothing)
 {
     EventHubConsumer consumer(target, {}); // from "latest"
     consumer.start();
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] {
-            const auto ps = consumer.partitions();
-            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
-                return p.state == PartitionState::State::Receiving;
-            });
-        },
-        10000));
+    ASSERT_TRUE(allReceiving(consumer));
     app->eventHub().dropConnections();
     inject("healthy-controller", 3); // sent while the consumer is reconnecting
     EXPECT_EQ(collect(consumer, 3).size(), 3u);
@@ -252,14 +251,7 @@ TEST_F(Consumer, AFailingPartitionIsReportedWhileOthersContinue)
     options.start.kind = ConsumerStart::Kind::Beginning;
     EventHubConsumer consumer(target, options);
     consumer.start();
-    ASSERT_TRUE(QTest::qWaitFor(
-        [&] {
-            const auto ps = consumer.partitions();
-            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
-                return p.state == PartitionState::State::Receiving;
-            });
-        },
-        10000));
+    ASSERT_TRUE(allReceiving(consumer));
     app->eventHub().failPartition(2, "amqp:link:stolen", "New receiver with higher epoch connected");
     ASSERT_TRUE(QTest::qWaitFor(
         [&] {
