@@ -16,15 +16,6 @@
 
 namespace iotc {
 
-namespace {
-
-QString qs(const std::string& s)
-{
-    return QString::fromStdString(s);
-}
-
-} // namespace
-
 // Conditions after which retrying cannot help; what they mean in words.
 std::optional<QString> permanentCondition(const std::string& condition)
 {
@@ -192,6 +183,17 @@ QString anyText(pn_data_t* d)
     }
 }
 
+// Strings and symbols through the interner (the values that repeat); anything else as anyText.
+QString sharedText(pn_data_t* d, TextInterner& texts, std::optional<TextInterner::Slot> slot = std::nullopt)
+{
+    const pn_type_t type = pn_data_type(d);
+    if (type != PN_STRING && type != PN_SYMBOL)
+        return anyText(d);
+    const pn_bytes_t b = type == PN_STRING ? pn_data_get_string(d) : pn_data_get_symbol(d);
+    const std::string_view bytes(b.start, b.size);
+    return slot ? texts(bytes, *slot) : texts(bytes);
+}
+
 qint64 anyNumber(pn_data_t* d)
 {
     switch (pn_data_type(d)) {
@@ -214,7 +216,7 @@ qint64 anyNumber(pn_data_t* d)
 
 } // namespace
 
-void decodeAnnotations(const proton::message& m, TelemetryEvent& e)
+void decodeAnnotations(const proton::message& m, TelemetryEvent& e, TextInterner& texts)
 {
     // One pass over the annotation map on Proton's C data: keys compared in place, only the values
     // we keep are copied (converting the map into proton::values cost more than everything else).
@@ -248,30 +250,30 @@ void decodeAnnotations(const proton::message& m, TelemetryEvent& e)
         else if (IOTC_KEY("x-opt-offset"))
             e.offset = anyText(d);
         else if (IOTC_KEY("iothub-connection-device-id"))
-            e.deviceId = anyText(d);
+            e.deviceId = sharedText(d, texts, TextInterner::DeviceId);
         else if (IOTC_KEY("iothub-connection-module-id"))
-            e.moduleId = anyText(d);
+            e.moduleId = sharedText(d, texts, TextInterner::ModuleId);
         else if (IOTC_KEY("dt-subject"))
-            e.component = anyText(d);
+            e.component = sharedText(d, texts, TextInterner::Component);
         else if (IOTC_KEY("dt-dataschema"))
-            e.modelId = anyText(d);
+            e.modelId = sharedText(d, texts, TextInterner::ModelId);
         else if (IOTC_KEY("iothub-interface-name"))
-            e.interfaceName = anyText(d);
+            e.interfaceName = sharedText(d, texts, TextInterner::Interface);
         else if (IOTC_KEY("iothub-message-source"))
-            e.messageSource = anyText(d);
+            e.messageSource = sharedText(d, texts, TextInterner::Source);
         else if (IOTC_KEY("iothub-connection-auth-method"))
-            e.authMethod = anyText(d);
+            e.authMethod = sharedText(d, texts, TextInterner::AuthMethod);
 #undef IOTC_KEY
     }
     pn_data_exit(d);
 }
 
-void decodeContent(const proton::message& m, TelemetryEvent& e)
+void decodeContent(const proton::message& m, TelemetryEvent& e, TextInterner& texts)
 {
-    if (!m.content_type().empty())
-        e.contentType = qs(m.content_type());
-    if (!m.content_encoding().empty())
-        e.contentEncoding = qs(m.content_encoding());
+    if (const std::string type = m.content_type(); !type.empty())
+        e.contentType = texts(type, TextInterner::ContentType);
+    if (const std::string encoding = m.content_encoding(); !encoding.empty())
+        e.contentEncoding = texts(encoding, TextInterner::Encoding);
     RawData body(m.body());
     pn_data_t* d = body.raw();
     pn_data_rewind(d);
@@ -298,7 +300,7 @@ void decodeContent(const proton::message& m, TelemetryEvent& e)
             for (size_t i = 0; i < count; i += 2) {
                 if (!pn_data_next(p))
                     break;
-                const QString key = anyText(p);
+                const QString key = sharedText(p, texts);
                 if (!pn_data_next(p))
                     break;
                 e.applicationProperties.append({ key, anyText(p) });

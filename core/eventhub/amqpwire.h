@@ -2,6 +2,7 @@
 
 #include "eventhubconsumer.h"
 #include "telemetryevent.h"
+#include "textinterner.h"
 
 #include <QString>
 
@@ -22,10 +23,10 @@ namespace iotc {
 std::string startSelector(const ConsumerStart& start, int partition, qint64 lastSequence);
 
 // IoT Hub's annotations (sequence number, offset, enqueued time, device, module, component,
-// model, source, auth method) into the event.
-void decodeAnnotations(const proton::message& message, TelemetryEvent& event);
-// Content type and encoding, body bytes and application properties.
-void decodeContent(const proton::message& message, TelemetryEvent& event);
+// model, source, auth method) into the event. The recurring texts come from `texts`.
+void decodeAnnotations(const proton::message& message, TelemetryEvent& event, TextInterner& texts);
+// Content type and encoding, body bytes and application properties (names shared through `texts`).
+void decodeContent(const proton::message& message, TelemetryEvent& event, TextInterner& texts);
 
 // The partition ids in a $management READ reply (partition_ids, else partition_count); nullopt
 // with status set when the reply is not a successful one.

@@ -26,7 +26,7 @@ struct ConsumerStart {
 struct ConsumerOptions {
     QString consumerGroup = QStringLiteral("$Default");
     ConsumerStart start;
-    int credit = 500; // per partition
+    int credit = 5000; // per partition: events the service may send ahead (the C++ SDK prefetches 5000)
     size_t queueCapacity = 200000; // events waiting for take(); the oldest are dropped (and counted) past it
     QString deviceFilter; // wildcard (*, ?) on the device id; empty = all
     QString moduleFilter;

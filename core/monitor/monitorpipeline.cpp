@@ -6,18 +6,85 @@
 
 namespace iotc {
 
+namespace {
+
+// QString to UTF-8 std::string in one step (ids and content types are ASCII: no QByteArray between).
+std::string utf8(const QString& text)
+{
+    std::string out(static_cast<size_t>(text.size()), '\0');
+    for (qsizetype i = 0; i < text.size(); ++i) {
+        const char16_t c = text.at(i).unicode();
+        if (c >= 0x80)
+            return text.toStdString();
+        out[static_cast<size_t>(i)] = static_cast<char>(c);
+    }
+    return out;
+}
+
+void appendUtf8(QString& to, std::string_view utf8)
+{
+    for (const char c : utf8) {
+        if (static_cast<unsigned char>(c) >= 0x80) {
+            to.append(QString::fromUtf8(utf8.data(), static_cast<qsizetype>(utf8.size())));
+            return;
+        }
+    }
+    to.append(QLatin1StringView(utf8.data(), static_cast<qsizetype>(utf8.size())));
+}
+
+} // namespace
+
 MessageContext contextOf(const TelemetryEvent& e)
 {
     MessageContext c;
     c.kind = PayloadKind::Telemetry;
     if (e.contentType)
-        c.contentType = e.contentType->toStdString();
+        c.contentType = utf8(*e.contentType);
     if (e.contentEncoding)
-        c.contentEncoding = e.contentEncoding->toStdString();
-    c.component = e.component.toStdString();
-    c.module = e.moduleId.toStdString();
-    c.modelId = e.modelId.toStdString();
+        c.contentEncoding = utf8(*e.contentEncoding);
+    c.component = utf8(e.component);
+    c.module = utf8(e.moduleId);
+    c.modelId = utf8(e.modelId);
     return c;
+}
+
+MessageContext& MonitorPipeline::contextFor(const TelemetryEvent& e)
+{
+    // Events mostly repeat a few combinations of content type, component, module and model (a
+    // device's components in turn): the last few are kept, converted once.
+    for (auto& c : m_contexts) {
+        if (c.valid && c.component == e.component && c.modelId == e.modelId && c.moduleId == e.moduleId
+            && c.contentType == e.contentType && c.contentEncoding == e.contentEncoding)
+            return c.context;
+    }
+    auto& c = m_contexts[m_nextContext];
+    m_nextContext = (m_nextContext + 1) % m_contexts.size();
+    c.valid = true;
+    c.contentType = e.contentType;
+    c.contentEncoding = e.contentEncoding;
+    c.component = e.component;
+    c.moduleId = e.moduleId;
+    c.modelId = e.modelId;
+    c.context = contextOf(e);
+    return c.context;
+}
+
+const TemplateResolver::Resolution& MonitorPipeline::resolutionFor(const QString& deviceId)
+{
+    // Runs of one device's events ask the resolver once. Only settled answers are kept: a passing
+    // failure is asked about again, as the resolver wants.
+    if (m_lastResolution && m_lastDevice == deviceId)
+        return *m_lastResolution;
+    auto r = m_resolver->forDevice(deviceId);
+    const bool settled = !r.problem || r.problem->code != "template-unavailable";
+    m_lastResolution = std::move(r);
+    m_lastDevice = settled ? deviceId : QString();
+    if (!settled) {
+        m_scratch = std::move(*m_lastResolution);
+        m_lastResolution.reset();
+        return m_scratch;
+    }
+    return *m_lastResolution;
 }
 
 double DeviceStats::ratePerSecond() const
@@ -60,9 +127,15 @@ void MonitorPipeline::recordFields(DeviceStats& stats, Observation& o, const Pay
     for (const auto& [name, value] : body.items()) {
         if (!value.is_number())
             continue;
-        const QString key = (o.event.component.isEmpty() ? QString() : o.event.component + QLatin1Char('/'))
-            + QString::fromStdString(name);
-        auto& series = stats.fields[key];
+        // The key is built in a reused buffer: a series already known costs no allocation.
+        m_key.resize(0);
+        if (!o.event.component.isEmpty())
+            m_key.append(o.event.component).append(QLatin1Char('/'));
+        appendUtf8(m_key, name);
+        auto found = stats.fields.find(m_key);
+        if (found == stats.fields.end())
+            found = stats.fields.emplace(QString(m_key.constData(), m_key.size()), FieldSeries {}).first;
+        auto& series = found->second;
         series.last = value.get<double>();
         series.history.emplace_back(o.event.enqueuedMs, series.last);
         while (series.history.size() > m_history)
@@ -80,12 +153,13 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
         // Only device telemetry is judged against the template; lifecycle and twin events pass.
         const bool telemetry = e.messageSource.isEmpty() || e.messageSource == QLatin1String("Telemetry");
         if (telemetry) {
-            const auto r = m_resolver->forDevice(e.deviceId);
+            const auto& r = resolutionFor(e.deviceId);
             o.templateId = r.templateId;
             const std::string_view text(e.body.constData(), static_cast<size_t>(e.body.size()));
             if (r.validator) {
-                MessageContext context = contextOf(e);
-                context.edgeRuntimeVersion = r.edgeRuntimeVersion;
+                MessageContext& context = contextFor(e);
+                if (context.edgeRuntimeVersion != r.edgeRuntimeVersion)
+                    context.edgeRuntimeVersion = r.edgeRuntimeVersion;
                 o.issues = r.validator->validate(text, context, &body);
             } else {
                 if (r.problem)
@@ -95,7 +169,10 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
                     body = PayloadJson::parse(text, nullptr, false);
             }
         }
-        auto& s = m_stats[e.deviceId];
+        DeviceStats*& found = m_statsIndex[e.deviceId];
+        if (!found)
+            found = &m_stats[e.deviceId];
+        auto& s = *found;
         ++s.messages;
         if (s.firstSeenMs == 0 || e.enqueuedMs < s.firstSeenMs)
             s.firstSeenMs = e.enqueuedMs;

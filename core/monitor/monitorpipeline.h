@@ -3,8 +3,10 @@
 #include "observation.h"
 #include "templateresolver.h"
 
+#include <QHash>
 #include <QString>
 
+#include <array>
 #include <deque>
 #include <set>
 
@@ -45,11 +47,26 @@ public:
 
 private:
     void recordFields(DeviceStats& stats, Observation& o, const PayloadJson& body);
+    MessageContext& contextFor(const TelemetryEvent& event);
+    const TemplateResolver::Resolution& resolutionFor(const QString& deviceId);
 
     std::shared_ptr<TemplateResolver> m_resolver;
     size_t m_history;
     bool m_collectFields = false;
-    std::map<QString, DeviceStats> m_stats;
+    std::map<QString, DeviceStats> m_stats; // sorted for summaries
+    QHash<QString, DeviceStats*> m_statsIndex; // the same entries, found per event without a tree walk
+    struct CachedContext {
+        bool valid = false;
+        std::optional<QString> contentType, contentEncoding;
+        QString component, moduleId, modelId;
+        MessageContext context;
+    };
+    std::array<CachedContext, 8> m_contexts; // recent contexts for the validator
+    size_t m_nextContext = 0;
+    QString m_lastDevice; // the device of m_lastResolution
+    std::optional<TemplateResolver::Resolution> m_lastResolution;
+    TemplateResolver::Resolution m_scratch; // a passing failure, not kept
+    QString m_key; // reused to look up field series
 };
 
 // The message's context for the validator, from what IoT Hub stamped on it.

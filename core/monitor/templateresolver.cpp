@@ -40,8 +40,8 @@ TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId
         return { m_fixed, QString::fromStdString(m_fixed->deviceTemplate().id), std::nullopt, std::nullopt };
     {
         std::lock_guard lock(m_mutex);
-        if (auto it = m_devices.find(deviceId); it != m_devices.end())
-            return it->second;
+        if (auto it = m_devices.constFind(deviceId); it != m_devices.constEnd())
+            return it.value();
     }
     Resolution r = resolve(deviceId);
     // An Edge gateway's runtime decides whether module component telemetry is modeled (1.2.4+).

@@ -4,6 +4,7 @@
 #include "validate/issue.h"
 #include "validate/payloadvalidator.h"
 
+#include <QHash>
 #include <QString>
 
 #include <map>
@@ -38,7 +39,7 @@ private:
     std::shared_ptr<CentralClient> m_client;
     std::shared_ptr<const PayloadValidator> m_fixed;
     std::mutex m_mutex;
-    std::map<QString, Resolution> m_devices;
+    QHash<QString, Resolution> m_devices; // looked up once per event: hashed, not a tree
     std::map<QString, Resolution> m_templates;
 };
 

@@ -5,6 +5,7 @@
 #include "wiresender.h"
 
 #include <QDateTime>
+#include <pthread.h>
 
 #include <proton/codec/decoder.hpp>
 #include <proton/codec/encoder.hpp>
@@ -77,6 +78,7 @@ public:
         auto future = m_listenHandler.opened.get_future();
         m_listener = m_container.listen(m_options.host + ":" + std::to_string(m_options.port), m_listenHandler);
         m_thread = std::thread([this] {
+            pthread_setname_np(pthread_self(), "iotc-sim-amqp");
             try {
                 m_container.run();
             } catch (const std::exception&) {

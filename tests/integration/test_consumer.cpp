@@ -131,6 +131,37 @@ TEST_F(Consumer, ReceivesFromAllPartitionsWithEveryAnnotation)
     EXPECT_TRUE(pnp->body.startsWith('{'));
 }
 
+TEST_F(Consumer, AFullQueueDropsTheOldestAndCountsThem)
+{
+    // Nobody takes while 1,000 events arrive; the queue keeps the newest 100 and counts the rest.
+    ASSERT_EQ(inject("healthy-controller", 1000), 1000);
+    ConsumerOptions options;
+    options.start.kind = ConsumerStart::Kind::Beginning;
+    options.queueCapacity = 100;
+    options.credit = 64; // several credit top-ups on the way
+    EventHubConsumer consumer(target, options);
+    consumer.start();
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            qint64 received = 0;
+            for (const auto& p : consumer.partitions())
+                received += p.received;
+            return received == 1000;
+        },
+        15000))
+        << consumer.fatalError().toStdString();
+    EXPECT_EQ(consumer.dropped(), 900u);
+    const auto kept = consumer.take(100000);
+    ASSERT_EQ(kept.size(), 100u);
+    for (size_t i = 1; i < kept.size(); ++i)
+        EXPECT_EQ(kept[i].sequenceNumber, kept[i - 1].sequenceNumber + 1) << "in order, none missing";
+    qint64 last = -1;
+    for (const auto& p : consumer.partitions())
+        last = std::max(last, p.lastSequence);
+    EXPECT_EQ(kept.back().sequenceNumber, last) << "the newest are the ones kept";
+    EXPECT_TRUE(consumer.take().empty());
+}
+
 TEST_F(Consumer, StartPositionsAndDeviceFilter)
 {
     inject("healthy-controller", 3);

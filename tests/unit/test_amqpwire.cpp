@@ -47,7 +47,8 @@ TEST(AmqpWire, AnnotationsAreReadByNameWhateverElseIsThere)
     a.put(proton::symbol("dt-dataschema"), std::string("dtmi:com:example:Thermostat;1"));
     a.put(proton::symbol("iothub-message-source"), std::string("Telemetry"));
     TelemetryEvent e;
-    decodeAnnotations(m, e);
+    TextInterner texts;
+    decodeAnnotations(m, e, texts);
     EXPECT_EQ(e.sequenceNumber, 42);
     EXPECT_EQ(e.offset, QStringLiteral("8800"));
     EXPECT_EQ(e.enqueuedMs, 1764000000123);
@@ -74,7 +75,8 @@ TEST(AmqpWire, EveryApplicationPropertyTypeIsReadAsItself)
     p.put("id", proton::uuid::copy("\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d\x0e\x0f\x10"));
     p.put("after", std::string("still here"));
     TelemetryEvent e;
-    decodeContent(m, e);
+    TextInterner texts;
+    decodeContent(m, e, texts);
     EXPECT_EQ(e.contentType, QStringLiteral("application/json"));
     EXPECT_EQ(e.contentEncoding, QStringLiteral("utf-8"));
     EXPECT_EQ(e.body, QByteArray("{\"temperature\": 21.5}"));
@@ -94,7 +96,8 @@ TEST(AmqpWire, AStringBodyIsKeptAsBytes)
     proton::message m;
     m.body(std::string("{\"a\":1}"));
     TelemetryEvent e;
-    decodeContent(m, e);
+    TextInterner texts;
+    decodeContent(m, e, texts);
     EXPECT_EQ(e.body, QByteArray("{\"a\":1}"));
     EXPECT_TRUE(e.applicationProperties.isEmpty());
 }
@@ -109,7 +112,8 @@ TEST(AmqpWire, AnUnexpectedCompoundValueIsRenderedAloneAndTheRestStaysIntact)
     a.put(proton::symbol("iothub-connection-auth-method"), list); // a list where a JSON string is usual
     a.put(proton::symbol("iothub-connection-device-id"), std::string("after-the-list"));
     TelemetryEvent e;
-    decodeAnnotations(m, e);
+    TextInterner texts;
+    decodeAnnotations(m, e, texts);
     EXPECT_TRUE(e.authMethod.contains(QStringLiteral("sas"))) << "[" << e.authMethod.toStdString() << "]";
     EXPECT_FALSE(e.authMethod.contains(QStringLiteral("after-the-list"))) << "only the one value, not the map";
     EXPECT_EQ(e.deviceId, QStringLiteral("after-the-list"));
@@ -136,4 +140,40 @@ TEST(AmqpWire, PartitionsFromTheManagementReply)
     EXPECT_EQ(status, 404);
     EXPECT_FALSE(partitionIdsFromManagementReply(reply(200, { { "name", std::string("hub") } }), status))
         << "a reply with neither is an error to report, not an exception in Proton's handler";
+}
+
+TEST(AmqpWire, RecurringTextsAreSharedAndChangesAreSeen)
+{
+    TextInterner texts;
+    std::vector<TelemetryEvent> events;
+    for (const char* device : { "boiler-17", "boiler-17", "pump-3", "boiler-17" }) {
+        proton::message m;
+        m.message_annotations().put(proton::symbol("iothub-connection-device-id"), std::string(device));
+        m.message_annotations().put(proton::symbol("dt-subject"), std::string("thermostat1"));
+        m.content_type("application/json");
+        m.properties().put("iothub-creation-time-utc", std::string("2026-11-26T12:00:00Z"));
+        TelemetryEvent e;
+        decodeAnnotations(m, e, texts);
+        decodeContent(m, e, texts);
+        events.push_back(std::move(e));
+    }
+    EXPECT_EQ(events[0].deviceId, QStringLiteral("boiler-17"));
+    EXPECT_EQ(events[2].deviceId, QStringLiteral("pump-3")) << "a changed value is read, not the last one";
+    EXPECT_EQ(events[3].deviceId, QStringLiteral("boiler-17"));
+    EXPECT_TRUE(events[0].deviceId.isSharedWith(events[3].deviceId)) << "one copy of a recurring id";
+    EXPECT_TRUE(events[0].component.isSharedWith(events[2].component));
+    EXPECT_TRUE(events[0].contentType->isSharedWith(*events[1].contentType));
+    EXPECT_TRUE(events[0].applicationProperties.at(0).first.isSharedWith(events[2].applicationProperties.at(0).first));
+    EXPECT_EQ(events[2].applicationProperties.at(0).second, QStringLiteral("2026-11-26T12:00:00Z"));
+}
+
+TEST(AmqpWire, TheTextTableIsBounded)
+{
+    TextInterner texts(3);
+    for (int i = 0; i < 10; ++i)
+        EXPECT_EQ(texts(std::to_string(i)), QString::number(i));
+    EXPECT_LE(texts.size(), 3u);
+    const std::string longText(1000, 'x');
+    EXPECT_EQ(texts(longText).size(), 1000);
+    EXPECT_LE(texts.size(), 3u) << "long texts are not kept";
 }

@@ -47,6 +47,35 @@ TEST(Pipeline, StatsFieldsAndUnmodeledNames)
     EXPECT_TRUE(s.unmodeledFields.count(QStringLiteral("Temperature")));
 }
 
+TEST(Pipeline, EachEventIsJudgedInItsOwnContext)
+{
+    // Contexts are converted once and reused: an event must never be judged by its neighbour's
+    // component, encoding or content type, however they interleave (more combinations than kept).
+    MonitorPipeline pipeline(std::make_shared<TemplateResolver>(test::loadTemplate(test::TemperatureController)));
+    std::vector<TelemetryEvent> events;
+    std::vector<bool> shouldPass;
+    for (int round = 0; round < 3; ++round) {
+        for (int c = 0; c < 12; ++c) {
+            auto e = event(c % 2 ? "thermostat1" : "", "{\"temperature\": 21.5}", 1000 + c);
+            if (c % 3 == 1)
+                e.contentEncoding = QStringLiteral("utf-16"); // not what the bytes are
+            e.moduleId = c >= 6 ? QStringLiteral("m%1").arg(c) : QString();
+            events.push_back(std::move(e));
+            // Only thermostat1 models temperature; the encoding must be utf-8; a module is not the device.
+            shouldPass.push_back(c % 2 && c % 3 != 1 && c < 6);
+        }
+    }
+    const auto observations = pipeline.process(std::move(events));
+    ASSERT_EQ(observations.size(), shouldPass.size());
+    for (size_t i = 0; i < observations.size(); ++i) {
+        const auto& o = observations[i];
+        EXPECT_EQ(o.issues.empty(), shouldPass[i])
+            << "event " << i << " (" << o.event.component.toStdString() << ", "
+            << o.event.contentEncoding->toStdString() << ", " << o.event.moduleId.toStdString() << ") had "
+            << (o.issues.empty() ? "no issue" : o.issues.front().code);
+    }
+}
+
 TEST(Pipeline, RingKeepsTheNewestAndCountsEvictions)
 {
     ObservationRing ring(3);
