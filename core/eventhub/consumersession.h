@@ -481,9 +481,6 @@ private:
 
     void onEvent(int partition, const proton::message& m)
     {
-        static const bool skip = qEnvironmentVariableIsSet("IOTC_EXPERIMENT_SKIP");
-        if (skip)
-            return;
         TelemetryEvent e;
         e.hub = m_target.entityPath;
         e.partition = partition;
