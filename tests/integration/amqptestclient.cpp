@@ -223,6 +223,13 @@ private:
             ro.source(so).credit_window(m_script.credit);
             m_receiveStart = std::chrono::steady_clock::now();
             m_connection.open_receiver(*m_script.receiveAddress, ro);
+            for (const auto& address : m_script.alsoReceiveFrom) {
+                proton::source_options also = so;
+                also.address(address);
+                proton::receiver_options o = ro;
+                o.source(also);
+                m_connection.open_receiver(address, o);
+            }
             return;
         }
         if (!m_script.receiveAddress)

@@ -31,6 +31,7 @@ struct AmqpScript {
     std::string managementName;
     std::string managementPartition;
     std::optional<std::string> receiveAddress;
+    std::vector<std::string> alsoReceiveFrom; // more partitions on the same connection (counted together)
     std::string selector; // empty: no filter
     size_t receiveCount = 0; // stop after this many (0: stay until timeout or error)
     int credit = 300;
