@@ -147,6 +147,15 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
 {
     std::vector<Observation> out;
     out.reserve(events.size());
+    // The batch's new devices are looked up together, not one round trip per device in turn.
+    std::vector<QString> devices;
+    for (const auto& e : events) {
+        if ((e.messageSource.isEmpty() || e.messageSource == QLatin1String("Telemetry"))
+            && (devices.empty() || devices.back() != e.deviceId) && !(m_lastResolution && e.deviceId == m_lastDevice))
+            devices.push_back(e.deviceId);
+    }
+    if (!devices.empty())
+        m_resolver->prepare(devices);
     for (auto& e : events) {
         Observation o;
         PayloadJson body; // what the validator decoded; stays null (not plotted) for non-telemetry

@@ -1,20 +1,22 @@
 #pragma once
 
+#include "central/centralclient.h"
 #include "template/capabilityindex.h"
 #include "validate/issue.h"
 #include "validate/payloadvalidator.h"
 
+#include <QFuture>
 #include <QHash>
+#include <QJsonObject>
 #include <QString>
 
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <vector>
 
 namespace iotc {
-
-class CentralClient;
 
 // Which validator judges a device's messages: its template, fetched once through the REST client
 // (device -> template -> flattened index), or one fixed template for every device (offline use).
@@ -32,9 +34,18 @@ public:
     };
     // Blocking on the first call for a device (REST round trips); cached afterwards.
     Resolution forDevice(const QString& deviceId);
+    // Looks up every device of a batch that is not known yet, side by side: one wait for all of
+    // them instead of one round trip after another (an app's thousand devices at start-up).
+    void prepare(const std::vector<QString>& deviceIds);
 
 private:
-    Resolution resolve(const QString& deviceId);
+    Resolution fromDevice(const QString& deviceId, const Result<Device>& device);
+    Resolution templateFor(const QString& templateId);
+    Resolution parsed(const QString& templateId, const Result<QJsonObject>& answer);
+    static Resolution withTemplate(const QString& templateId, const Resolution& forTemplate);
+    std::optional<QFuture<Result<QJsonObject>>> edgeModulesFor(const Resolution& r, const QString& deviceId);
+    static void addEdgeRuntime(Resolution& r, std::optional<QFuture<Result<QJsonObject>>> modules);
+    void remember(const QString& deviceId, const Resolution& r);
 
     std::shared_ptr<CentralClient> m_client;
     std::shared_ptr<const PayloadValidator> m_fixed;

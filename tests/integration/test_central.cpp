@@ -3,6 +3,8 @@
 
 #include "central/centralclient.h"
 #include "knowledge/knowledgebase.h"
+#include "monitor/templateresolver.h"
+#include "sim/scenariocatalog.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
 
@@ -280,4 +282,45 @@ TEST_F(CentralAgainstSim, AListingThatOutlivesItsClientEndsCleanly)
     const auto r = wait(listing);
     ASSERT_TRUE(r.ok()) << r.error.summary().toStdString();
     EXPECT_GT(*r.value, 20);
+}
+
+TEST_F(CentralAgainstSim, ABatchOfNewDevicesIsLookedUpTogetherWithTheSameAnswers)
+{
+    // Every scenario device (unassigned, unknown, Edge gateways old and new, ...), a hundred
+    // healthy ones and one the app does not know: prepared together, then asked one by one, the
+    // answers are those of asking one by one from the start, and asking costs no more requests.
+    std::vector<QString> ids;
+    for (const auto& d : sim::ScenarioCatalog::builtIn().devices)
+        ids.push_back(d.id);
+    for (int i = 1; i <= 100; ++i)
+        ids.push_back(QStringLiteral("sim-device-%1").arg(i, 6, 10, QLatin1Char('0')));
+    ids.push_back(QStringLiteral("no-such-device"));
+    ids.push_back(ids.front()); // twice in one batch: asked once
+
+    TemplateResolver prepared(std::make_shared<CentralClient>(client()));
+    prepared.prepare(ids);
+    const auto afterPrepare = app->httpRequests();
+    TemplateResolver oneByOne(std::make_shared<CentralClient>(client()));
+    for (const auto& id : ids) {
+        const auto a = prepared.forDevice(id);
+        const auto b = oneByOne.forDevice(id);
+        SCOPED_TRACE(id.toStdString());
+        EXPECT_EQ(a.templateId, b.templateId);
+        EXPECT_EQ(a.problem.has_value(), b.problem.has_value());
+        if (a.problem && b.problem) {
+            EXPECT_EQ(a.problem->code, b.problem->code);
+        }
+        EXPECT_EQ(a.validator != nullptr, b.validator != nullptr);
+        EXPECT_EQ(a.edgeRuntimeVersion, b.edgeRuntimeVersion);
+    }
+    const auto unknown = prepared.forDevice(QStringLiteral("no-such-device"));
+    ASSERT_TRUE(unknown.problem);
+    EXPECT_EQ(unknown.problem->code, "device-not-found");
+    const auto edge = prepared.forDevice(QStringLiteral("edge-gateway-old"));
+    EXPECT_TRUE(edge.edgeRuntimeVersion) << "the gateway's runtime was read with the rest";
+    const auto beforeAsking = app->httpRequests();
+    for (const auto& id : ids)
+        prepared.forDevice(id);
+    EXPECT_EQ(app->httpRequests(), beforeAsking) << "all answers were kept from the batch";
+    EXPECT_GT(afterPrepare, 0u);
 }
