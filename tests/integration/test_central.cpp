@@ -4,9 +4,9 @@
 #include "central/centralclient.h"
 #include "knowledge/knowledgebase.h"
 #include "monitor/templateresolver.h"
-#include "sim/scenariocatalog.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
+#include "sim/scenariocatalog.h"
 
 #include <QElapsedTimer>
 #include <QFile>

@@ -238,6 +238,9 @@ TEST_F(Consumer, TwentyDisconnectsDuringFiftyThousandEventsLoseAndDuplicateNothi
     options.start.kind = ConsumerStart::Kind::Beginning;
     EventHubConsumer consumer(target, options);
     consumer.start();
+    // The first drop must find a connection to drop (under a loaded machine the attach can take
+    // longer than injecting the first events).
+    ASSERT_TRUE(allReceiving(consumer, 20000));
     const char* devices[] = { "sim-device-000001", "sim-device-000002", "sim-device-000003", "sim-device-000004",
         "sim-device-000005", "sim-device-000006", "sim-device-000007", "sim-device-000008" };
     std::vector<TelemetryEvent> all;
@@ -248,13 +251,15 @@ TEST_F(Consumer, TwentyDisconnectsDuringFiftyThousandEventsLoseAndDuplicateNothi
             sent += inject(devices[i % 8], 1);
         // Drop the live connection, then wait until the consumer is receiving again, so each of
         // the twenty drops hits a working connection.
+        const int reconnectsBefore = consumer.reconnects();
         app->eventHub().dropConnections();
         ASSERT_TRUE(QTest::qWaitFor(
             [&] {
                 auto batch = consumer.take(1000000);
                 std::move(batch.begin(), batch.end(), std::back_inserter(all));
                 const auto ps = consumer.partitions();
-                return consumer.reconnects() == drop + 1
+                // (A reconnect attempt that fails on a loaded machine counts once more.)
+                return consumer.reconnects() > reconnectsBefore
                     && std::all_of(ps.begin(), ps.end(),
                         [](const PartitionState& p) { return p.state == PartitionState::State::Receiving; });
             },
@@ -265,7 +270,7 @@ TEST_F(Consumer, TwentyDisconnectsDuringFiftyThousandEventsLoseAndDuplicateNothi
     std::move(rest.begin(), rest.end(), std::back_inserter(all));
     ASSERT_EQ(sent, total);
     EXPECT_EQ(all.size(), static_cast<size_t>(total)) << consumer.fatalError().toStdString();
-    EXPECT_EQ(consumer.reconnects(), 20) << "every drop really happened";
+    EXPECT_GE(consumer.reconnects(), 20) << "every drop really happened";
     std::map<int, std::vector<qint64>> byPartition;
     for (const auto& ev : all)
         byPartition[ev.partition].push_back(ev.sequenceNumber);
