@@ -261,6 +261,7 @@ int main(int argc, char** argv)
             }
             bare.selector = "amqp.annotation.x-opt-offset > '@latest'";
             bare.credit = liveOptions.credit;
+            bare.settledWithCreditInHalves = true; // the product's own settings
             bare.keepBodies = false;
             bare.timeoutMs = 10000;
             const double bareCpu0 = cpuSeconds();

@@ -113,6 +113,12 @@ public:
             next();
             return;
         }
+        if (m_script.settledWithCreditInHalves) {
+            if (d.settled())
+                d.settle();
+            if (proton::receiver r = d.receiver(); r.credit() <= m_script.credit / 2)
+                r.add_credit(m_script.credit - r.credit());
+        }
         if (m_script.receiveCount && m_result.events.size() >= m_script.receiveCount)
             return; // already closing: what is still in flight is not counted
         ReceivedEvent e;
@@ -148,6 +154,8 @@ public:
 
     void on_receiver_open(proton::receiver& r) override
     {
+        if (m_script.settledWithCreditInHalves && r.source().address().rfind('$', 0) != 0)
+            r.add_credit(m_script.credit);
         if (r.source().address() == m_script.receiveAddress.value_or("") && m_script.onReceiverOpen)
             m_script.onReceiverOpen();
     }
@@ -221,6 +229,8 @@ private:
             }
             proton::receiver_options ro;
             ro.source(so).credit_window(m_script.credit);
+            if (m_script.settledWithCreditInHalves)
+                ro.credit_window(0).delivery_mode(proton::delivery_mode::AT_MOST_ONCE).auto_accept(false);
             m_receiveStart = std::chrono::steady_clock::now();
             m_connection.open_receiver(*m_script.receiveAddress, ro);
             for (const auto& address : m_script.alsoReceiveFrom) {

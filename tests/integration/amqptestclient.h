@@ -35,6 +35,9 @@ struct AmqpScript {
     std::string selector; // empty: no filter
     size_t receiveCount = 0; // stop after this many (0: stay until timeout or error)
     int credit = 300;
+    // As the product receives: deliveries settled by the sender, credit topped up in halves (not
+    // Proton's window, which sends a flow after every delivery).
+    bool settledWithCreditInHalves = false;
     int timeoutMs = 10000;
     bool keepBodies = true;
     std::function<void()> onReceiverOpen; // called (on the client's thread) once the receiver is attached
