@@ -233,7 +233,7 @@ int main(int argc, char** argv)
                 static_cast<double>(n) / 10.0, cpu * 1e6 / static_cast<double>(std::max<size_t>(n, 1)));
             for (const auto& [name, seconds] : threads1) {
                 const double used = seconds - (threads0.count(name) ? threads0.at(name) : 0.0);
-                if (used > 0)
+                if (used * 1e6 / static_cast<double>(std::max<size_t>(n, 1)) >= 0.05)
                     std::printf("    thread %s: %.1f us/event\n", qPrintable(name),
                         used * 1e6 / static_cast<double>(std::max<size_t>(n, 1)));
             }
