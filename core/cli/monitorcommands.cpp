@@ -8,6 +8,7 @@
 #include "eventhub/eventhubconsumer.h"
 #include "monitor/capturefile.h"
 #include "monitor/monitorpipeline.h"
+#include "monitor/tokenrenewal.h"
 #include "validate/issuejson.h"
 
 #include <QCoreApplication>
@@ -279,8 +280,15 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     }
 
     std::vector<std::unique_ptr<EventHubConsumer>> consumers;
-    for (const auto& t : targets)
+    // The application's tokens expire (an hour): new ones are asked for in time, so a monitor runs
+    // for days (the az CLI's never renews).
+    const auto tokenSource = haveApp && !args.value("eventhub-connection-string")
+        ? std::make_shared<CentralClient>(connection.profile)
+        : nullptr;
+    for (const auto& t : targets) {
         consumers.push_back(std::make_unique<EventHubConsumer>(t, options));
+        renewTokensThrough(tokenSource, consumers.back().get(), t.entityPath);
+    }
     QString endReason = QStringLiteral("timeout");
     qint64 seen = 0;
     qint64 withErrors = 0;

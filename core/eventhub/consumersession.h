@@ -125,6 +125,12 @@ public:
         std::lock_guard lock(m_mutex);
         return m_fatal;
     }
+    // Picked up by the Proton thread's next tick (no Proton object is touched from here).
+    void offerToken(const QString& token, qint64 expiry)
+    {
+        std::lock_guard lock(m_mutex);
+        m_offeredToken = std::make_pair(token, expiry);
+    }
     std::atomic<quint64> dropped { 0 };
     std::atomic<quint64> filtered { 0 };
     std::atomic<int> reconnects { 0 };
@@ -214,13 +220,13 @@ public:
         }
         if (error.name() == "amqp:unauthorized-access") {
             // The token lapsed or was revoked: a new one is needed, not a reattach with the old one.
-            if (!m_target.key.isEmpty())
-                lost(m_connection, error);
+            if (!m_target.key.isEmpty() || m_target.tokenExpiry * 1000 > nowMs() + 5000)
+                lost(m_connection, error); // a key, or a renewed token: reconnect with it
             else
                 fail(QStringLiteral("The event hub token is no longer accepted (") + qs(error.description())
                     + QStringLiteral(
-                        "). Tokens from IoT Central expire: run again to get new ones, or use an Event Hubs "
-                        "connection string, whose tokens are renewed here."));
+                        "), and no newer one came from the application in time. Check that your role can still "
+                        "read the application's data, or use an Event Hubs connection string."));
             return;
         }
         // Retryable link failure: reattach this partition after a pause, resuming where it was.
@@ -368,13 +374,35 @@ private:
 
     void scheduleRenewal()
     {
-        // A ready-made token cannot be renewed here; when it lapses the reconnect path asks again.
-        if (m_tokenExpiry <= 0 || m_target.key.isEmpty())
+        if (m_tokenExpiry <= 0)
             return;
-        // Renew when 80% of the lifetime has passed, and at least two seconds before it lapses.
+        // Renew when 80% of the lifetime has passed, and at least two seconds before it lapses. A
+        // ready-made token is asked for then (from whoever got it), a key makes one here.
         const qint64 leftMs = m_tokenExpiry * 1000 - nowMs();
         const qint64 inMs = std::max<qint64>(200, std::min<qint64>(leftMs * 8 / 10, leftMs - 2000));
         m_renewAt = nowMs() + inMs;
+    }
+
+    // A ready-made token offered by the owner: used from now on, and put at once when connected.
+    void takeOfferedToken()
+    {
+        std::optional<std::pair<QString, qint64>> offered;
+        {
+            std::lock_guard lock(m_mutex);
+            offered.swap(m_offeredToken);
+        }
+        if (!offered || offered->second <= m_target.tokenExpiry)
+            return; // not newer than what is in use
+        m_target.token = offered->first;
+        m_target.tokenExpiry = offered->second;
+        m_tokenAskedAt = 0;
+        m_renewAt = 0; // due again once $cbs has taken this one
+        if (m_cbsOk && m_cbsSender.active()) {
+            if (m_cbsSender.credit() > 0)
+                sendToken();
+            else
+                m_tokenPending = true;
+        }
     }
 
     static qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
@@ -391,9 +419,16 @@ private:
             m_reconnectAt = 0;
             connect();
         }
+        takeOfferedToken();
         if (m_renewAt && now >= m_renewAt && m_cbsOk) {
-            m_renewAt = 0;
-            if (m_cbsSender.active()) {
+            if (m_target.key.isEmpty()) {
+                // Ask (again every 10 s) until a newer token is offered; the renewal stays due.
+                if (m_tokenAskedAt == 0 || now - m_tokenAskedAt >= 10000) {
+                    m_tokenAskedAt = now;
+                    m_owner.notifyTokenNeeded();
+                }
+            } else if (m_cbsSender.active()) {
+                m_renewAt = 0;
                 if (m_cbsSender.credit() > 0)
                     sendToken();
                 else
@@ -620,6 +655,7 @@ private:
     uint64_t m_messageId = 0;
     qint64 m_tokenExpiry = 0;
     qint64 m_renewAt = 0; // ms; 0 = none
+    qint64 m_tokenAskedAt = 0; // ms: when the owner was last asked for a ready-made token
     qint64 m_reconnectAt = 0;
     std::map<int, qint64> m_reattachAt;
     std::vector<int> m_partitionIds;
@@ -634,6 +670,7 @@ private:
     std::map<int, qint64> m_startedAtMs; // when reading from "latest" began, per partition
     QString m_fatal;
     bool m_fatalSet = false;
+    std::optional<std::pair<QString, qint64>> m_offeredToken; // from renewToken(), for the tick
 };
 
 } // namespace iotc

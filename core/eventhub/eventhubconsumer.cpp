@@ -83,6 +83,17 @@ QString EventHubConsumer::fatalError() const
     return m_session->fatal();
 }
 
+void EventHubConsumer::renewToken(const QString& token, qint64 expiry)
+{
+    m_session->offerToken(token, expiry);
+}
+
+void EventHubConsumer::notifyTokenNeeded()
+{
+    QMetaObject::invokeMethod(
+        this, [this] { Q_EMIT tokenNeeded(); }, Qt::QueuedConnection);
+}
+
 void EventHubConsumer::notifyEvents()
 {
     // Paced by the session (at most ~30 a second); one post to the owner's thread at a time, and

@@ -70,17 +70,25 @@ public:
     std::vector<PartitionState> partitions() const;
     QString fatalError() const; // set when it stopped for good (credentials refused ...)
 
+    // A fresh ready-made token (IoT Central's tokens expire): put on $cbs before the old one
+    // lapses, and used for every reconnect from then on. Any thread.
+    void renewToken(const QString& token, qint64 expiry);
+
     class Session;
 
 Q_SIGNALS:
     void eventsAvailable(); // coalesced (at most ~30 a second): take() until empty
     void stateChanged();
     void failed(const QString& reason);
+    // A ready-made token passed 80% of its life (asked again every 10 s until renewToken()):
+    // whoever got it asks for a new one. Targets with a key renew their own tokens.
+    void tokenNeeded();
 
 private:
     friend class Session;
     void notifyEvents();
     void notifyState();
+    void notifyTokenNeeded();
 
     std::unique_ptr<Session> m_session;
     std::atomic<bool> m_eventsPending { false };

@@ -3,6 +3,7 @@
 #include "capturefile.h"
 #include "monitorpipeline.h"
 #include "templateresolver.h"
+#include "tokenrenewal.h"
 
 #include "central/centralclient.h"
 
@@ -85,6 +86,8 @@ public:
         for (const auto& t : targets) {
             hubs << t.entityPath;
             auto c = std::make_unique<EventHubConsumer>(t, m_options.consumer);
+            if (!m_options.target) // the application's tokens expire: ask it for new ones in time
+                renewTokensThrough(m_client, c.get(), t.entityPath);
             connect(c.get(), &EventHubConsumer::eventsAvailable, this, &Worker::drain);
             connect(c.get(), &EventHubConsumer::stateChanged, this, &Worker::publishStatus);
             connect(c.get(), &EventHubConsumer::failed, this, [this](const QString& why) {

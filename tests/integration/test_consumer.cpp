@@ -2,9 +2,12 @@
 // token renewal, reconnects without loss or duplicates, and a failing partition.
 #include "simfixture.h"
 
+#include "central/centralclient.h"
 #include "eventhub/eventhubconsumer.h"
+#include "monitor/tokenrenewal.h"
 
 #include <QElapsedTimer>
+#include <QSignalSpy>
 #include <QTest>
 #include <gtest/gtest.h>
 
@@ -317,3 +320,77 @@ TEST_F(Consumer, AFailingPartitionIsReportedWhileOthersContinue)
 }
 
 } // namespace
+
+namespace {
+
+// An app whose event hub tokens (generateEventSasTokens) live four seconds.
+struct ShortTokenApp {
+    ShortTokenApp()
+    {
+        sim::SimOptions o;
+        o.rateHz = 0;
+        o.extraRateHz = 0;
+        o.tokenLifetimeSeconds = 4;
+        app = std::make_unique<sim::SimulatedApp>(o);
+        e = app->start();
+        auto profile = ConnectionProfile::forBaseUrl(e.baseUrl);
+        profile.authorization = e.apiToken;
+        client = std::make_shared<CentralClient>(profile);
+        auto f = client->eventSasTokens();
+        f.waitForFinished();
+        QString error;
+        if (f.result().ok())
+            targets = EventHubTarget::fromEventSasTokens(*f.result().value, error);
+    }
+    // Six rounds over six seconds, three events each; how many arrived.
+    size_t receiveForSixSeconds(EventHubConsumer& consumer)
+    {
+        QElapsedTimer clock;
+        clock.start();
+        size_t received = 0;
+        for (int round = 0; round < 6; ++round) {
+            app->injectTelemetry(QStringLiteral("healthy-controller"), 3);
+            (void)QTest::qWaitFor(
+                [&] {
+                    received += consumer.take(1000).size();
+                    return clock.elapsed() >= 1000 * (round + 1);
+                },
+                2000);
+        }
+        return received + consumer.take(1000).size();
+    }
+    std::unique_ptr<sim::SimulatedApp> app;
+    sim::SimEndpoints e;
+    std::shared_ptr<CentralClient> client;
+    QList<EventHubTarget> targets;
+};
+
+} // namespace
+
+TEST(ConsumerWithAppTokens, TheApplicationIsAskedForNewTokensBeforeTheyLapse)
+{
+    ShortTokenApp a;
+    ASSERT_EQ(a.targets.size(), 1);
+    ASSERT_TRUE(a.targets[0].key.isEmpty()) << "a ready-made token, not a key";
+    EventHubConsumer consumer(a.targets[0], {});
+    renewTokensThrough(a.client, &consumer, a.targets[0].entityPath);
+    QSignalSpy asked(&consumer, &EventHubConsumer::tokenNeeded);
+    consumer.start();
+    ASSERT_TRUE(allReceiving(consumer));
+    EXPECT_EQ(a.receiveForSixSeconds(consumer), 18u);
+    EXPECT_GE(asked.count(), 2) << "the 4-second tokens outlived: new ones were asked for";
+    EXPECT_TRUE(consumer.fatalError().isEmpty()) << consumer.fatalError().toStdString();
+    EXPECT_EQ(consumer.reconnects(), 0) << "renewed in time: the connection never dropped";
+}
+
+TEST(ConsumerWithAppTokens, WithoutNewTokensTheEndIsExplained)
+{
+    ShortTokenApp a;
+    ASSERT_EQ(a.targets.size(), 1);
+    EventHubConsumer consumer(a.targets[0], {}); // nobody answers tokenNeeded
+    QSignalSpy failed(&consumer, &EventHubConsumer::failed);
+    consumer.start();
+    ASSERT_TRUE(allReceiving(consumer));
+    ASSERT_TRUE(failed.wait(10000)) << "the lapsed token ends the monitor";
+    EXPECT_TRUE(consumer.fatalError().contains(QStringLiteral("token"))) << consumer.fatalError().toStdString();
+}
