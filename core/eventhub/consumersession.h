@@ -6,8 +6,9 @@
 
 #include "amqpwire.h"
 #include "eventhubconsumer.h"
-#include "provisioning/sas.h"
+#include "eventqueue.h"
 #include "requestreply.h"
+#include "tokenkeeper.h"
 
 #include <QDateTime>
 #include <QRegularExpression>
@@ -53,6 +54,8 @@ public:
         , m_target(std::move(target))
         , m_options(std::move(options))
         , m_container(*this, "iotc-eventhub-consumer")
+        , m_tokens(m_target, m_options.tokenLifetimeSeconds)
+        , m_queue(m_options.queueCapacity)
     {
         if (!m_options.deviceFilter.isEmpty())
             m_deviceFilter
@@ -91,26 +94,7 @@ public:
     std::vector<TelemetryEvent> take(size_t max)
     {
         std::lock_guard lock(m_mutex);
-        std::vector<TelemetryEvent> out;
-        const size_t waiting = m_queue.size() - m_head;
-        const size_t n = std::min(max, waiting);
-        if (n == 0)
-            return out;
-        if (m_head == 0 && n == waiting) {
-            // All of it: hand the whole vector over, no event moved.
-            out.swap(m_queue);
-            m_queue.reserve(std::clamp<size_t>(2 * n, 1024, 32768)); // room for what the next take() finds
-            return out;
-        }
-        out.reserve(n);
-        const auto first = m_queue.begin() + static_cast<std::ptrdiff_t>(m_head);
-        out.assign(std::make_move_iterator(first), std::make_move_iterator(first + static_cast<std::ptrdiff_t>(n)));
-        m_head += n;
-        if (m_head == m_queue.size()) {
-            m_queue.clear();
-            m_head = 0;
-        }
-        return out;
+        return m_queue.take(max);
     }
     std::vector<PartitionState> partitions() const
     {
@@ -126,11 +110,7 @@ public:
         return m_fatal;
     }
     // Picked up by the Proton thread's next tick (no Proton object is touched from here).
-    void offerToken(const QString& token, qint64 expiry)
-    {
-        std::lock_guard lock(m_mutex);
-        m_offeredToken = std::make_pair(token, expiry);
-    }
+    void offerToken(const QString& token, qint64 expiry) { m_tokens.offer(token, expiry); }
     std::atomic<quint64> dropped { 0 };
     std::atomic<quint64> filtered { 0 };
     std::atomic<int> reconnects { 0 };
@@ -220,7 +200,7 @@ public:
         }
         if (error.name() == "amqp:unauthorized-access") {
             // The token lapsed or was revoked: a new one is needed, not a reattach with the old one.
-            if (!m_target.key.isEmpty() || m_target.tokenExpiry * 1000 > nowMs() + 5000)
+            if (m_tokens.holdsValidToken(nowMs(), 5000))
                 lost(m_connection, error); // a key, or a renewed token: reconnect with it
             else
                 fail(QStringLiteral("The event hub token is no longer accepted (") + qs(error.description())
@@ -253,7 +233,7 @@ private:
             return;
         m_reconnectScheduled = false;
         m_cbsOk = false;
-        m_renewAt = 0;
+        m_tokens.newConnection();
         m_reattachAt.clear();
         m_tokenPending = false;
         m_managementPending = false;
@@ -304,22 +284,10 @@ private:
         m_reconnectAt = nowMs() + delay;
     }
 
-    std::pair<QString, qint64> currentToken()
-    {
-        if (!m_target.key.isEmpty()) {
-            const qint64 expiry = secondsFromNow(std::chrono::seconds(m_options.tokenLifetimeSeconds));
-            return { makeSasToken(m_target.audience(), m_target.key, SasKeyKind::RawText, expiry,
-                         m_target.keyName.isEmpty() ? QStringLiteral("service") : m_target.keyName),
-                expiry };
-        }
-        return { m_target.token, m_target.tokenExpiry };
-    }
-
     void sendToken()
     {
         m_tokenPending = false;
-        const auto [token, expiry] = currentToken();
-        m_tokenExpiry = expiry;
+        const auto [token, expiry] = m_tokens.current();
         proton::message m;
         m.id(proton::message_id(uint64_t(++m_messageId)));
         m.reply_to(CbsReplyTo);
@@ -352,14 +320,14 @@ private:
         if (status < 200 || status >= 300) {
             fail(
                 QStringLiteral("The event hub refused the token (CBS status %1: %2). ").arg(status).arg(qs(description))
-                + (m_target.key.isEmpty()
+                + (!m_tokens.makesTokens()
                         ? QStringLiteral("Ask IoT Central for new tokens (your role needs access to the data) or use "
                                          "an Event Hubs connection string.")
                         : QStringLiteral(
                             "Check the SharedAccessKeyName and SharedAccessKey of the connection string.")));
             return;
         }
-        scheduleRenewal();
+        m_tokens.accepted(nowMs());
         if (m_cbsOk)
             return; // a renewal
         m_cbsOk = true;
@@ -372,37 +340,15 @@ private:
         m_managementPending = true;
     }
 
-    void scheduleRenewal()
+    // Puts the current token on $cbs, now or as soon as it has credit.
+    void putToken()
     {
-        if (m_tokenExpiry <= 0)
+        if (!m_cbsOk || !m_cbsSender.active())
             return;
-        // Renew when 80% of the lifetime has passed, and at least two seconds before it lapses. A
-        // ready-made token is asked for then (from whoever got it), a key makes one here.
-        const qint64 leftMs = m_tokenExpiry * 1000 - nowMs();
-        const qint64 inMs = std::max<qint64>(200, std::min<qint64>(leftMs * 8 / 10, leftMs - 2000));
-        m_renewAt = nowMs() + inMs;
-    }
-
-    // A ready-made token offered by the owner: used from now on, and put at once when connected.
-    void takeOfferedToken()
-    {
-        std::optional<std::pair<QString, qint64>> offered;
-        {
-            std::lock_guard lock(m_mutex);
-            offered.swap(m_offeredToken);
-        }
-        if (!offered || offered->second <= m_target.tokenExpiry)
-            return; // not newer than what is in use
-        m_target.token = offered->first;
-        m_target.tokenExpiry = offered->second;
-        m_tokenAskedAt = 0;
-        m_renewAt = 0; // due again once $cbs has taken this one
-        if (m_cbsOk && m_cbsSender.active()) {
-            if (m_cbsSender.credit() > 0)
-                sendToken();
-            else
-                m_tokenPending = true;
-        }
+        if (m_cbsSender.credit() > 0)
+            sendToken();
+        else
+            m_tokenPending = true;
     }
 
     static qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
@@ -419,20 +365,18 @@ private:
             m_reconnectAt = 0;
             connect();
         }
-        takeOfferedToken();
-        if (m_renewAt && now >= m_renewAt && m_cbsOk) {
-            if (m_target.key.isEmpty()) {
-                // Ask (again every 10 s) until a newer token is offered; the renewal stays due.
-                if (m_tokenAskedAt == 0 || now - m_tokenAskedAt >= 10000) {
-                    m_tokenAskedAt = now;
-                    m_owner.notifyTokenNeeded();
-                }
-            } else if (m_cbsSender.active()) {
-                m_renewAt = 0;
-                if (m_cbsSender.credit() > 0)
-                    sendToken();
-                else
-                    m_tokenPending = true;
+        if (m_tokens.takeOffered())
+            putToken();
+        if (m_cbsOk) {
+            switch (m_tokens.due(now)) {
+            case TokenKeeper::Due::PutNew:
+                putToken();
+                break;
+            case TokenKeeper::Due::AskOwner:
+                m_owner.notifyTokenNeeded();
+                break;
+            case TokenKeeper::Due::Nothing:
+                break;
             }
         }
         for (auto it = m_reattachAt.begin(); it != m_reattachAt.end();) {
@@ -542,15 +486,8 @@ private:
         {
             std::lock_guard lock(m_mutex);
             seen(s, e.sequenceNumber);
-            if (m_queue.size() - m_head >= m_options.queueCapacity) {
-                m_queue[m_head++] = TelemetryEvent(); // the oldest goes, counted
-                dropped++;
-                if (m_head >= 64 && m_head * 2 >= m_queue.size()) {
-                    m_queue.erase(m_queue.begin(), m_queue.begin() + static_cast<std::ptrdiff_t>(m_head));
-                    m_head = 0;
-                }
-            }
-            m_queue.push_back(std::move(e));
+            if (m_queue.push(std::move(e)))
+                dropped++; // the oldest went to make room
         }
         ++m_unannounced;
         notifySoon();
@@ -653,9 +590,7 @@ private:
     bool m_reconnectScheduled = false;
     int m_attempt = 0;
     uint64_t m_messageId = 0;
-    qint64 m_tokenExpiry = 0;
-    qint64 m_renewAt = 0; // ms; 0 = none
-    qint64 m_tokenAskedAt = 0; // ms: when the owner was last asked for a ready-made token
+    TokenKeeper m_tokens;
     qint64 m_reconnectAt = 0;
     std::map<int, qint64> m_reattachAt;
     std::vector<int> m_partitionIds;
@@ -664,13 +599,11 @@ private:
 
     // shared
     mutable std::mutex m_mutex;
-    std::vector<TelemetryEvent> m_queue; // from m_head on: waiting for take()
-    size_t m_head = 0;
+    EventQueue m_queue;
     std::map<int, PartitionState> m_states;
     std::map<int, qint64> m_startedAtMs; // when reading from "latest" began, per partition
     QString m_fatal;
     bool m_fatalSet = false;
-    std::optional<std::pair<QString, qint64>> m_offeredToken; // from renewToken(), for the tick
 };
 
 } // namespace iotc
