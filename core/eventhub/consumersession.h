@@ -110,7 +110,8 @@ public:
         return m_fatal;
     }
     // Picked up by the Proton thread's next tick (no Proton object is touched from here).
-    void offerToken(const QString& token, qint64 expiry) { m_tokens.offer(token, expiry); }
+    // Where ready-made tokens are offered, from any thread (it outlives the session).
+    std::shared_ptr<TokenInbox> tokenInbox() const { return m_tokens.inbox(); }
     std::atomic<quint64> dropped { 0 };
     std::atomic<quint64> filtered { 0 };
     std::atomic<int> reconnects { 0 };
@@ -151,13 +152,18 @@ public:
             return;
         }
         auto it = m_receivers.find(r.name());
-        if (it == m_receivers.end())
-            return;
-        onEvent(it->second, m);
+        if (it != m_receivers.end())
+            onEvent(it->second, m);
         if (d.settled())
             d.settle(); // frees it here; the service already settled it
         else
             d.accept(); // a peer that sends unsettled all the same gets its acknowledgement
+        if (it == m_receivers.end()) {
+            // A link of a connection being replaced: it gets no more credit.
+            if (proton::receiver stale = r; stale.active())
+                stale.close();
+            return;
+        }
         // Credit is topped up in halves, not after every event (Proton's credit window sends a
         // flow frame per message): at a trickle that is one write less per event.
         if (proton::receiver link = r; link.credit() <= m_options.credit / 2)
@@ -200,13 +206,18 @@ public:
         }
         if (error.name() == "amqp:unauthorized-access") {
             // The token lapsed or was revoked: a new one is needed, not a reattach with the old one.
-            if (m_tokens.holdsValidToken(nowMs(), 5000))
-                lost(m_connection, error); // a key, or a renewed token: reconnect with it
-            else
+            // A key makes one; a ready-made token is tried once more only if it is another one.
+            m_tokens.takeOffered();
+            const qint64 inHand = m_tokens.expiryInHand();
+            if (m_tokens.holdsValidToken(nowMs(), 5000) && (m_tokens.makesTokens() || inHand != m_refusedExpiry)) {
+                m_refusedExpiry = inHand;
+                lost(m_connection, error);
+            } else {
                 fail(QStringLiteral("The event hub token is no longer accepted (") + qs(error.description())
-                    + QStringLiteral(
-                        "), and no newer one came from the application in time. Check that your role can still "
-                        "read the application's data, or use an Event Hubs connection string."));
+                    + QStringLiteral("), and no newer one came from the application in time") + renewalFailure()
+                    + QStringLiteral(". Check that your role can still read the application's data, or use an "
+                                     "Event Hubs connection string."));
+            }
             return;
         }
         // Retryable link failure: reattach this partition after a pause, resuming where it was.
@@ -266,6 +277,10 @@ private:
         if (c != m_connection || m_stopping || m_reconnectScheduled || m_fatalSet)
             return;
         m_reconnectScheduled = true;
+        // A connection given up while still open (a failed renewal, a refused partition) is closed:
+        // its links would otherwise keep their credit and their place in the consumer group.
+        if (proton::connection old = m_connection; old.active())
+            old.close();
         ++m_attempt;
         reconnects++;
         const int delay = std::min(m_options.maxReconnectDelayMs, 250 * (1 << std::min(m_attempt - 1, 7)));
@@ -321,8 +336,9 @@ private:
             fail(
                 QStringLiteral("The event hub refused the token (CBS status %1: %2). ").arg(status).arg(qs(description))
                 + (!m_tokens.makesTokens()
-                        ? QStringLiteral("Ask IoT Central for new tokens (your role needs access to the data) or use "
-                                         "an Event Hubs connection string.")
+                        ? QStringLiteral("IoT Central's tokens expire: your role needs access to the application's "
+                                         "data to get new ones")
+                            + renewalFailure() + QStringLiteral("; or use an Event Hubs connection string.")
                         : QStringLiteral(
                             "Check the SharedAccessKeyName and SharedAccessKey of the connection string.")));
             return;
@@ -338,6 +354,12 @@ private:
         }
         openRequestReply(m_connection, "$management", ManagementReplyTo, m_managementSender, m_managementReceiver);
         m_managementPending = true;
+    }
+
+    QString renewalFailure() const
+    {
+        const QString why = m_tokens.inbox()->failure();
+        return why.isEmpty() ? QString() : QStringLiteral(" (asking for one: ") + why + QLatin1Char(')');
     }
 
     // Puts the current token on $cbs, now or as soon as it has credit.
@@ -365,8 +387,7 @@ private:
             m_reconnectAt = 0;
             connect();
         }
-        if (m_tokens.takeOffered())
-            putToken();
+        m_tokens.takeOffered();
         if (m_cbsOk) {
             switch (m_tokens.due(now)) {
             case TokenKeeper::Due::PutNew:
@@ -466,7 +487,10 @@ private:
         decodeAnnotations(m, e, m_texts);
         // Only this thread changes m_states, so it reads without the lock; the writes below take it
         // (once per event) for the Qt side.
-        auto& s = m_states[partition];
+        const auto state = m_states.find(partition); // there since openPartition()
+        if (state == m_states.end())
+            return;
+        auto& s = state->second;
         if (e.sequenceNumber >= 0 && e.sequenceNumber <= s.lastSequence)
             return; // a duplicate the service sent again: never passed on
         if ((m_deviceFilter.isValid() && !m_options.deviceFilter.isEmpty()
@@ -591,6 +615,7 @@ private:
     int m_attempt = 0;
     uint64_t m_messageId = 0;
     TokenKeeper m_tokens;
+    qint64 m_refusedExpiry = 0; // the ready-made token a receiver last refused
     qint64 m_reconnectAt = 0;
     std::map<int, qint64> m_reattachAt;
     std::vector<int> m_partitionIds;

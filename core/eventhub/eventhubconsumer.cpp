@@ -83,9 +83,9 @@ QString EventHubConsumer::fatalError() const
     return m_session->fatal();
 }
 
-void EventHubConsumer::renewToken(const QString& token, qint64 expiry)
+std::shared_ptr<TokenInbox> EventHubConsumer::tokenInbox() const
 {
-    m_session->offerToken(token, expiry);
+    return m_session->tokenInbox();
 }
 
 void EventHubConsumer::notifyTokenNeeded()

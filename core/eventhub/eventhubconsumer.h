@@ -2,6 +2,7 @@
 
 #include "eventhubtarget.h"
 #include "telemetryevent.h"
+#include "tokenkeeper.h"
 
 #include <QObject>
 #include <QString>
@@ -70,9 +71,10 @@ public:
     std::vector<PartitionState> partitions() const;
     QString fatalError() const; // set when it stopped for good (credentials refused ...)
 
-    // A fresh ready-made token (IoT Central's tokens expire): put on $cbs before the old one
-    // lapses, and used for every reconnect from then on. Any thread.
-    void renewToken(const QString& token, qint64 expiry);
+    // Where fresh ready-made tokens are left (IoT Central's tokens expire): put on $cbs before the
+    // old one lapses, and used for every reconnect from then on. Any thread; it outlives the
+    // consumer, so a late answer harms nothing.
+    std::shared_ptr<TokenInbox> tokenInbox() const;
 
     class Session;
 
@@ -80,8 +82,8 @@ Q_SIGNALS:
     void eventsAvailable(); // coalesced (at most ~30 a second): take() until empty
     void stateChanged();
     void failed(const QString& reason);
-    // A ready-made token passed 80% of its life (asked again every 10 s until renewToken()):
-    // whoever got it asks for a new one. Targets with a key renew their own tokens.
+    // A ready-made token passed 80% of its life (asked again after a pause until one arrives in
+    // tokenInbox()): whoever got it asks for a new one. Targets with a key renew their own tokens.
     void tokenNeeded();
 
 private:

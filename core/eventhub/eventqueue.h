@@ -25,10 +25,7 @@ public:
         if (size() >= m_capacity) {
             m_events[m_head++] = TelemetryEvent();
             dropped = true;
-            if (m_head >= 64 && m_head * 2 >= m_events.size()) {
-                m_events.erase(m_events.begin(), m_events.begin() + static_cast<std::ptrdiff_t>(m_head));
-                m_head = 0;
-            }
+            compact();
         }
         m_events.push_back(std::move(event));
         return dropped;
@@ -49,16 +46,26 @@ public:
         const auto first = m_events.begin() + static_cast<std::ptrdiff_t>(m_head);
         out.assign(std::make_move_iterator(first), std::make_move_iterator(first + static_cast<std::ptrdiff_t>(n)));
         m_head += n;
-        if (m_head == m_events.size()) {
-            m_events.clear();
-            m_head = 0;
-        }
+        compact();
         return out;
     }
 
     size_t size() const { return m_events.size() - m_head; }
+    size_t held() const { return m_events.size(); } // waiting ones and taken ones not yet forgotten
 
 private:
+    // Forgets the taken or dropped events in front once they are half of the vector.
+    void compact()
+    {
+        if (m_head == m_events.size()) {
+            m_events.clear();
+            m_head = 0;
+        } else if (m_head >= 64 && m_head * 2 >= m_events.size()) {
+            m_events.erase(m_events.begin(), m_events.begin() + static_cast<std::ptrdiff_t>(m_head));
+            m_head = 0;
+        }
+    }
+
     size_t m_capacity;
     std::vector<TelemetryEvent> m_events; // from m_head on: waiting
     size_t m_head = 0;

@@ -21,50 +21,49 @@ std::pair<QString, qint64> TokenKeeper::current()
             m_expiry };
     }
     m_expiry = m_target.tokenExpiry;
+    m_newerInHand = false;
     return { m_target.token, m_target.tokenExpiry };
 }
 
 void TokenKeeper::accepted(qint64 nowMs)
 {
-    if (m_expiry <= 0)
+    m_actedAtMs = 0;
+    if (m_expiry <= 0) {
+        m_renewAtMs = 0;
         return;
+    }
     const qint64 leftMs = m_expiry * 1000 - nowMs;
     m_renewAtMs = nowMs + std::max<qint64>(200, std::min<qint64>(leftMs * 8 / 10, leftMs - 2000));
+}
+
+void TokenKeeper::newConnection()
+{
+    // The connection puts its own token first; renewal is scheduled when $cbs takes it.
+    m_renewAtMs = 0;
+    m_actedAtMs = 0;
 }
 
 TokenKeeper::Due TokenKeeper::due(qint64 nowMs)
 {
     if (m_renewAtMs == 0 || nowMs < m_renewAtMs)
         return Due::Nothing;
-    if (makesTokens()) {
-        m_renewAtMs = 0;
-        return Due::PutNew;
-    }
-    if (m_askedAtMs != 0 && nowMs - m_askedAtMs < 10000)
+    const qint64 leftMs = m_expiry * 1000 - nowMs;
+    const qint64 pauseMs = std::clamp<qint64>(leftMs / 4, 1000, 10000);
+    if (m_actedAtMs != 0 && nowMs - m_actedAtMs < pauseMs)
         return Due::Nothing;
-    m_askedAtMs = nowMs;
-    return Due::AskOwner;
-}
-
-void TokenKeeper::offer(const QString& token, qint64 expiry)
-{
-    std::lock_guard lock(m_offerMutex);
-    m_offered = std::make_pair(token, expiry);
+    m_actedAtMs = nowMs;
+    return makesTokens() || m_newerInHand ? Due::PutNew : Due::AskOwner;
 }
 
 bool TokenKeeper::takeOffered()
 {
-    std::optional<std::pair<QString, qint64>> offered;
-    {
-        std::lock_guard lock(m_offerMutex);
-        offered.swap(m_offered);
-    }
+    const auto offered = m_inbox->take();
     if (!offered || offered->second <= m_target.tokenExpiry)
         return false; // not newer than the one in hand
     m_target.token = offered->first;
     m_target.tokenExpiry = offered->second;
-    m_askedAtMs = 0;
-    m_renewAtMs = 0; // due again once $cbs has taken this one
+    m_newerInHand = true;
+    m_actedAtMs = 0; // put it at once
     return true;
 }
 

@@ -71,19 +71,18 @@ MessageContext& MonitorPipeline::contextFor(const TelemetryEvent& e)
 
 const TemplateResolver::Resolution& MonitorPipeline::resolutionFor(const QString& deviceId)
 {
-    // Runs of one device's events ask the resolver once. Only settled answers are kept: a passing
-    // failure is asked about again, as the resolver wants.
+    // Runs of one device's events ask the resolver once. A passing failure is kept for the rest of
+    // the batch only: the next batch asks again, as the resolver wants, but one batch's events do
+    // not ask one after another (a throttled application would be asked ever more).
     if (m_lastResolution && m_lastDevice == deviceId)
         return *m_lastResolution;
+    if (auto it = m_passingFailures.constFind(deviceId); it != m_passingFailures.constEnd())
+        return it.value();
     auto r = m_resolver->forDevice(deviceId);
-    const bool settled = !r.problem || r.problem->code != "template-unavailable";
+    if (r.problem && r.problem->code == "template-unavailable")
+        return m_passingFailures.insert(deviceId, std::move(r)).value();
     m_lastResolution = std::move(r);
-    m_lastDevice = settled ? deviceId : QString();
-    if (!settled) {
-        m_scratch = std::move(*m_lastResolution);
-        m_lastResolution.reset();
-        return m_scratch;
-    }
+    m_lastDevice = deviceId;
     return *m_lastResolution;
 }
 
@@ -154,6 +153,7 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
             && (devices.empty() || devices.back() != e.deviceId) && !(m_lastResolution && e.deviceId == m_lastDevice))
             devices.push_back(e.deviceId);
     }
+    m_passingFailures.clear();
     if (!devices.empty())
         m_resolver->prepare(devices);
     for (auto& e : events) {

@@ -65,7 +65,7 @@ private:
     size_t m_nextContext = 0;
     QString m_lastDevice; // the device of m_lastResolution
     std::optional<TemplateResolver::Resolution> m_lastResolution;
-    TemplateResolver::Resolution m_scratch; // a passing failure, not kept
+    QHash<QString, TemplateResolver::Resolution> m_passingFailures; // this batch's, asked again next batch
     QString m_key; // reused to look up field series
 };
 

@@ -83,16 +83,21 @@ void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
     for (const auto& id : unknown)
         devices.push_back(m_client->device(id));
     std::vector<Resolution> found(unknown.size());
-    std::map<QString, QFuture<Result<QJsonObject>>> templates;
+    QSet<QString> wanted;
     for (size_t i = 0; i < unknown.size(); ++i) {
         devices[i].waitForFinished();
         found[i] = fromDevice(unknown[i], devices[i].result());
-        if (found[i].problem || templates.count(found[i].templateId))
-            continue;
-        std::lock_guard lock(m_mutex);
-        if (!m_templates.count(found[i].templateId))
-            templates.emplace(found[i].templateId, m_client->deviceTemplate(found[i].templateId));
+        if (!found[i].problem)
+            wanted.insert(found[i].templateId);
     }
+    {
+        std::lock_guard lock(m_mutex);
+        for (const auto& [id, known] : m_templates)
+            wanted.remove(id);
+    }
+    std::map<QString, QFuture<Result<QJsonObject>>> templates;
+    for (const auto& id : wanted)
+        templates.emplace(id, m_client->deviceTemplate(id));
     std::map<QString, Resolution> fetched;
     for (auto& [id, future] : templates) {
         future.waitForFinished();

@@ -11,16 +11,24 @@ void renewTokensThrough(std::shared_ptr<CentralClient> client, EventHubConsumer*
     if (!client || !consumer)
         return;
     QObject::connect(consumer, &EventHubConsumer::tokenNeeded, consumer, [client, consumer, entityPath] {
-        // The answer arrives on the consumer's thread (its context), never after it is gone.
-        client->eventSasTokens().then(consumer, [consumer, entityPath](const Result<QJsonObject>& answer) {
-            if (!answer.ok())
-                return;
-            QString error;
-            for (const auto& target : EventHubTarget::fromEventSasTokens(*answer.value, error)) {
-                if (target.entityPath == entityPath)
-                    consumer->renewToken(target.token, target.tokenExpiry);
-            }
-        });
+        // The answer is handled where it arrives and only touches the inbox, which outlives the
+        // consumer: nothing refers to a consumer that stopped in the meantime.
+        client->eventSasTokens().then(
+            QtFuture::Launch::Sync, [inbox = consumer->tokenInbox(), entityPath](const Result<QJsonObject>& answer) {
+                if (!answer.ok()) {
+                    inbox->failed(answer.error.summary());
+                    return;
+                }
+                QString error;
+                for (const auto& target : EventHubTarget::fromEventSasTokens(*answer.value, error)) {
+                    if (target.entityPath == entityPath) {
+                        inbox->failed({});
+                        inbox->offer(target.token, target.tokenExpiry);
+                        return;
+                    }
+                }
+                inbox->failed(QStringLiteral("the application's answer has no token for %1").arg(entityPath));
+            });
     });
 }
 

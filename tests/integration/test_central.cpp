@@ -3,6 +3,7 @@
 
 #include "central/centralclient.h"
 #include "knowledge/knowledgebase.h"
+#include "monitor/monitorpipeline.h"
 #include "monitor/templateresolver.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
@@ -298,8 +299,13 @@ TEST_F(CentralAgainstSim, ABatchOfNewDevicesIsLookedUpTogetherWithTheSameAnswers
     ids.push_back(ids.front()); // twice in one batch: asked once
 
     TemplateResolver prepared(std::make_shared<CentralClient>(client()));
+    const auto beforePrepare = app->httpRequests();
     prepared.prepare(ids);
     const auto afterPrepare = app->httpRequests();
+    EXPECT_GE(afterPrepare - beforePrepare, 100u) << "a request per new device, at least";
+    for (const auto& id : ids)
+        prepared.forDevice(id);
+    EXPECT_EQ(app->httpRequests(), afterPrepare) << "every answer was kept from the batch";
     TemplateResolver oneByOne(std::make_shared<CentralClient>(client()));
     for (const auto& id : ids) {
         const auto a = prepared.forDevice(id);
@@ -318,9 +324,43 @@ TEST_F(CentralAgainstSim, ABatchOfNewDevicesIsLookedUpTogetherWithTheSameAnswers
     EXPECT_EQ(unknown.problem->code, "device-not-found");
     const auto edge = prepared.forDevice(QStringLiteral("edge-gateway-old"));
     EXPECT_TRUE(edge.edgeRuntimeVersion) << "the gateway's runtime was read with the rest";
-    const auto beforeAsking = app->httpRequests();
-    for (const auto& id : ids)
-        prepared.forDevice(id);
-    EXPECT_EQ(app->httpRequests(), beforeAsking) << "all answers were kept from the batch";
-    EXPECT_GT(afterPrepare, 0u);
+}
+
+TEST_F(CentralAgainstSim, APassingFailureIsAskedOncePerBatchAndAgainInTheNext)
+{
+    auto telemetry = [](int n) {
+        std::vector<TelemetryEvent> events;
+        for (int i = 0; i < n; ++i) {
+            TelemetryEvent e;
+            e.deviceId = QStringLiteral("sim-device-000777");
+            e.messageSource = QStringLiteral("Telemetry");
+            e.contentType = QStringLiteral("application/json");
+            e.contentEncoding = QStringLiteral("utf-8");
+            e.body = "{\"temperature\": 21.5}";
+            events.push_back(std::move(e));
+        }
+        return events;
+    };
+    // What one failing lookup costs (the client retries a 500 a few times).
+    app->httpFaults().failNext = 1000;
+    auto before = app->httpRequests();
+    EXPECT_FALSE(wait(client().device(QStringLiteral("sim-device-000778"))).ok());
+    const auto oneLookup = app->httpRequests() - before;
+
+    MonitorPipeline pipeline(std::make_shared<TemplateResolver>(std::make_shared<CentralClient>(client())));
+    before = app->httpRequests();
+    const auto failing = pipeline.process(telemetry(20));
+    app->httpFaults().failNext = 0;
+    EXPECT_EQ(app->httpRequests() - before, oneLookup) << "twenty events, one lookup";
+    ASSERT_EQ(failing.size(), 20u);
+    for (const auto& o : failing) {
+        ASSERT_EQ(o.issues.size(), 1u);
+        EXPECT_EQ(o.issues.front().code, "template-unavailable");
+    }
+    const auto next = pipeline.process(telemetry(3));
+    for (const auto& o : next) {
+        EXPECT_FALSE(o.templateId.isEmpty()) << "asked again, and answered";
+        for (const auto& i : o.issues)
+            EXPECT_NE(i.code, "template-unavailable");
+    }
 }

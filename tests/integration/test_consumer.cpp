@@ -390,7 +390,8 @@ TEST(ConsumerWithAppTokens, WithoutNewTokensTheEndIsExplained)
     EventHubConsumer consumer(a.targets[0], {}); // nobody answers tokenNeeded
     QSignalSpy failed(&consumer, &EventHubConsumer::failed);
     consumer.start();
-    ASSERT_TRUE(allReceiving(consumer));
-    ASSERT_TRUE(failed.wait(10000)) << "the lapsed token ends the monitor";
-    EXPECT_TRUE(consumer.fatalError().contains(QStringLiteral("token"))) << consumer.fatalError().toStdString();
+    ASSERT_TRUE(failed.count() > 0 || failed.wait(10000)) << "the lapsed token ends the monitor";
+    const auto why = consumer.fatalError().toStdString();
+    EXPECT_NE(why.find("ExpiredToken"), std::string::npos) << why;
+    EXPECT_NE(why.find("IoT Central's tokens expire"), std::string::npos) << why;
 }
