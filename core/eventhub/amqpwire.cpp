@@ -2,10 +2,13 @@
 
 #include <proton/codec.h>
 #include <proton/codec/decoder.hpp>
+#include <proton/codec/encoder.hpp>
 #include <proton/codec/map.hpp>
 #include <proton/codec/vector.hpp>
 #include <proton/message.hpp>
 #include <proton/scalar.hpp>
+#include <proton/source.hpp>
+#include <proton/source_options.hpp>
 #include <proton/timestamp.hpp>
 #include <proton/types.hpp>
 
@@ -61,6 +64,22 @@ std::optional<std::vector<int>> partitionIdsFromManagementReply(const proton::me
         }
     }
     return ids;
+}
+
+proton::receiver_options partitionReceiverOptions(
+    const std::string& address, const std::string& selector, const std::string& linkName)
+{
+    proton::source::filter_map filters;
+    proton::value filter;
+    proton::codec::encoder enc(filter);
+    enc << proton::codec::start::described() << uint64_t(0x0000468C00000004ULL) << selector << proton::codec::finish();
+    filters.put(proton::symbol("apache.org:selector-filter:string"), filter);
+    proton::source_options so;
+    so.address(address).filters(filters);
+    proton::receiver_options ro;
+    ro.source(so).credit_window(0).delivery_mode(proton::delivery_mode::AT_MOST_ONCE).auto_accept(false);
+    ro.name(linkName);
+    return ro;
 }
 
 std::string startSelector(const ConsumerStart& start, int partition, qint64 lastSequence)

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include <proton/receiver_options.hpp>
+
 namespace proton {
 class message;
 }
@@ -31,6 +33,12 @@ void decodeContent(const proton::message& message, TelemetryEvent& event, TextIn
 // The partition ids in a $management READ reply (partition_ids, else partition_count); nullopt
 // with status set when the reply is not a successful one.
 std::optional<std::vector<int>> partitionIdsFromManagementReply(const proton::message& reply, int& status);
+
+// A partition receiver as the Event Hubs SDKs attach it: the start position as a selector filter,
+// deliveries settled by the service on sending (the retained log, not a delivery state, is what a
+// reconnect resumes from, so nothing is acknowledged per event), credit granted by the caller.
+proton::receiver_options partitionReceiverOptions(
+    const std::string& address, const std::string& selector, const std::string& linkName);
 
 // What a non-retryable AMQP condition means, in words; nullopt when retrying may help.
 std::optional<QString> permanentCondition(const std::string& condition);

@@ -5,13 +5,13 @@
 // Qt side through a bounded queue. Included by eventhubconsumer.cpp only.
 
 #include "amqpwire.h"
+#include "eventfilter.h"
 #include "eventhubconsumer.h"
 #include "eventqueue.h"
 #include "requestreply.h"
 #include "tokenkeeper.h"
 
 #include <QDateTime>
-#include <QRegularExpression>
 
 #include <proton/codec/decoder.hpp>
 #include <proton/codec/encoder.hpp>
@@ -57,12 +57,6 @@ public:
         , m_tokens(m_target, m_options.tokenLifetimeSeconds)
         , m_queue(m_options.queueCapacity)
     {
-        if (!m_options.deviceFilter.isEmpty())
-            m_deviceFilter
-                = QRegularExpression(QRegularExpression::wildcardToRegularExpression(m_options.deviceFilter));
-        if (!m_options.moduleFilter.isEmpty())
-            m_moduleFilter
-                = QRegularExpression(QRegularExpression::wildcardToRegularExpression(m_options.moduleFilter));
     }
 
     void start()
@@ -460,22 +454,9 @@ private:
         }
         const std::string address = m_target.entityPath.toStdString() + "/ConsumerGroups/"
             + m_options.consumerGroup.toStdString() + "/Partitions/" + std::to_string(partition);
-        proton::source::filter_map filters;
-        proton::value filter;
-        proton::codec::encoder enc(filter);
-        enc << proton::codec::start::described() << uint64_t(0x0000468C00000004ULL) << selectorFor(partition)
-            << proton::codec::finish();
-        filters.put(proton::symbol("apache.org:selector-filter:string"), filter);
-        proton::source_options so;
-        so.address(address).filters(filters);
-        proton::receiver_options ro;
-        // As the Event Hubs SDKs attach: the service settles on sending (the retained log, not a
-        // delivery state, is what a reconnect resumes from), so nothing is acknowledged per event.
-        ro.source(so).credit_window(0).delivery_mode(proton::delivery_mode::AT_MOST_ONCE).auto_accept(false);
         const std::string name = "iotc-p" + std::to_string(partition) + "-" + std::to_string(++m_linkSerial);
-        ro.name(name);
         m_receivers[name] = partition;
-        m_connection.open_receiver(address, ro);
+        m_connection.open_receiver(address, partitionReceiverOptions(address, selectorFor(partition), name));
         m_owner.notifyState();
     }
 
@@ -493,9 +474,7 @@ private:
         auto& s = state->second;
         if (e.sequenceNumber >= 0 && e.sequenceNumber <= s.lastSequence)
             return; // a duplicate the service sent again: never passed on
-        if ((m_deviceFilter.isValid() && !m_options.deviceFilter.isEmpty()
-                && !m_deviceFilter.match(e.deviceId).hasMatch())
-            || (!m_options.moduleFilter.isEmpty() && !m_moduleFilter.match(e.moduleId).hasMatch())) {
+        if (!m_filter.passes(e.deviceId, e.moduleId)) {
             std::lock_guard lock(m_mutex);
             seen(s, e.sequenceNumber);
             filtered++;
@@ -599,8 +578,7 @@ private:
     TextInterner m_texts; // Proton's thread only
     std::thread m_thread;
     std::atomic<bool> m_stopping { false };
-    QRegularExpression m_deviceFilter;
-    QRegularExpression m_moduleFilter;
+    EventFilter m_filter { m_options.deviceFilter, m_options.moduleFilter };
 
     // Proton thread only
     proton::connection m_connection;
