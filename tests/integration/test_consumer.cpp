@@ -19,6 +19,15 @@ using namespace iotc::test;
 
 namespace {
 
+// A simulated app that sends only what a test injects.
+sim::SimOptions quiet()
+{
+    sim::SimOptions o;
+    o.rateHz = 0;
+    o.extraRateHz = 0;
+    return o;
+}
+
 // Waits until the consumer reads all four partitions of the simulated hub.
 bool allReceiving(const EventHubConsumer& consumer, int timeoutMs = 10000)
 {
@@ -36,9 +45,7 @@ class Consumer : public ::testing::Test {
 protected:
     void SetUp() override
     {
-        sim::SimOptions o;
-        o.rateHz = 0;
-        o.extraRateHz = 0;
+        sim::SimOptions o = quiet();
         o.extraDevices = 40;
         app = std::make_unique<sim::SimulatedApp>(o);
         e = app->start();
@@ -327,9 +334,7 @@ namespace {
 struct ShortTokenApp {
     ShortTokenApp()
     {
-        sim::SimOptions o;
-        o.rateHz = 0;
-        o.extraRateHz = 0;
+        sim::SimOptions o = quiet();
         o.tokenLifetimeSeconds = 4;
         app = std::make_unique<sim::SimulatedApp>(o);
         e = app->start();
