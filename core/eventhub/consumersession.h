@@ -8,15 +8,13 @@
 #include "eventfilter.h"
 #include "eventhubconsumer.h"
 #include "eventqueue.h"
+#include "notifypacer.h"
 #include "requestreply.h"
 #include "tokenkeeper.h"
 
 #include <QDateTime>
 
-#include <proton/codec/decoder.hpp>
-#include <proton/codec/encoder.hpp>
 #include <proton/codec/map.hpp>
-#include <proton/codec/vector.hpp>
 #include <proton/connection.hpp>
 #include <proton/connection_options.hpp>
 #include <proton/container.hpp>
@@ -28,10 +26,7 @@
 #include <proton/receiver.hpp>
 #include <proton/receiver_options.hpp>
 #include <proton/sender.hpp>
-#include <proton/source.hpp>
-#include <proton/source_options.hpp>
 #include <proton/ssl.hpp>
-#include <proton/target_options.hpp>
 #include <proton/timestamp.hpp>
 #include <proton/transport.hpp>
 #include <proton/work_queue.hpp>
@@ -492,7 +487,7 @@ private:
             if (m_queue.push(std::move(e)))
                 dropped++; // the oldest went to make room
         }
-        ++m_unannounced;
+        m_pacer.queued();
         notifySoon();
     }
 
@@ -503,34 +498,28 @@ private:
         s.received++;
     }
 
-    // The owner is woken at most ~10 times a second while events trickle in, up to ~30 when a
-    // thousand or more are waiting: each wake-up costs more than handing over one more event, and
-    // a view refreshed ten times a second looks live. Paced here on Proton's thread with a Proton
-    // timer (no Qt objects); never twice for the same batch.
+    // Wakes the owner as the pacer allows, with a Proton timer for later (no Qt objects here);
+    // never twice for the same batch.
     void notifySoon()
     {
-        if (m_stopping)
+        const qint64 wait = m_pacer.waitMs(nowMs());
+        if (m_stopping || (wait > 0 && m_notifyScheduled))
             return;
-        const qint64 now = nowMs();
-        const qint64 wait = m_lastNotify + (m_unannounced >= 1000 ? 33 : 100) - now;
         if (wait <= 0) {
-            announce(now);
+            announce();
             return;
         }
-        if (m_notifyScheduled)
-            return;
         m_notifyScheduled = true;
         m_container.schedule(proton::duration(wait), [this] {
             m_notifyScheduled = false;
-            if (!m_stopping && m_unannounced > 0)
-                announce(nowMs());
+            if (!m_stopping && m_pacer.anyWaiting())
+                announce();
         });
     }
 
-    void announce(qint64 now)
+    void announce()
     {
-        m_lastNotify = now;
-        m_unannounced = 0;
+        m_pacer.woken(nowMs());
         m_owner.notifyEvents();
     }
 
@@ -573,8 +562,7 @@ private:
     ConsumerOptions m_options;
     proton::container m_container;
     bool m_notifyScheduled = false; // Proton's thread only
-    qint64 m_lastNotify = 0;
-    size_t m_unannounced = 0; // events queued since the owner was last woken
+    NotifyPacer m_pacer;
     TextInterner m_texts; // Proton's thread only
     std::thread m_thread;
     std::atomic<bool> m_stopping { false };

@@ -1,6 +1,7 @@
 // The bounded queue between Proton's thread and the taker: order kept, the oldest dropped first,
 // nothing piling up behind the head.
 #include "eventhub/eventqueue.h"
+#include "eventhub/notifypacer.h"
 
 #include <gtest/gtest.h>
 
@@ -65,4 +66,20 @@ TEST(EventQueue, TakingLittleAtATimeKeepsUpWithALongStream)
     for (const auto n : numbers(q.take(1000000)))
         ASSERT_EQ(n, expected++);
     EXPECT_EQ(expected, next);
+}
+
+TEST(NotifyPacer, TenWakeUpsASecondForATrickleThirtyForAFlood)
+{
+    NotifyPacer pacer;
+    pacer.woken(1000);
+    EXPECT_FALSE(pacer.anyWaiting());
+    pacer.queued();
+    EXPECT_TRUE(pacer.anyWaiting());
+    EXPECT_EQ(pacer.waitMs(1040), 60) << "a trickle waits out 100 ms since the last wake-up";
+    EXPECT_LE(pacer.waitMs(1100), 0);
+    for (int i = 0; i < 999; ++i)
+        pacer.queued();
+    EXPECT_EQ(pacer.waitMs(1020), 13) << "a thousand waiting: 33 ms";
+    pacer.woken(1100);
+    EXPECT_FALSE(pacer.anyWaiting());
 }
