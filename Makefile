@@ -4,7 +4,10 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 
-.PHONY: all deps configure build test demo bench package format clean
+.PHONY: all deps configure build test demo bench package format clean asan asan-test fuzz
+ASAN_DIR ?= build-asan
+FUZZ_DIR ?= build-fuzz
+FUZZ_SECONDS ?= 60
 
 all: build
 
@@ -36,6 +39,28 @@ bench: build
 	$(BUILD_DIR)/tests/bench/iotc-bench-list
 	$(BUILD_DIR)/tests/bench/iotc-bench-monitor
 	$(BUILD_DIR)/tests/bench/iotc-bench-gui
+
+# The core, iotc-diag and their unit, integration, CLI, hostile and fuzz-replay suites under
+# AddressSanitizer + UndefinedBehaviorSanitizer (no GUI, no benchmarks).
+$(ASAN_DIR)/build.ninja: | deps
+	cmake -S . -B $(ASAN_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTC_SANITIZE=ON -DIOTC_GUI=OFF
+
+asan: deps $(ASAN_DIR)/build.ninja
+	cmake --build $(ASAN_DIR) -j $(JOBS)
+
+asan-test: asan
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1:detect_stack_use_after_return=1 \
+	LSAN_OPTIONS=suppressions=$(CURDIR)/tests/sanitizer/lsan.supp:print_suppressions=0 \
+	UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+	QT_QPA_PLATFORM=offscreen ctest --test-dir $(ASAN_DIR) --output-on-failure -j $(JOBS)
+
+# libFuzzer targets (clang): each runs FUZZ_SECONDS from the seed corpus in tests/fuzz/corpus.
+$(FUZZ_DIR)/build.ninja: | deps
+	cmake -S . -B $(FUZZ_DIR) -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DIOTC_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++
+
+fuzz: deps $(FUZZ_DIR)/build.ninja
+	cmake --build $(FUZZ_DIR) -j $(JOBS)
+	scripts/run-fuzz $(FUZZ_DIR) $(FUZZ_SECONDS)
 
 package: build
 	cmake --build $(BUILD_DIR) --target package
