@@ -1,5 +1,6 @@
 #include "connectdialog.h"
 
+#include "central/originpolicy.h"
 #include "central/secretstore.h"
 
 #include <QCheckBox>
@@ -51,6 +52,11 @@ ConnectDialog::ConnectDialog(QWidget* parent)
     connect(buttons, &QDialogButtonBox::accepted, this, [this] {
         if (m_app->text().trimmed().isEmpty()) {
             setNotice(tr("Say which application: its subdomain (myapp) or its URL."));
+            return;
+        }
+        // The same rule as the command line's: the token goes only to https, or http on loopback.
+        if (QString why; !isAllowedServiceUrl(profile().baseUrl, &why)) {
+            setNotice(tr("The application's URL %1.").arg(why));
             return;
         }
         if (!m_az->isChecked() && m_token->text().trimmed().isEmpty()) {

@@ -1,9 +1,12 @@
 #include "centralclient.h"
 
+#include "originpolicy.h"
+
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
 #include <QPromise>
+#include <QSet>
 
 #include <map>
 
@@ -47,21 +50,42 @@ Result<Device> deviceResult(const Result<QJsonObject>& json, const QString& what
     return out;
 }
 
+// Every request of the client: credentials, the per-attempt timeout and the call's deadline.
+HttpRequest requestFor(const ConnectionProfile& profile, const QByteArray& method, const QUrl& url)
+{
+    HttpRequest r;
+    r.method = method;
+    r.url = url;
+    r.authorization = profile.authorization;
+    r.timeoutMs = profile.timeoutMs;
+    r.deadlineMs = profile.deadlineMs;
+    return r;
+}
+
 struct ListState {
     QPromise<Result<qint64>> promise;
     std::function<bool(const QList<Device>&)> onPage;
     qint64 count = 0;
     std::shared_ptr<HttpWorker> http;
     ConnectionProfile profile;
+    QUrl first; // the origin every nextLink must keep
+    QSet<QByteArray> seen; // the pages asked for, byte-exact: a link back to one of them is a loop
+    int maxPages = CentralClient::DefaultMaxDevicePages;
 };
+
+Result<qint64> listingRefused(const QString& why)
+{
+    Result<qint64> refused;
+    refused.error.kind = CentralError::Kind::InvalidResponse;
+    refused.error.message = why;
+    refused.error.explanation = why;
+    return refused;
+}
 
 void fetchPage(std::shared_ptr<ListState> s, const QUrl& url)
 {
-    HttpRequest req;
-    req.url = url;
-    req.authorization = s->profile.authorization;
-    req.timeoutMs = s->profile.timeoutMs;
-    s->http->send(req).then(QtFuture::Launch::Sync, [s](const HttpResponse& r) {
+    s->seen.insert(url.toEncoded());
+    s->http->send(requestFor(s->profile, "GET", url)).then(QtFuture::Launch::Sync, [s](const HttpResponse& r) {
         auto finishWith = [&](Result<qint64> result) {
             s->promise.addResult(std::move(result));
             s->promise.finish();
@@ -83,13 +107,25 @@ void fetchPage(std::shared_ptr<ListState> s, const QUrl& url)
         const QString next = page.value->value(QStringLiteral("nextLink")).toString();
         if (more && !next.isEmpty()) {
             const QUrl nextUrl = QUrl::fromEncoded(next.toUtf8(), QUrl::StrictMode);
-            const QUrl base(s->profile.baseUrl);
-            if (!nextUrl.isValid() || nextUrl.host() != base.host() || nextUrl.port() != base.port()) {
-                Result<qint64> refused;
-                refused.error.kind = CentralError::Kind::InvalidResponse;
-                refused.error.explanation = QStringLiteral("The device list's nextLink points to another host (")
-                    + nextUrl.host() + QStringLiteral("); not following it with the application's credentials.");
-                finishWith(refused);
+            if (!nextUrl.isValid() || !isSameOrigin(nextUrl, s->first) || !credentialUrlProblem(nextUrl).isEmpty()) {
+                finishWith(listingRefused(QStringLiteral("The device list's nextLink points to another origin (")
+                    + originOf(nextUrl) + QStringLiteral(" instead of ") + originOf(s->first)
+                    + QStringLiteral("); not following it with the application's credentials.")));
+                return;
+            }
+            if (s->seen.contains(nextUrl.toEncoded())) {
+                finishWith(listingRefused(
+                    QStringLiteral("The device list's nextLink leads back to a page already read (after %1 "
+                                   "page(s), %2 device(s)): the server is looping; stopped.")
+                        .arg(s->seen.size())
+                        .arg(s->count)));
+                return;
+            }
+            if (s->seen.size() >= s->maxPages) {
+                finishWith(listingRefused(
+                    QStringLiteral("The device list goes on past %1 pages (%2 device(s) so far): stopped there.")
+                        .arg(s->maxPages)
+                        .arg(s->count)));
                 return;
             }
             fetchPage(s, nextUrl);
@@ -117,12 +153,7 @@ CentralClient::CentralClient(ConnectionProfile profile, std::shared_ptr<HttpWork
 
 HttpRequest CentralClient::request(const QByteArray& method, const QUrl& url) const
 {
-    HttpRequest r;
-    r.method = method;
-    r.url = url;
-    r.authorization = m_profile.authorization;
-    r.timeoutMs = m_profile.timeoutMs;
-    return r;
+    return requestFor(m_profile, method, url);
 }
 
 QFuture<Result<QJsonObject>> CentralClient::getJson(const QString& apiPath, const QString& what)
@@ -206,15 +237,17 @@ QFuture<Result<QJsonObject>> CentralClient::edgeModules(const QString& deviceId)
         QtFuture::Launch::Sync, [what](const HttpResponse& resp) { return jsonResult(resp, what); });
 }
 
-QFuture<Result<qint64>> CentralClient::listDevices(std::function<bool(const QList<Device>&)> onPage)
+QFuture<Result<qint64>> CentralClient::listDevices(std::function<bool(const QList<Device>&)> onPage, int maxPages)
 {
     auto s = std::make_shared<ListState>();
     s->onPage = std::move(onPage);
     s->http = m_http;
     s->profile = m_profile;
+    s->maxPages = std::max(1, maxPages);
     s->promise.start();
     auto future = s->promise.future();
-    fetchPage(s, m_profile.apiUrl(QStringLiteral("/devices")));
+    s->first = m_profile.apiUrl(QStringLiteral("/devices"));
+    fetchPage(s, s->first);
     return future;
 }
 

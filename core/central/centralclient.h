@@ -44,8 +44,12 @@ public:
 
     // Streams the device list page by page: onPage runs on the HTTP thread as each page arrives
     // (return false to stop); the future resolves with the number of devices seen. nextLink is
-    // followed byte-exact and only on the application's own host (the token never leaves it).
-    QFuture<Result<qint64>> listDevices(std::function<bool(const QList<Device>&)> onPage);
+    // followed byte-exact and only within the application's origin (the token never leaves it);
+    // a link seen before, or more than maxPages pages, ends the listing with an error instead of
+    // looping.
+    static constexpr int DefaultMaxDevicePages = 20000; // two million devices at 100 a page
+    QFuture<Result<qint64>> listDevices(
+        std::function<bool(const QList<Device>&)> onPage, int maxPages = DefaultMaxDevicePages);
 
     std::shared_ptr<HttpWorker> http() const { return m_http; }
 

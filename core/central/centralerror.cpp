@@ -86,6 +86,12 @@ CentralError centralErrorFrom(const HttpResponse& r, const QString& what)
             e.explanation = what + QStringLiteral(" failed: ") + r.networkError;
         return e;
     }
+    case HttpResponse::Outcome::Refused:
+        // The worker stopped by itself (another origin, an oversized answer): nothing to retry.
+        e.kind = CentralError::Kind::InvalidResponse;
+        e.message = r.networkError;
+        e.explanation = what + QStringLiteral(": ") + r.networkError + QLatin1Char('.');
+        return e;
     case HttpResponse::Outcome::HttpError:
         break;
     }
@@ -105,6 +111,13 @@ CentralError centralErrorFrom(const HttpResponse& r, const QString& what)
         e.message = doc.isNull() ? QString::fromUtf8(r.body.left(200)).trimmed() : QString();
     e.knowledge = KnowledgeBase::builtIn().byCode(QString::number(r.status).toStdString());
     const QString lowerMessage = e.message.toLower();
+    if (r.retryAfterTooLong) {
+        e.explanation = QStringLiteral("IoT Central asks to retry after %1 s (HTTP %2), longer than this request may "
+                                       "wait: stopped without waiting. Try again later.")
+                            .arg(r.retryAfterSeconds)
+                            .arg(r.status);
+        return e;
+    }
     switch (r.status) {
     case 401:
         e.explanation = lowerMessage.contains(QStringLiteral("expired"))

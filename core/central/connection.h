@@ -12,7 +12,10 @@ struct ConnectionProfile {
     QString authorization; // "SharedAccessSignature sr=..." or "Bearer eyJ..."
     QString dpsEndpoint = QStringLiteral("https://global.azure-devices-provisioning.net");
     QString apiVersion = QStringLiteral("2022-07-31");
-    int timeoutMs = 30000;
+    int timeoutMs = 30000; // one attempt of a request, start to last byte
+    // One call, its retries and waits included (0: only timeoutMs per attempt). The command line's
+    // --timeout sets both, so a command never waits past it, not even for a Retry-After.
+    int deadlineMs = 0;
 
     static ConnectionProfile forApp(
         const QString& subdomain, const QString& dnsSuffix = QStringLiteral("azureiotcentral.com"));

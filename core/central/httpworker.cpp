@@ -1,15 +1,21 @@
 #include "httpworker.h"
 
+#include "originpolicy.h"
+
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QLocale>
 #include <QNetworkAccessManager>
 #include <QNetworkProxyFactory>
 #include <QNetworkReply>
+#include <QPointer>
 #include <QPromise>
 #include <QRandomGenerator>
 #include <QThread>
 #include <QTimeZone>
 #include <QTimer>
+
+#include <set>
 
 namespace iotc {
 
@@ -45,6 +51,7 @@ bool RetryPolicy::retryable(const HttpResponse& r)
     switch (r.outcome) {
     case HttpResponse::Outcome::Ok:
     case HttpResponse::Outcome::Cancelled:
+    case HttpResponse::Outcome::Refused:
         return false;
     case HttpResponse::Outcome::NetworkError:
     case HttpResponse::Outcome::Timeout:
@@ -67,37 +74,293 @@ std::chrono::milliseconds RetryPolicy::delayFor(const HttpResponse& r, int attem
     return capped / 2 + jitter;
 }
 
-struct HttpWorker::Call {
+namespace {
+
+// A pending attempt needs at least this much of the call's deadline to be worth starting.
+constexpr qint64 MinAttemptMs = 500;
+
+struct Call {
     HttpRequest request;
     QPromise<HttpResponse> promise;
+    QDeadlineTimer deadline { QDeadlineTimer::Forever };
     int attempt = 0;
+    bool done = false;
+    // Why this attempt's reply was aborted by the worker, if it was.
+    enum class Stop { None, Timeout, TooLarge } stop = Stop::None;
+    int attemptMs = 0;
+    // The answer as it arrives, in Qt's own chunks (no copying): its size is known before it is
+    // all in memory, and a fast server is not outrun by ever larger reallocations.
+    QList<QByteArray> chunks;
+    qint64 received = 0;
+
+    void take(QByteArray chunk)
+    {
+        received += chunk.size();
+        if (!chunk.isEmpty())
+            chunks.append(std::move(chunk));
+    }
+    QByteArray takeBody()
+    {
+        QByteArray body = chunks.size() == 1 ? chunks.front() : chunks.join();
+        chunks.clear();
+        received = 0;
+        return body;
+    }
+    QPointer<QNetworkReply> reply;
+
+    ~Call()
+    {
+        // Dropped unstarted (the worker went away first): the waiter gets an answer, not a
+        // future without a result.
+        if (!done) {
+            HttpResponse r;
+            r.outcome = HttpResponse::Outcome::Cancelled;
+            r.attempts = attempt;
+            promise.addResult(std::move(r));
+            promise.finish();
+        }
+    }
 };
 
+QString mebibytes(qint64 bytes)
+{
+    return QString::number(bytes / (1024.0 * 1024.0), 'f', bytes % (1024 * 1024) == 0 ? 0 : 1) + QStringLiteral(" MiB");
+}
+
+} // namespace
+
+// Everything that touches the network, on the HTTP thread. Its callbacks capture it, never the
+// HttpWorker, which may be gone while they are still queued.
+class HttpEngine : public QObject {
+public:
+    explicit HttpEngine(RetryPolicy policy)
+        : m_policy(policy)
+    {
+    }
+
+    void init() { m_network = new QNetworkAccessManager(this); }
+    void start(const std::shared_ptr<Call>& call);
+    // Every pending call resolves as Cancelled; replies are aborted without running their handlers.
+    void shutdown();
+
+private:
+    void onFinished(const std::shared_ptr<Call>& call, QNetworkReply* reply);
+    void finish(std::shared_ptr<Call> call, HttpResponse response);
+    void refuse(const std::shared_ptr<Call>& call, const QString& why);
+
+    RetryPolicy m_policy;
+    QNetworkAccessManager* m_network = nullptr;
+    std::set<std::shared_ptr<Call>> m_pending; // started and not finished: in flight or waiting to retry
+    bool m_closed = false;
+};
+
+void HttpEngine::start(const std::shared_ptr<Call>& call)
+{
+    if (m_closed || call->done)
+        return;
+    m_pending.insert(call);
+    if (call->promise.isCanceled()) {
+        HttpResponse r;
+        r.outcome = HttpResponse::Outcome::Cancelled;
+        r.attempts = call->attempt;
+        finish(call, r);
+        return;
+    }
+    const HttpRequest& req = call->request;
+    if (!req.authorization.isEmpty()) {
+        // The last line of defence: whatever built this URL, credentials go only where they may.
+        if (const QString problem = credentialUrlProblem(req.url); !problem.isEmpty()) {
+            refuse(call, QStringLiteral("credentials not sent: the URL ") + problem);
+            return;
+        }
+    }
+    const qint64 left = call->deadline.remainingTime(); // -1: no deadline
+    call->attemptMs = left < 0 ? req.timeoutMs : static_cast<int>(std::min<qint64>(req.timeoutMs, left));
+    if (call->attemptMs <= 0) {
+        HttpResponse r;
+        r.outcome = HttpResponse::Outcome::Timeout;
+        r.attempts = call->attempt;
+        r.networkError = QStringLiteral("no time left before the deadline");
+        finish(call, r);
+        return;
+    }
+    ++call->attempt;
+    call->stop = Call::Stop::None;
+    call->chunks.clear();
+    call->received = 0;
+    QNetworkRequest nr(req.url);
+    nr.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
+    nr.setMaximumRedirectsAllowed(5);
+    if (!req.authorization.isEmpty())
+        nr.setRawHeader("Authorization", req.authorization.toUtf8());
+    if (!req.body.isEmpty())
+        nr.setHeader(QNetworkRequest::ContentTypeHeader, req.contentType);
+    nr.setRawHeader("Accept", "application/json");
+    QNetworkReply* reply = m_network->sendCustomRequest(nr, req.method, req.body);
+    call->reply = reply;
+    // abort() finishes the reply at once (finished runs inside it); the reason is noted first.
+    auto stop = [call, reply](Call::Stop why) {
+        if (call->stop == Call::Stop::None)
+            call->stop = why;
+        reply->abort();
+    };
+    connect(reply, &QNetworkReply::metaDataChanged, this, [call, reply, stop] {
+        bool known = false;
+        const qint64 length = reply->header(QNetworkRequest::ContentLengthHeader).toLongLong(&known);
+        if (known && length > call->request.maxBodyBytes)
+            stop(Call::Stop::TooLarge);
+    });
+    connect(reply, &QNetworkReply::readyRead, this, [call, reply, stop] {
+        call->take(reply->readAll());
+        if (call->received > call->request.maxBodyBytes)
+            stop(Call::Stop::TooLarge);
+    });
+    connect(reply, &QNetworkReply::finished, this, [this, call, reply] { onFinished(call, reply); });
+    QTimer::singleShot(call->attemptMs, reply, [reply, stop] {
+        if (!reply->isFinished())
+            stop(Call::Stop::Timeout);
+    });
+}
+
+void HttpEngine::onFinished(const std::shared_ptr<Call>& call, QNetworkReply* reply)
+{
+    reply->deleteLater();
+    call->reply = nullptr;
+    if (call->done)
+        return;
+    HttpResponse r;
+    r.attempts = call->attempt;
+    r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    // What the worker cut short is dropped unread; and an aborted reply is closed: reading it
+    // would only make Qt warn "device not open".
+    if (call->stop != Call::Stop::None) {
+        call->chunks.clear();
+    } else {
+        if (reply->isOpen())
+            call->take(reply->readAll());
+        r.body = call->takeBody();
+    }
+    for (const auto& h : reply->rawHeaderPairs())
+        r.headers.append(h);
+    r.retryAfterSeconds = parseRetryAfter(r.header("Retry-After"));
+    const HttpRequest& req = call->request;
+    if (call->stop == Call::Stop::Timeout) {
+        r.outcome = HttpResponse::Outcome::Timeout;
+        r.networkError = QStringLiteral("no complete answer within %1 ms").arg(call->attemptMs);
+    } else if (call->stop == Call::Stop::TooLarge) {
+        refuse(call, QStringLiteral("the answer is larger than %1; not read further").arg(mebibytes(req.maxBodyBytes)));
+        return;
+    } else if (reply->error() == QNetworkReply::InsecureRedirectError) {
+        const QUrl target = req.url.resolved(QUrl::fromEncoded(reply->rawHeader("Location")));
+        refuse(call,
+            QStringLiteral("redirected to another origin (%1); not followed, so the credentials stay with %2")
+                .arg(originOf(target), originOf(req.url)));
+        return;
+    } else if (reply->error() == QNetworkReply::TooManyRedirectsError) {
+        refuse(call, QStringLiteral("too many redirects"));
+        return;
+    } else if (r.status >= 200 && r.status < 300) {
+        r.outcome = HttpResponse::Outcome::Ok;
+    } else if (r.status > 0) {
+        r.outcome = HttpResponse::Outcome::HttpError;
+    } else {
+        r.outcome = HttpResponse::Outcome::NetworkError;
+        r.networkError = reply->errorString();
+    }
+    if (RetryPolicy::retryable(r) && call->attempt < req.maxAttempts && !call->promise.isCanceled()) {
+        using namespace std::chrono;
+        const qint64 left = call->deadline.remainingTime();
+        if ((r.status == 429 || r.status == 503) && r.retryAfterSeconds >= 0) {
+            const milliseconds asked = seconds(r.retryAfterSeconds);
+            if (asked > m_policy.maxRetryAfter || (left >= 0 && asked.count() >= left)) {
+                r.retryAfterTooLong = true; // waiting would only run into the deadline
+                finish(call, std::move(r));
+                return;
+            }
+        }
+        const auto delay = m_policy.delayFor(r, call->attempt);
+        if (left < 0 || delay.count() + MinAttemptMs < left) {
+            QTimer::singleShot(delay, this, [this, call] { start(call); });
+            return;
+        }
+    }
+    finish(call, std::move(r));
+}
+
+void HttpEngine::refuse(const std::shared_ptr<Call>& call, const QString& why)
+{
+    HttpResponse r;
+    r.outcome = HttpResponse::Outcome::Refused;
+    r.attempts = call->attempt;
+    r.networkError = why;
+    finish(call, std::move(r));
+}
+
+void HttpEngine::finish(std::shared_ptr<Call> call, HttpResponse response)
+{
+    if (call->done)
+        return;
+    call->done = true;
+    m_pending.erase(call);
+    call->promise.addResult(std::move(response));
+    call->promise.finish();
+}
+
+void HttpEngine::shutdown()
+{
+    m_closed = true;
+    const auto pending = std::exchange(m_pending, {});
+    for (const auto& call : pending) {
+        if (QNetworkReply* reply = call->reply) {
+            disconnect(reply, nullptr, this, nullptr);
+            reply->abort();
+        }
+        HttpResponse r;
+        r.outcome = HttpResponse::Outcome::Cancelled;
+        r.attempts = call->attempt;
+        r.networkError = QStringLiteral("the HTTP worker was shut down");
+        finish(call, std::move(r));
+    }
+}
+
 HttpWorker::HttpWorker(RetryPolicy policy)
-    : m_policy(policy)
-    , m_thread(new QThread)
-    , m_context(new QObject)
+    : m_thread(new QThread)
+    , m_engine(new HttpEngine(policy))
 {
     QNetworkProxyFactory::setUseSystemConfiguration(true);
     m_thread->setObjectName(QStringLiteral("iotc-http"));
-    m_context->moveToThread(m_thread);
+    m_engine->moveToThread(m_thread);
     m_thread->start();
     QMetaObject::invokeMethod(
-        m_context, [this] { m_network = new QNetworkAccessManager(m_context); }, Qt::BlockingQueuedConnection);
+        m_engine, [engine = m_engine] { engine->init(); }, Qt::BlockingQueuedConnection);
 }
 
 HttpWorker::~HttpWorker()
 {
+    // The engine is deleted by its thread as the thread finishes (deleteLater with the loop
+    // stopping), never from inside one of its own callbacks.
     if (QThread::currentThread() == m_thread) {
         // The last owner let go from a callback on the HTTP thread itself (a device listing that
-        // outlived its client): nothing to wait for here, the thread winds itself down.
-        m_context->deleteLater(); // after the callback in progress; run when the thread finishes
+        // outlived its client): the engine's code may be below on this stack, so the shutdown
+        // runs on a later turn of the loop, and the thread winds itself down after it.
+        QMetaObject::invokeMethod(
+            m_engine,
+            [engine = m_engine, thread = m_thread] {
+                engine->shutdown();
+                engine->deleteLater();
+                thread->quit();
+            },
+            Qt::QueuedConnection);
         QObject::connect(m_thread, &QThread::finished, m_thread, &QObject::deleteLater);
-        m_thread->quit();
         return;
     }
     QMetaObject::invokeMethod(
-        m_context, [this] { delete m_context; }, Qt::BlockingQueuedConnection);
+        m_engine,
+        [engine = m_engine] {
+            engine->shutdown();
+            engine->deleteLater();
+        },
+        Qt::BlockingQueuedConnection);
     m_thread->quit();
     m_thread->wait();
     delete m_thread;
@@ -107,64 +370,13 @@ QFuture<HttpResponse> HttpWorker::send(HttpRequest request)
 {
     auto call = std::make_shared<Call>();
     call->request = std::move(request);
+    if (call->request.deadlineMs > 0)
+        call->deadline = QDeadlineTimer(call->request.deadlineMs);
     call->promise.start();
     QFuture<HttpResponse> future = call->promise.future();
     QMetaObject::invokeMethod(
-        m_context, [this, call] { start(call); }, Qt::QueuedConnection);
+        m_engine, [engine = m_engine, call] { engine->start(call); }, Qt::QueuedConnection);
     return future;
-}
-
-void HttpWorker::start(std::shared_ptr<Call> call)
-{
-    if (call->promise.isCanceled()) {
-        HttpResponse r;
-        r.outcome = HttpResponse::Outcome::Cancelled;
-        finish(call, r);
-        return;
-    }
-    ++call->attempt;
-    const HttpRequest& req = call->request;
-    QNetworkRequest nr(req.url);
-    if (!req.authorization.isEmpty())
-        nr.setRawHeader("Authorization", req.authorization.toUtf8());
-    if (!req.body.isEmpty())
-        nr.setHeader(QNetworkRequest::ContentTypeHeader, req.contentType);
-    nr.setRawHeader("Accept", "application/json");
-    nr.setTransferTimeout(req.timeoutMs);
-    QNetworkReply* reply = m_network->sendCustomRequest(nr, req.method, req.body);
-    connect(reply, &QNetworkReply::finished, m_context, [this, call, reply] {
-        reply->deleteLater();
-        HttpResponse r;
-        r.attempts = call->attempt;
-        r.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
-        r.body = reply->readAll();
-        for (const auto& h : reply->rawHeaderPairs())
-            r.headers.append(h);
-        r.retryAfterSeconds = parseRetryAfter(r.header("Retry-After"));
-        if (reply->error() == QNetworkReply::OperationCanceledError && r.status == 0) {
-            r.outcome = HttpResponse::Outcome::Timeout; // transfer timeout (nothing else cancels here)
-            r.networkError = QStringLiteral("no answer within %1 ms").arg(call->request.timeoutMs);
-        } else if (r.status >= 200 && r.status < 300) {
-            r.outcome = HttpResponse::Outcome::Ok;
-        } else if (r.status > 0) {
-            r.outcome = HttpResponse::Outcome::HttpError;
-        } else {
-            r.outcome = HttpResponse::Outcome::NetworkError;
-            r.networkError = reply->errorString();
-        }
-        if (RetryPolicy::retryable(r) && call->attempt < call->request.maxAttempts && !call->promise.isCanceled()) {
-            const auto delay = m_policy.delayFor(r, call->attempt);
-            QTimer::singleShot(delay, m_context, [this, call] { start(call); });
-            return;
-        }
-        finish(call, std::move(r));
-    });
-}
-
-void HttpWorker::finish(std::shared_ptr<Call> call, HttpResponse response)
-{
-    call->promise.addResult(std::move(response));
-    call->promise.finish();
 }
 
 } // namespace iotc

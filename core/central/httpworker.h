@@ -11,10 +11,12 @@
 #include <chrono>
 #include <memory>
 
-class QNetworkAccessManager;
 class QThread;
 
 namespace iotc {
+
+// What one answer may weigh: more is a broken or hostile server, abandoned as soon as it shows.
+inline constexpr qint64 DefaultMaxBodyBytes = 64 * 1024 * 1024;
 
 struct HttpRequest {
     QByteArray method = "GET";
@@ -22,19 +24,30 @@ struct HttpRequest {
     QString authorization; // the whole Authorization header value; never logged
     QByteArray body;
     QByteArray contentType = "application/json";
+    // One attempt, from sending to the last byte: a server dripping a byte at a time cannot
+    // stretch it (a transfer timeout would restart on every byte).
     int timeoutMs = 30000;
+    // The whole call, retries and waits included; 0 = only each attempt's own bound. No attempt
+    // and no wait (not even one a Retry-After asks for) goes past it.
+    int deadlineMs = 0;
+    qint64 maxBodyBytes = DefaultMaxBodyBytes;
     int maxAttempts = 4; // 1 = no retries
 };
 
 struct HttpResponse {
-    enum class Outcome { Ok, HttpError, NetworkError, Timeout, Cancelled };
+    // Refused: the worker stopped by itself and does not retry (a redirect to another origin, an
+    // answer over maxBodyBytes, credentials for a URL they must not go to); networkError says which.
+    enum class Outcome { Ok, HttpError, NetworkError, Timeout, Cancelled, Refused };
     Outcome outcome = Outcome::NetworkError;
     int status = 0;
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
-    QString networkError; // Qt's text for network failures
+    QString networkError; // Qt's text for network failures, or why the worker refused
     int attempts = 0;
     int retryAfterSeconds = -1; // from the last response, when it had one
+    // The server asked to retry later than the call may wait (its deadline, or maxRetryAfter):
+    // the call ended at once instead of waiting for nothing.
+    bool retryAfterTooLong = false;
 
     bool ok() const { return outcome == Outcome::Ok; }
     QByteArray header(const QByteArray& name) const;
@@ -45,14 +58,21 @@ struct HttpResponse {
 struct RetryPolicy {
     std::chrono::milliseconds baseDelay { 500 };
     std::chrono::milliseconds maxDelay { 30000 }; // backoff cap
-    std::chrono::milliseconds maxRetryAfter { 120000 }; // a server asking for longer is not waited for
+    // A server asking for longer is not waited for: the call ends at once and says so.
+    std::chrono::milliseconds maxRetryAfter { 120000 };
     static bool retryable(const HttpResponse& r);
     std::chrono::milliseconds delayFor(const HttpResponse& r, int attempt) const;
 };
 
+class HttpEngine;
+
 // One QNetworkAccessManager on its own thread: requests in, responses out as futures. Nothing
 // here runs on the caller's thread, so a GUI can chain .then() on its own context. TLS is
-// verified by Qt's defaults and the system proxy is honoured.
+// verified by Qt's defaults and the system proxy is honoured. Redirects are followed only within
+// the request's origin (scheme, host and port), so credentials never leave it.
+//
+// Destroying the worker with calls pending is safe from any thread, the HTTP thread included
+// (a continuation releasing the last owner): those calls resolve as Cancelled.
 class HttpWorker : public QObject {
     Q_OBJECT
 public:
@@ -62,14 +82,8 @@ public:
     QFuture<HttpResponse> send(HttpRequest request);
 
 private:
-    struct Call;
-    void start(std::shared_ptr<Call> call);
-    void finish(std::shared_ptr<Call> call, HttpResponse response);
-
-    RetryPolicy m_policy;
     QThread* m_thread;
-    QObject* m_context; // lives in m_thread; parents the network manager
-    QNetworkAccessManager* m_network = nullptr;
+    HttpEngine* m_engine; // lives in m_thread and owns the network manager and every pending call
 };
 
 // Parses Retry-After: delta-seconds or an HTTP date; -1 when absent or unreadable.

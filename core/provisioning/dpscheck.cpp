@@ -2,6 +2,8 @@
 
 #include "sas.h"
 
+#include "central/originpolicy.h"
+
 #include <QJsonDocument>
 
 namespace iotc {
@@ -27,12 +29,24 @@ QFuture<DpsAnswer> checkDpsRegistration(std::shared_ptr<HttpWorker> http, const 
     QString base = dpsEndpoint;
     while (base.endsWith(QLatin1Char('/')))
         base.chop(1);
-    r.url = QUrl(base + QLatin1Char('/') + idScope + QStringLiteral("/registrations/")
-        + QString::fromLatin1(QUrl::toPercentEncoding(deviceId)) + QStringLiteral("?api-version=2021-10-01"));
+    // The request carries the device's SAS token: only to an endpoint that may have it.
+    if (QString why; !isAllowedServiceUrl(base, &why)) {
+        DpsAnswer refused;
+        refused.transportError.kind = CentralError::Kind::InvalidResponse;
+        refused.transportError.message = QStringLiteral("DPS endpoint ") + why;
+        refused.transportError.explanation
+            = QStringLiteral("The DPS endpoint ") + why + QStringLiteral(": the device's SAS token was not sent.");
+        return QtFuture::makeReadyFuture(refused);
+    }
+    // The ID scope comes from the application's answer: encoded, it stays one path segment.
+    r.url = QUrl(base + QLatin1Char('/') + QString::fromLatin1(QUrl::toPercentEncoding(idScope))
+        + QStringLiteral("/registrations/") + QString::fromLatin1(QUrl::toPercentEncoding(deviceId))
+        + QStringLiteral("?api-version=2021-10-01"));
     r.authorization = makeDpsToken(idScope, deviceId, deviceKeyBase64, secondsFromNow(std::chrono::hours(1)));
     r.body
         = QJsonDocument(QJsonObject { { QStringLiteral("registrationId"), deviceId } }).toJson(QJsonDocument::Compact);
     r.timeoutMs = timeoutMs;
+    r.deadlineMs = timeoutMs; // the lookup as a whole, its retry and any Retry-After wait included
     r.maxAttempts = 2; // a status lookup, not a registration: one retry for a transient failure
     return http->send(r).then(QtFuture::Launch::Sync, [](const HttpResponse& resp) {
         DpsAnswer a;
