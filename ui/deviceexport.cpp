@@ -72,7 +72,7 @@ Diagnosis buildDeviceExport(const QString& application, const QString& deviceId,
         s.enqueuedTime = QDateTime::fromMSecsSinceEpoch(o->event.enqueuedMs, Qt::UTC).toString(Qt::ISODateWithMs);
         s.component = o->event.component;
         s.module = o->event.moduleId;
-        s.body = redactSecrets(QString::fromUtf8(o->event.body.left(4096)));
+        s.body = redactedSample(QString::fromUtf8(o->event.body), 4096);
         for (const auto& i : o->issues)
             s.issues << QString::fromStdString(i.code);
         samples.push_back(std::move(s));

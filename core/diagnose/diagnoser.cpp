@@ -406,7 +406,9 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
     DiagnosisCheck log { QStringLiteral("device-log"), QStringLiteral("Device log"), {}, {}, {} };
     if (m_options.deviceLog) {
         say("device-log", QStringLiteral("Scanning the device log"));
-        const auto scan = scanLog(m_options.deviceLog->toStdString());
+        // Redacted before the scan cuts long lines, so no cut can part a key from its value (the codes
+        // the scan looks for are not secrets).
+        const auto scan = scanLog(redactSecrets(*m_options.deviceLog).toStdString());
         log.status = scan.findings.empty() ? DiagnosisCheck::Status::Passed : DiagnosisCheck::Status::Failed;
         log.summary
             = QStringLiteral("%1 known error(s) in %2 line(s)%3.")
@@ -451,7 +453,7 @@ Diagnosis Diagnoser::run(const std::function<void(const QString&, const QString&
             s.enqueuedTime = QDateTime::fromMSecsSinceEpoch(o.event.enqueuedMs, Qt::UTC).toString(Qt::ISODateWithMs);
             s.component = o.event.component;
             s.module = o.event.moduleId;
-            s.body = redactSecrets(QString::fromUtf8(o.event.body)).left(2000); // redact, then cut
+            s.body = redactedSample(QString::fromUtf8(o.event.body), 2000);
             for (const auto& i : o.issues)
                 s.issues << q(i.code);
             d.samples.push_back(s);

@@ -4,8 +4,16 @@
 
 namespace iotc {
 
-// Masks secrets in any text that leaves the program (reports, exports, logs, screenshots' text):
-// SAS signatures, shared access keys, bearer/JWT tokens and JSON fields that hold keys or tokens.
+// The one redactor for every text that leaves the program: reports, exports, the screenshot-safe
+// view, CLI output and logs. It masks the value of a secret-named key in any spelling and quoting
+// (sig=, SIG%3D, "sharedAccessKey": "...", {\"apiToken\":\"...\"}, 'primaryKey': '...', x-api-key:,
+// client_secret=, connection strings), Bearer/Basic credentials, and JWTs; names are compared
+// without case or _ - separators. Text without a key/value shape (prose, "temperature": 21) stays
+// as it was. One linear pass: safe on any text of any length. Idempotent.
 QString redactSecrets(const QString& text);
+
+// A sample of a body for a report or an export: redacted whole, then cut to maxChars (never the
+// other way round: a cut can part a key from its value, and a half key is still a secret).
+QString redactedSample(const QString& text, qsizetype maxChars);
 
 } // namespace iotc
