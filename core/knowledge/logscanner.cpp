@@ -4,6 +4,7 @@
 #include "util/textdecode.h"
 
 #include <algorithm>
+#include <regex>
 
 namespace iotc {
 
@@ -40,6 +41,38 @@ std::string cut(std::string_view line, size_t max = 400)
     return std::string(line.substr(0, n)) + "…";
 }
 
+// std::regex (libstdc++) recurses once per character a repetition consumes, a few hundred bytes of
+// stack each: a 40,000-character line of one word overflows an 8 MB stack. A regex therefore never
+// sees more than Window bytes. Windows overlap by Overlap bytes, so a match of up to Overlap - Margin
+// bytes lies whole inside one window wherever it is; a match ending within Margin bytes of a
+// window's cut (where \b or a look-ahead would see a false end of line) is left to the next window,
+// unless that window cannot see its start (a long run such as X509_V_ERR_\w+: taken as cut).
+constexpr size_t Window = 1024;
+constexpr size_t Overlap = 256;
+constexpr size_t Margin = 64;
+
+bool searchBounded(std::string_view line, const std::regex& pattern, std::string& matched)
+{
+    using Iterator = std::string_view::const_iterator;
+    for (size_t from = 0;; from += Window - Overlap) {
+        const size_t to = std::min(line.size(), from + Window);
+        const bool last = to == line.size();
+        // Past the line's start, \b must see the character before the window (not a line start).
+        const auto flags = from > 0 ? std::regex_constants::match_prev_avail : std::regex_constants::match_default;
+        std::match_results<Iterator> m;
+        const auto begin = line.begin() + static_cast<std::ptrdiff_t>(from);
+        const auto end = line.begin() + static_cast<std::ptrdiff_t>(to);
+        if (std::regex_search(begin, end, m, pattern, flags)
+            && (last || m[0].second + static_cast<std::ptrdiff_t>(Margin) <= end
+                || m[0].first < begin + static_cast<std::ptrdiff_t>(Window - Overlap))) {
+            matched = m.str();
+            return true;
+        }
+        if (last)
+            return false;
+    }
+}
+
 } // namespace
 
 LogScan scanLog(std::string_view bytes, const KnowledgeBase& kb, size_t cap)
@@ -64,9 +97,9 @@ LogScan scanLog(std::string_view bytes, const KnowledgeBase& kb, size_t cap)
                     [&](const std::string& a) { return lower.find(a) != std::string::npos; }))
                 continue;
             for (const auto& pattern : entry.patterns) {
-                std::match_results<std::string_view::const_iterator> m;
-                if (std::regex_search(line.begin(), line.end(), m, pattern)) {
-                    onLine.push_back({ scan.lines, {}, m.str(), &entry });
+                std::string matched;
+                if (searchBounded(line, pattern, matched)) {
+                    onLine.push_back({ scan.lines, {}, std::move(matched), &entry });
                     break;
                 }
             }

@@ -142,8 +142,8 @@ QString CaptureWriter::close()
     return m_error;
 }
 
-qint64 readCapture(
-    const QString& path, const std::function<bool(TelemetryEvent&&)>& onEvent, qint64& bad, QString& error)
+qint64 readCapture(const QString& path, const std::function<bool(TelemetryEvent&&)>& onEvent, qint64& bad,
+    QString& error, const CaptureReadOptions& options)
 {
     // zlib reads plain files as they are and gzip files decompressed: one path for both.
     gzFile in = gzopen(path.toLocal8Bit().constData(), "rb");
@@ -153,16 +153,24 @@ qint64 readCapture(
     }
     gzbuffer(in, 1 << 17);
     qint64 count = 0;
+    qint64 tooLong = 0;
     bad = 0;
-    QByteArray pending;
+    QByteArray pending; // the start of a line whose newline is not read yet
+    qsizetype searched = 0; // how much of pending is known to hold no newline: each byte is looked at once
+    bool skipping = false; // inside a line over the limit: its bytes are dropped until its newline
     TelemetryEvent e;
     QString lineError;
     char chunk[1 << 16];
     bool stop = false;
-    auto handle = [&](const QByteArray& line) {
+    auto handle = [&](QByteArrayView line) {
         if (line.isEmpty() || line == "\r")
             return;
-        if (!parseCaptureLine(line, e, lineError)) {
+        if (line.size() > options.maxLine) {
+            ++tooLong;
+            ++bad;
+            return;
+        }
+        if (!parseCaptureLine(line.toByteArray(), e, lineError)) {
             ++bad;
             return;
         }
@@ -170,7 +178,9 @@ qint64 readCapture(
         if (!onEvent(std::move(e)))
             stop = true;
     };
-    for (;;) {
+    while (!stop) {
+        if (options.cancel && options.cancel->load())
+            break;
         const int n = gzread(in, chunk, sizeof chunk);
         if (n < 0) {
             int code = Z_OK;
@@ -184,19 +194,38 @@ qint64 readCapture(
                 error = QStringLiteral("%1 is incomplete: %2").arg(path, QString::fromLatin1(text));
             break;
         }
-        pending.append(chunk, n);
+        QByteArrayView data(chunk, n);
+        if (skipping) {
+            const qsizetype nl = data.indexOf('\n');
+            if (nl < 0)
+                continue; // still inside the over-long line
+            skipping = false;
+            data = data.sliced(nl + 1);
+        }
+        pending.append(data);
         qsizetype start = 0;
-        for (qsizetype nl = pending.indexOf('\n', start); nl >= 0 && !stop; nl = pending.indexOf('\n', start)) {
-            handle(pending.sliced(start, nl - start));
+        for (qsizetype nl = pending.indexOf('\n', searched); nl >= 0 && !stop; nl = pending.indexOf('\n', start)) {
+            handle(QByteArrayView(pending).sliced(start, nl - start));
             start = nl + 1;
         }
-        pending.remove(0, start);
-        if (stop)
-            break;
+        // What is left is less than a chunk after a newline, or one line still growing (nothing to move).
+        if (start > 0)
+            pending.remove(0, start);
+        searched = pending.size();
+        if (pending.size() > options.maxLine) {
+            // Counted now, dropped now: a stream without newlines never grows the memory it takes.
+            ++tooLong;
+            ++bad;
+            pending.clear();
+            searched = 0;
+            skipping = true;
+        }
     }
-    if (!stop && !pending.isEmpty())
+    if (!stop && !skipping && !pending.isEmpty() && !(options.cancel && options.cancel->load()))
         handle(pending); // a last line without a newline (a capture cut short)
     gzclose(in);
+    if (options.tooLong)
+        *options.tooLong = tooLong;
     return count;
 }
 

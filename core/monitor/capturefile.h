@@ -5,6 +5,7 @@
 #include <QByteArray>
 #include <QString>
 
+#include <atomic>
 #include <cstdio>
 #include <functional>
 #include <memory>
@@ -42,9 +43,21 @@ private:
     QString m_error;
 };
 
+// A captured event is one line of at most a few hundred kB (IoT Hub bodies are at most 256 kB, base64
+// in the line); a longer "line" is not an event, and is skipped without being held in memory.
+inline constexpr qsizetype MaxCaptureLine = 16 * 1024 * 1024;
+
+struct CaptureReadOptions {
+    qsizetype maxLine = MaxCaptureLine;
+    // Checked between chunks read: a reader stops soon even in a file with no event for a long way.
+    const std::atomic<bool>* cancel = nullptr;
+    qint64* tooLong = nullptr; // when given: how many of the bad lines were over maxLine
+};
+
 // Reads a capture (plain or gzip-compressed, told apart by content), calling onEvent for each event (return false to
-// stop). Returns the number of events read; lines that are not events are counted in bad (never silently skipped).
-qint64 readCapture(
-    const QString& path, const std::function<bool(TelemetryEvent&&)>& onEvent, qint64& bad, QString& error);
+// stop). Returns the number of events read; lines that are not events are counted in bad (never silently skipped),
+// lines over options.maxLine among them.
+qint64 readCapture(const QString& path, const std::function<bool(TelemetryEvent&&)>& onEvent, qint64& bad,
+    QString& error, const CaptureReadOptions& options = {});
 
 } // namespace iotc

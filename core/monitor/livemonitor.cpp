@@ -8,7 +8,9 @@
 #include "central/centralclient.h"
 
 #include <QDateTime>
+#include <QDeadlineTimer>
 #include <QElapsedTimer>
+#include <QFutureWatcher>
 #include <QThread>
 #include <QTimer>
 
@@ -18,6 +20,13 @@
 #endif
 
 namespace iotc {
+
+namespace {
+
+// How long closing waits for the worker before letting it end on its own (it usually takes a moment).
+constexpr int ShutdownWaitMs = 2000;
+
+} // namespace
 
 const char* monitorPhaseName(MonitorStatus::Phase p)
 {
@@ -45,43 +54,62 @@ public:
         , m_options(std::move(options))
         , m_pipeline(std::make_shared<TemplateResolver>(m_client), 1) // views keep their own history
         , m_tick(this) // a child, so it moves to the worker thread with this object
+        , m_tokens(this)
     {
+        connect(&m_tokens, &QFutureWatcherBase::finished, this, &Worker::tokensArrived);
         m_pipeline.setCollectFields(true);
         m_rateClock.start();
     }
 
     void start()
     {
-        if (!m_consumers.empty())
+        m_stopped = false;
+        if (!m_consumers.empty() || m_askingTokens)
             return;
         m_failed = 0;
-        QList<EventHubTarget> targets;
         if (m_options.target) {
-            targets = { *m_options.target };
+            startConsumers({ *m_options.target });
         } else if (!m_client) {
             setPhase(MonitorStatus::Phase::Failed,
                 tr("Not connected to an application, and no Event Hubs connection string."));
-            return;
         } else {
             setPhase(MonitorStatus::Phase::GettingTokens, tr("Asking the application for its event hubs…"));
-            auto f = m_client->eventSasTokens();
-            f.waitForFinished(); // this thread only; the GUI keeps painting
-            const auto r = f.result();
-            if (!r.ok()) {
-                QString why = tr("Cannot read the application's event hubs: %1").arg(r.error.summary());
-                if (r.error.httpStatus == 401 || r.error.httpStatus == 403)
-                    why += tr(" — generateEventSasTokens needs an Entra ID (az login) token in most apps; or give "
-                              "an Event Hubs connection string.");
-                setPhase(MonitorStatus::Phase::Failed, why);
-                return;
-            }
-            QString error;
-            targets = EventHubTarget::fromEventSasTokens(*r.value, error);
-            if (targets.isEmpty()) {
-                setPhase(MonitorStatus::Phase::Failed, error);
-                return;
-            }
+            // Not waited for: this thread stays free to stop. A slow application would otherwise hold
+            // the monitor (and closing the window) for the request's whole timeout.
+            m_askingTokens = true;
+            m_tokens.setFuture(m_client->eventSasTokens());
         }
+    }
+
+    void tokensArrived()
+    {
+        m_askingTokens = false;
+        if (m_stopped)
+            return;
+        if (m_tokens.future().resultCount() == 0) { // cancelled: the REST client went away
+            setPhase(MonitorStatus::Phase::Failed, tr("The request for the application's event hubs was cancelled."));
+            return;
+        }
+        const auto r = m_tokens.result();
+        if (!r.ok()) {
+            QString why = tr("Cannot read the application's event hubs: %1").arg(r.error.summary());
+            if (r.error.httpStatus == 401 || r.error.httpStatus == 403)
+                why += tr(" — generateEventSasTokens needs an Entra ID (az login) token in most apps; or give "
+                          "an Event Hubs connection string.");
+            setPhase(MonitorStatus::Phase::Failed, why);
+            return;
+        }
+        QString error;
+        const auto targets = EventHubTarget::fromEventSasTokens(*r.value, error);
+        if (targets.isEmpty()) {
+            setPhase(MonitorStatus::Phase::Failed, error);
+            return;
+        }
+        startConsumers(targets);
+    }
+
+    void startConsumers(const QList<EventHubTarget>& targets)
+    {
         QStringList hubs;
         for (const auto& t : targets) {
             hubs << t.entityPath;
@@ -108,6 +136,7 @@ public:
 
     void stop()
     {
+        m_stopped = true; // tokens still on their way are not used
         // Stop receiving first, then hand on everything received: nothing in between is lost.
         for (auto& c : m_consumers)
             c->stop();
@@ -151,11 +180,14 @@ public:
             m_status.received += pending.size();
             auto batch = std::make_shared<std::vector<Observation>>(m_pipeline.process(std::move(pending)));
             pending.clear();
-            ++owner->m_inFlight;
-            Q_EMIT owner->observations(batch);
+            ++shared->inFlight;
+            Q_EMIT observations(batch);
         };
-        qint64 bad = 0;
+        qint64 bad = 0, tooLong = 0;
         QString error;
+        CaptureReadOptions reading;
+        reading.cancel = &shared->cancel;
+        reading.tooLong = &tooLong;
         const qint64 events = readCapture(
             path,
             [&](TelemetryEvent&& e) {
@@ -163,20 +195,29 @@ public:
                 if (pending.size() >= 2000) {
                     flush();
                     // Paced by the receiving side: a few batches ahead at most, however large the file.
-                    while (owner->m_inFlight.load() > 4 && !owner->m_cancel.load())
+                    while (shared->inFlight.load() > 4 && !shared->cancel.load())
                         QThread::msleep(5);
                 }
-                return !owner->m_cancel.load();
+                return !shared->cancel.load();
             },
-            bad, error);
-        if (owner->m_cancel.load())
+            bad, error, reading);
+        if (shared->cancel.load())
             error = tr("replay stopped after %1 event(s)").arg(m_status.received);
+        else if (tooLong > 0 && error.isEmpty())
+            error = tr("%1 line(s) longer than %2 MiB skipped").arg(tooLong).arg(MaxCaptureLine / (1024 * 1024));
         flush();
         publishStatus();
-        Q_EMIT owner->replayFinished(events, bad, error);
+        Q_EMIT replayFinished(events, bad, error);
     }
 
-    LiveMonitor* owner = nullptr;
+    std::shared_ptr<LiveMonitor::Shared> shared;
+
+Q_SIGNALS:
+    // Re-emitted by the LiveMonitor on its own thread (connections die with it: the worker may end later).
+    void observations(const iotc::ObservationBatch& batch);
+    void statusChanged(const iotc::MonitorStatus& status);
+    void captureFailed(const QString& error);
+    void replayFinished(qint64 events, qint64 badLines, const QString& error);
 
 private:
     void drain()
@@ -193,8 +234,8 @@ private:
                     m_capture->flush();
                 }
                 auto batch = std::make_shared<std::vector<Observation>>(m_pipeline.process(std::move(events)));
-                ++owner->m_inFlight;
-                Q_EMIT owner->observations(batch);
+                ++shared->inFlight;
+                Q_EMIT observations(batch);
             }
         }
     }
@@ -231,7 +272,9 @@ private:
             m_status.captured = m_capture->written();
             m_status.captureFailed = m_capture->failed();
         }
-        Q_EMIT owner->statusChanged(m_status);
+        m_status.evictedDevices = m_pipeline.evictions().devices;
+        m_status.evictedFields = m_pipeline.evictions().fields;
+        Q_EMIT statusChanged(m_status);
     }
 
     std::shared_ptr<CentralClient> m_client;
@@ -241,6 +284,9 @@ private:
     std::unique_ptr<CaptureWriter> m_capture;
     MonitorStatus m_status;
     QTimer m_tick;
+    QFutureWatcher<Result<QJsonObject>> m_tokens; // the application's event hub tokens, on their way
+    bool m_askingTokens = false;
+    bool m_stopped = false;
     QElapsedTimer m_rateClock;
     quint64 m_rateBase = 0;
     int m_failed = 0;
@@ -253,9 +299,16 @@ LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptio
 {
     qRegisterMetaType<ObservationBatch>();
     qRegisterMetaType<MonitorStatus>();
-    m_worker->owner = this;
-    // Counts batches the receiving thread has not taken yet (connected first, so it runs first).
-    connect(this, &LiveMonitor::observations, this, [this] { --m_inFlight; });
+    m_worker->shared = m_shared;
+    // The worker's signals arrive here queued; a batch counts as delivered when it reaches this thread.
+    connect(m_worker, &Worker::observations, this, [this](const ObservationBatch& batch) {
+        --m_shared->inFlight;
+        Q_EMIT observations(batch);
+    });
+    connect(m_worker, &Worker::statusChanged, this, &LiveMonitor::statusChanged);
+    connect(m_worker, &Worker::captureFailed, this, &LiveMonitor::captureFailed);
+    connect(m_worker, &Worker::replayFinished, this, &LiveMonitor::replayFinished);
+    connect(m_worker, &QObject::destroyed, m_thread, &QThread::quit, Qt::DirectConnection);
     m_thread->setObjectName(QStringLiteral("live-monitor"));
     m_worker->moveToThread(m_thread);
     m_thread->start();
@@ -267,41 +320,47 @@ LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptio
 
 LiveMonitor::~LiveMonitor()
 {
-    m_cancel = true; // a replay in progress ends at its next event
-    QMetaObject::invokeMethod(
-        m_worker, [w = m_worker] { w->stop(); }, Qt::BlockingQueuedConnection);
-    QMetaObject::invokeMethod(m_worker, &QObject::deleteLater);
-    m_thread->quit();
-    m_thread->wait();
-    delete m_thread;
+    // Called on the GUI thread (closing the window, a new connection): it must not wait for the worker,
+    // which may be in a slow template request. The worker stops, deletes itself and ends its thread
+    // when it gets to it; a replay ends at its next chunk. Its signals die with this object.
+    m_shared->cancel = true;
+    QMetaObject::invokeMethod(m_worker, [w = m_worker] {
+        w->stop();
+        w->deleteLater(); // its destruction ends the thread
+    });
+    QThread* thread = m_thread;
+    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
+    // Usually done at once; a worker still busy after a short wait ends on its own.
+    if (thread->wait(QDeadlineTimer(ShutdownWaitMs)))
+        delete thread;
 }
 
 void LiveMonitor::start()
 {
     m_running = true;
-    m_cancel = false;
+    m_shared->cancel = false;
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->start(); });
 }
 
 void LiveMonitor::stop()
 {
     m_running = false;
-    m_cancel = true;
+    m_shared->cancel = true;
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->stop(); });
 }
 
 void LiveMonitor::startCapture(const QString& path)
 {
-    QMetaObject::invokeMethod(m_worker, [this, w = m_worker, path] {
+    QMetaObject::invokeMethod(m_worker, [w = m_worker, path] {
         const QString error = w->startCapture(path);
         if (!error.isEmpty())
-            Q_EMIT captureFailed(error);
+            Q_EMIT w->captureFailed(error);
     });
 }
 
 void LiveMonitor::replay(const QString& path)
 {
-    m_cancel = false;
+    m_shared->cancel = false;
     QMetaObject::invokeMethod(m_worker, [w = m_worker, path] { w->replay(path); });
 }
 

@@ -36,6 +36,9 @@ struct MonitorStatus {
     bool capturing = false;
     qint64 captured = 0;
     qint64 captureFailed = 0;
+    // Statistics the pipeline let go to stay bounded (least recently seen first): devices, field series.
+    quint64 evictedDevices = 0;
+    quint64 evictedFields = 0;
 };
 
 const char* monitorPhaseName(MonitorStatus::Phase p);
@@ -64,7 +67,7 @@ public:
     void startCapture(const QString& path);
     void stopCapture();
     // Reads a capture file (on the worker thread) through the same pipeline, as fast as it goes;
-    // replayFinished says how many events and how many lines were not events.
+    // replayFinished says how many events and how many lines were not events (over-long ones included).
     void replay(const QString& path);
 
     class Worker;
@@ -75,13 +78,18 @@ Q_SIGNALS:
     void captureFailed(const QString& error);
     void replayFinished(qint64 events, qint64 badLines, const QString& error);
 
+public:
+    // Shared with the worker, which may outlive this object by a moment when it is destroyed.
+    struct Shared {
+        std::atomic<int> inFlight { 0 }; // batches emitted, not yet delivered
+        std::atomic<bool> cancel { false }; // stop a replay
+    };
+
 private:
     QThread* m_thread;
     Worker* m_worker;
     bool m_running = false;
-    std::atomic<int> m_inFlight { 0 }; // batches emitted, not yet delivered
-    std::atomic<bool> m_cancel { false }; // stop a replay
-    friend class Worker;
+    std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();
 };
 
 } // namespace iotc

@@ -4,6 +4,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace iotc {
 
 namespace {
@@ -98,13 +100,72 @@ MonitorPipeline::MonitorPipeline(std::shared_ptr<TemplateResolver> resolver, siz
 {
 }
 
+DeviceStats& MonitorPipeline::statsFor(const QString& deviceId)
+{
+    if (auto it = m_statsIndex.find(deviceId); it != m_statsIndex.end()) {
+        // The most recently seen last; a run of one device's events moves nothing.
+        if (std::next(it->recency) != m_recency.end())
+            m_recency.splice(m_recency.end(), m_recency, it->recency);
+        return *it->stats;
+    }
+    while (!m_stats.empty() && m_stats.size() >= std::max<size_t>(1, m_limits.devices))
+        evictDevice();
+    DeviceStats& s = m_stats[deviceId];
+    m_recency.push_back(deviceId);
+    m_statsIndex.insert(deviceId, { &s, std::prev(m_recency.end()) });
+    return s;
+}
+
+void MonitorPipeline::evictDevice()
+{
+    const QString id = m_recency.front();
+    if (auto found = m_stats.find(id); found != m_stats.end()) {
+        m_fieldCount -= found->second.fields.size();
+        m_unmodeledCount -= found->second.unmodeledFields.size();
+        m_stats.erase(found);
+    }
+    m_statsIndex.remove(id);
+    m_recency.pop_front();
+    ++m_evictions.devices;
+}
+
+void MonitorPipeline::evictFields()
+{
+    // The stalest eighth goes at once: one walk over every series pays for many new ones.
+    const size_t limit = std::max<size_t>(1, m_limits.fields);
+    const size_t keep = limit - std::max<size_t>(1, limit / 8);
+    if (m_fieldCount <= keep)
+        return;
+    using Entry = std::pair<quint64, std::pair<DeviceStats*, std::map<QString, FieldSeries>::iterator>>;
+    std::vector<Entry> all;
+    all.reserve(m_fieldCount);
+    for (auto& [id, stats] : m_stats)
+        for (auto it = stats.fields.begin(); it != stats.fields.end(); ++it)
+            all.push_back({ it->second.fedAt, { &stats, it } });
+    const size_t drop = std::min(all.size(), m_fieldCount - keep);
+    std::nth_element(all.begin(), all.begin() + static_cast<std::ptrdiff_t>(drop), all.end(),
+        [](const Entry& a, const Entry& b) { return a.first < b.first; });
+    for (size_t i = 0; i < drop; ++i)
+        all[i].second.first->fields.erase(all[i].second.second);
+    m_fieldCount -= drop;
+    m_evictions.fields += drop;
+}
+
 void MonitorPipeline::recordFields(DeviceStats& stats, Observation& o, const PayloadJson& body)
 {
     for (const auto& i : o.issues) {
-        if (i.code == "unmodeled-capability")
-            stats.unmodeledFields.insert(
-                (o.event.component.isEmpty() ? QString() : o.event.component + QLatin1Char('/'))
-                + QString::fromStdString(i.path));
+        if (i.code != "unmodeled-capability")
+            continue;
+        QString name = (o.event.component.isEmpty() ? QString() : o.event.component + QLatin1Char('/'))
+            + QString::fromStdString(i.path);
+        if (stats.unmodeledFields.count(name))
+            continue;
+        if (stats.unmodeledFields.size() >= m_limits.unmodeledPerDevice || m_unmodeledCount >= m_limits.unmodeled) {
+            ++m_evictions.unmodeledNames;
+            continue;
+        }
+        stats.unmodeledFields.insert(std::move(name));
+        ++m_unmodeledCount;
     }
     // Numeric top-level fields feed the charts; anything else is not plotted. The body is the one the
     // validator decoded (after its encoding and depth checks), so nothing is parsed twice.
@@ -132,9 +193,14 @@ void MonitorPipeline::recordFields(DeviceStats& stats, Observation& o, const Pay
             m_key.append(o.event.component).append(QLatin1Char('/'));
         appendUtf8(m_key, name);
         auto found = stats.fields.find(m_key);
-        if (found == stats.fields.end())
+        if (found == stats.fields.end()) {
+            if (m_fieldCount >= std::max<size_t>(1, m_limits.fields))
+                evictFields(); // before the insertion: no series of this event is held meanwhile
             found = stats.fields.emplace(QString(m_key.constData(), m_key.size()), FieldSeries {}).first;
+            ++m_fieldCount;
+        }
         auto& series = found->second;
+        series.fedAt = m_events;
         series.last = value.get<double>();
         series.history.emplace_back(o.event.enqueuedMs, series.last);
         while (series.history.size() > m_history)
@@ -174,14 +240,11 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
                 if (r.problem)
                     o.issues.push_back(*r.problem);
                 // No template to judge by, but the values can still be plotted.
-                if (jsonNestingDepth(text, MaxJsonDepth) <= MaxJsonDepth)
-                    body = PayloadJson::parse(text, nullptr, false);
+                body = parseJsonBounded<PayloadJson>(text);
             }
         }
-        DeviceStats*& found = m_statsIndex[e.deviceId];
-        if (!found)
-            found = &m_stats[e.deviceId];
-        auto& s = *found;
+        ++m_events;
+        auto& s = statsFor(e.deviceId);
         ++s.messages;
         if (s.firstSeenMs == 0 || e.enqueuedMs < s.firstSeenMs)
             s.firstSeenMs = e.enqueuedMs;

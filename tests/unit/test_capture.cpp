@@ -176,3 +176,102 @@ TEST(Capture, ACompressedCaptureCutShortKeepsWhatItHasAndSaysSo)
     EXPECT_LT(n, 5000);
     EXPECT_FALSE(error.isEmpty()) << "and the damage is reported";
 }
+
+namespace {
+
+QByteArray eventLine(const char* device, qint64 sequence)
+{
+    TelemetryEvent e;
+    e.deviceId = QLatin1String(device);
+    e.sequenceNumber = sequence;
+    e.body = "{\"t\": 1}";
+    return captureLine(e) + '\n';
+}
+
+} // namespace
+
+TEST(Capture, AnOverLongLineIsSkippedCountedAndTheNextEventsRead)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("long.jsonl.gz"));
+    const QByteArray first = eventLine("before", 1);
+    {
+        gzFile out = gzopen(path.toLocal8Bit().constData(), "wb1");
+        ASSERT_TRUE(out);
+        gzwrite(out, first.constData(), static_cast<unsigned>(first.size()));
+        const QByteArray block(1 << 20, 'x');
+        for (int i = 0; i < 20; ++i) // 20 MiB without a newline: over the 16 MiB limit
+            gzwrite(out, block.constData(), static_cast<unsigned>(block.size()));
+        const QByteArray after = "\n" + eventLine("after", 2);
+        gzwrite(out, after.constData(), static_cast<unsigned>(after.size()));
+        gzclose(out);
+    }
+    std::vector<QString> devices;
+    qint64 bad = 0, tooLong = 0;
+    QString error;
+    CaptureReadOptions options;
+    options.tooLong = &tooLong;
+    const qint64 n = readCapture(
+        path,
+        [&](TelemetryEvent&& e) {
+            devices.push_back(e.deviceId);
+            return true;
+        },
+        bad, error, options);
+    EXPECT_EQ(n, 2);
+    EXPECT_EQ(devices, (std::vector<QString> { QStringLiteral("before"), QStringLiteral("after") }));
+    EXPECT_EQ(bad, 1);
+    EXPECT_EQ(tooLong, 1);
+    EXPECT_TRUE(error.isEmpty()) << error.toStdString();
+}
+
+TEST(Capture, TheLineLimitIsExact)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.jsonl"));
+    const QByteArray line = eventLine("d", 1);
+    QFile f(path);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write(line + line.left(line.size() - 1)); // the last one without its newline
+    f.close();
+    const qsizetype length = line.size() - 1;
+    for (const qsizetype limit : { length, length - 1 }) {
+        qint64 bad = 0, tooLong = 0;
+        QString error;
+        CaptureReadOptions options;
+        options.maxLine = limit;
+        options.tooLong = &tooLong;
+        const qint64 n = readCapture(
+            path, [](TelemetryEvent&&) { return true; }, bad, error, options);
+        EXPECT_EQ(n, limit == length ? 2 : 0) << limit;
+        EXPECT_EQ(tooLong, limit == length ? 0 : 2) << limit;
+        EXPECT_EQ(bad, tooLong);
+    }
+}
+
+TEST(Capture, ReadingStopsWhenCancelledEvenWithoutEvents)
+{
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("c.jsonl"));
+    QFile f(path);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write(eventLine("d", 1));
+    f.write(QByteArray(1 << 20, 'x'));
+    f.close();
+    std::atomic<bool> cancel { true };
+    CaptureReadOptions options;
+    options.cancel = &cancel;
+    qint64 bad = 0;
+    QString error;
+    qint64 seen = 0;
+    EXPECT_EQ(readCapture(
+                  path,
+                  [&](TelemetryEvent&&) {
+                      ++seen;
+                      return true;
+                  },
+                  bad, error, options),
+        0);
+    EXPECT_EQ(seen, 0);
+    EXPECT_EQ(bad, 0) << "the unread rest is not called damaged";
+}

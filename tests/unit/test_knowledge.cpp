@@ -135,3 +135,38 @@ TEST(LogScanner, Utf16AndBrokenBytesAndCaps)
     EXPECT_EQ(capped.findings.size(), 10u);
     EXPECT_EQ(capped.dropped, 40u);
 }
+
+TEST(LogScanner, VeryLongLinesNeitherOverflowNorHideCodes)
+{
+    // std::regex recurses once per character a repetition takes: a line of 100,000 word characters
+    // after X509_V_ERR_ used to overflow the stack (at about 20,000).
+    const std::string longWord = "TLS: X509_V_ERR_" + std::string(100000, 'A') + "\n";
+    const auto tls = scanLog(longWord);
+    ASSERT_EQ(codesIn(tls), (std::multiset<std::string> { "TLS_CERTIFICATE" }));
+    EXPECT_EQ(tls.findings[0].matched.rfind("X509_V_ERR_A", 0), 0u);
+    EXPECT_LE(tls.findings[0].text.size(), 410u) << "the line is shown cut";
+    // A code at the very end of a 200,000-character line is found.
+    const auto end = scanLog(std::string(200000, 'a') + " registration failed: 401002\n");
+    ASSERT_EQ(codesIn(end), (std::multiset<std::string> { "401002" }));
+    EXPECT_EQ(end.findings[0].line, 1u);
+}
+
+TEST(LogScanner, CodesAcrossTheScanningWindowsAreFoundOnceAndOnlyWhole)
+{
+    // The scanner reads a long line in overlapping windows of about 1 kB: a code anywhere, across
+    // any cut, is found once; a cut never makes a part of a longer number look like a code.
+    std::string log;
+    for (size_t at = 700; at < 2400; at += 7)
+        log += std::string(at, '.') + " 401002 " + std::string(300, '.') + "\n";
+    const size_t lines = (2400 - 700 + 6) / 7;
+    const auto scan = scanLog(log);
+    EXPECT_EQ(scan.findings.size(), lines);
+    for (const auto& f : scan.findings)
+        EXPECT_EQ(f.entry->code, "401002");
+    std::string glued;
+    for (size_t at = 700; at < 2400; at += 5) {
+        glued += std::string(at, '.') + "x401002" + std::string(300, '.') + "\n"; // a word, not the code
+        glued += std::string(at, '.') + "4010021" + std::string(300, '.') + "\n"; // a longer number
+    }
+    EXPECT_TRUE(scanLog(glued).findings.empty());
+}

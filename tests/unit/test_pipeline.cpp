@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
+
 using namespace iotc;
 
 namespace {
@@ -86,4 +88,123 @@ TEST(Pipeline, RingKeepsTheNewestAndCountsEvictions)
     EXPECT_EQ(ring.size(), 3u);
     EXPECT_EQ(ring.evicted(), 2u);
     EXPECT_EQ(ring.at(0).event.sequenceNumber, 2);
+}
+
+namespace {
+
+std::shared_ptr<TemplateResolver> noTemplate()
+{
+    return std::make_shared<TemplateResolver>(std::shared_ptr<CentralClient>());
+}
+
+TelemetryEvent from(const QString& device, const QByteArray& body, qint64 ms)
+{
+    auto e = event("", body.constData(), ms);
+    e.deviceId = device;
+    e.body = body;
+    return e;
+}
+
+} // namespace
+
+TEST(Pipeline, DeviceStatisticsStayWithinTheCapLeastRecentlySeenFirst)
+{
+    // 50,000 made-up device ids (one message each) and one real device that keeps sending.
+    MonitorPipeline pipeline(noTemplate(), 1);
+    const size_t cap = pipeline.limits().devices;
+    ASSERT_EQ(cap, 20000u);
+    const int distinct = 50000;
+    std::vector<TelemetryEvent> batch;
+    for (int i = 0; i < distinct; ++i) {
+        batch.push_back(from(QStringLiteral("made-up-%1").arg(i), "{\"t\": 1}", i));
+        if (i % 100 == 0)
+            batch.push_back(from(QStringLiteral("steady"), "{\"t\": 2}", i));
+        if (batch.size() >= 1000) {
+            pipeline.process(std::move(batch));
+            batch.clear();
+            EXPECT_LE(pipeline.stats().size(), cap);
+        }
+    }
+    pipeline.process(std::move(batch));
+    EXPECT_EQ(pipeline.stats().size(), cap) << "full, never over";
+    EXPECT_EQ(pipeline.evictions().devices, static_cast<quint64>(distinct + 1 - cap)) << "every one dropped is counted";
+    ASSERT_TRUE(pipeline.stats().count(QStringLiteral("steady"))) << "a device seen recently stays";
+    EXPECT_EQ(pipeline.stats().at(QStringLiteral("steady")).messages, distinct / 100);
+    EXPECT_FALSE(pipeline.stats().count(QStringLiteral("made-up-0"))) << "the least recently seen went first";
+    EXPECT_TRUE(pipeline.stats().count(QStringLiteral("made-up-%1").arg(distinct - 1)));
+    EXPECT_TRUE(pipeline.stats().count(QStringLiteral("made-up-%1").arg(distinct - static_cast<int>(cap) + 1)));
+}
+
+TEST(Pipeline, FieldSeriesStayWithinTheCapStalestFirst)
+{
+    MonitorPipeline pipeline(noTemplate(), 4);
+    PipelineLimits limits;
+    limits.fields = 1000;
+    pipeline.setLimits(limits);
+    // Each message has ten field names never seen before and one sent every time.
+    const int messages = 5000;
+    std::vector<TelemetryEvent> batch;
+    for (int i = 0; i < messages; ++i) {
+        QByteArray body = "{\"steady\": 1";
+        for (int f = 0; f < 10; ++f)
+            body += ", \"f" + QByteArray::number(i * 10 + f) + "\": " + QByteArray::number(f);
+        body += "}";
+        batch.push_back(from(QStringLiteral("dev-%1").arg(i % 3), body, i));
+        if (batch.size() >= 500) {
+            pipeline.process(std::move(batch));
+            batch.clear();
+            EXPECT_LE(pipeline.fieldCount(), limits.fields);
+        }
+    }
+    pipeline.process(std::move(batch));
+    size_t kept = 0;
+    for (const auto& [id, s] : pipeline.stats())
+        kept += s.fields.size();
+    EXPECT_EQ(kept, pipeline.fieldCount());
+    EXPECT_LE(kept, limits.fields);
+    EXPECT_GE(kept, limits.fields - limits.fields / 8) << "only the stalest eighth goes at a time";
+    const size_t distinct = static_cast<size_t>(messages) * 10 + 3; // three devices' "steady"
+    EXPECT_EQ(pipeline.evictions().fields, distinct - kept) << "every series dropped is counted";
+    for (const auto& [id, s] : pipeline.stats())
+        EXPECT_TRUE(s.fields.count(QStringLiteral("steady"))) << id.toStdString() << ": a field fed all along stays";
+    const auto& last = pipeline.stats().at(QStringLiteral("dev-%1").arg((messages - 1) % 3));
+    EXPECT_TRUE(last.fields.count(QStringLiteral("f%1").arg((messages - 1) * 10))) << "the newest are kept";
+    EXPECT_FALSE(pipeline.stats().at(QStringLiteral("dev-0")).fields.count(QStringLiteral("f0"))) << "the oldest went";
+}
+
+TEST(Pipeline, UnmodeledNamesAreCappedPerDeviceAndInAllAndCounted)
+{
+    MonitorPipeline pipeline(std::make_shared<TemplateResolver>(test::loadTemplate(test::TemperatureController)));
+    PipelineLimits limits;
+    limits.unmodeledPerDevice = 10;
+    limits.unmodeled = 15;
+    pipeline.setLimits(limits);
+    std::vector<TelemetryEvent> events;
+    for (int i = 0; i < 20; ++i)
+        events.push_back(from(QStringLiteral("a"), "{\"madeUp" + QByteArray::number(i) + "\": 1}", i));
+    for (int i = 0; i < 20; ++i)
+        events.push_back(from(QStringLiteral("b"), "{\"other" + QByteArray::number(i) + "\": 1}", 100 + i));
+    const auto observations = pipeline.process(std::move(events));
+    ASSERT_EQ(observations.size(), 40u);
+    EXPECT_TRUE(std::any_of(observations[0].issues.begin(), observations[0].issues.end(),
+        [](const Issue& i) { return i.code == "unmodeled-capability" && i.path == "madeUp0"; }));
+    EXPECT_EQ(pipeline.stats().at(QStringLiteral("a")).unmodeledFields.size(), 10u) << "per device";
+    EXPECT_EQ(pipeline.stats().at(QStringLiteral("b")).unmodeledFields.size(), 5u) << "all devices together";
+    EXPECT_EQ(pipeline.evictions().unmodeledNames, 25u);
+    EXPECT_EQ(pipeline.stats().at(QStringLiteral("a")).issues.at("unmodeled-capability"), 20)
+        << "the issue counts stay whole";
+}
+
+TEST(Pipeline, ADeeplyNestedBodyWithoutTemplateIsNotParsed)
+{
+    MonitorPipeline pipeline(noTemplate());
+    pipeline.setCollectFields(true);
+    const QByteArray deep = QByteArray(200000, '[') + QByteArray(200000, ']');
+    std::vector<TelemetryEvent> events { from(QStringLiteral("d"), deep, 1),
+        from(QStringLiteral("d"), "{\"t\": 3}", 2) };
+    const auto observations = pipeline.process(std::move(events));
+    ASSERT_EQ(observations.size(), 2u);
+    EXPECT_TRUE(observations[0].fields.empty());
+    ASSERT_EQ(observations[1].fields.size(), 1u);
+    EXPECT_EQ(pipeline.stats().at(QStringLiteral("d")).messages, 2);
 }
