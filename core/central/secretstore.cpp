@@ -1,28 +1,43 @@
 #include "secretstore.h"
 
 #include <QEventLoop>
+#include <QTimer>
 #include <qt6keychain/keychain.h>
+
+#include <memory>
 
 namespace iotc {
 
 namespace {
 
-    // Runs a keychain job to completion; returns its error text, empty on success.
-    QString run(QKeychain::Job& job)
-    {
-        job.setAutoDelete(false);
-        job.setInsecureFallback(false); // never a plain-text file
-        QEventLoop loop;
-        QObject::connect(&job, &QKeychain::Job::finished, &loop, &QEventLoop::quit);
-        job.start();
-        loop.exec();
-        return job.error() == QKeychain::NoError ? QString() : job.errorString();
+// Runs a keychain job to its end or for timeoutMs; returns its error text, empty on success.
+// A job still running at the timeout is abandoned (`job` is null then): its D-Bus call may
+// still be answered, and must find the job alive, so it deletes itself whenever it ends.
+template <class Job> QString run(std::unique_ptr<Job>& job, int timeoutMs)
+{
+    job->setAutoDelete(false);
+    job->setInsecureFallback(false); // never a plain-text file
+    QEventLoop loop;
+    bool finished = false;
+    QObject::connect(job.get(), &QKeychain::Job::finished, &loop, [&] {
+        finished = true;
+        loop.quit();
+    });
+    QTimer::singleShot(timeoutMs, &loop, &QEventLoop::quit);
+    job->start();
+    loop.exec();
+    if (!finished) {
+        job.release()->setAutoDelete(true);
+        return QStringLiteral("the keyring did not answer within %1 s").arg(timeoutMs / 1000.0);
     }
+    return job->error() == QKeychain::NoError ? QString() : job->errorString();
+}
 
 } // namespace
 
-SecretStore::SecretStore(QString service)
+SecretStore::SecretStore(QString service, int keyringTimeoutMs)
     : m_service(std::move(service))
+    , m_keyringTimeoutMs(keyringTimeoutMs)
 {
 }
 
@@ -39,10 +54,10 @@ bool SecretStore::store(const QString& key, const QString& secret)
     m_memory[key] = secret;
     if (!m_persistent)
         return false;
-    QKeychain::WritePasswordJob job(m_service);
-    job.setKey(key);
-    job.setTextData(secret);
-    const QString error = run(job);
+    auto job = std::make_unique<QKeychain::WritePasswordJob>(m_service);
+    job->setKey(key);
+    job->setTextData(secret);
+    const QString error = run(job, m_keyringTimeoutMs);
     if (!error.isEmpty()) {
         fallBack(error);
         return false;
@@ -57,16 +72,16 @@ std::optional<QString> SecretStore::load(const QString& key)
         return it->second;
     if (!m_persistent)
         return std::nullopt;
-    QKeychain::ReadPasswordJob job(m_service);
-    job.setKey(key);
-    const QString error = run(job);
+    auto job = std::make_unique<QKeychain::ReadPasswordJob>(m_service);
+    job->setKey(key);
+    const QString error = run(job, m_keyringTimeoutMs);
     if (!error.isEmpty()) {
-        if (job.error() != QKeychain::EntryNotFound)
+        if (!job || job->error() != QKeychain::EntryNotFound)
             fallBack(error);
         return std::nullopt;
     }
-    m_memory[key] = job.textData();
-    return job.textData();
+    m_memory[key] = job->textData();
+    return job->textData();
 }
 
 void SecretStore::remove(const QString& key)
@@ -75,9 +90,10 @@ void SecretStore::remove(const QString& key)
     m_memory.erase(key);
     if (!m_persistent)
         return;
-    QKeychain::DeletePasswordJob job(m_service);
-    job.setKey(key);
-    run(job);
+    auto job = std::make_unique<QKeychain::DeletePasswordJob>(m_service);
+    job->setKey(key);
+    if (const QString error = run(job, m_keyringTimeoutMs); !job)
+        fallBack(error); // only a keyring that does not answer; a missing entry is no failure
 }
 
 } // namespace iotc

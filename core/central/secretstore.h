@@ -11,10 +11,15 @@ namespace iotc {
 // Where API tokens and connection strings live between runs: the OS keyring through QtKeychain.
 // Without a keyring (a headless box, no Secret Service on D-Bus) secrets are kept in memory for
 // this run only and notice() says so; they are never written to disk in plain text. Calls block
-// on a D-Bus round trip: use it off the GUI thread. Thread-safe.
+// on a D-Bus round trip: use it off the GUI thread. A keyring that does not answer within
+// keyringTimeoutMs counts as none for the rest of the run (a locked or hung Secret Service must
+// not hang the caller). Thread-safe.
 class SecretStore {
 public:
-    explicit SecretStore(QString service = QStringLiteral("iotc-workbench"));
+    static constexpr int DefaultKeyringTimeoutMs = 10000;
+
+    explicit SecretStore(
+        QString service = QStringLiteral("iotc-workbench"), int keyringTimeoutMs = DefaultKeyringTimeoutMs);
 
     bool store(const QString& key, const QString& secret);
     std::optional<QString> load(const QString& key);
@@ -35,6 +40,7 @@ private:
     void fallBack(const QString& why);
 
     QString m_service;
+    int m_keyringTimeoutMs;
     mutable std::mutex m_mutex; // one store may serve several worker threads
     std::map<QString, QString> m_memory;
     bool m_persistent = true;

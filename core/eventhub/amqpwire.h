@@ -1,8 +1,6 @@
 #pragma once
 
 #include "eventhubconsumer.h"
-#include "telemetryevent.h"
-#include "textinterner.h"
 
 #include <QString>
 
@@ -18,21 +16,26 @@ class message;
 
 namespace iotc {
 
-// How Event Hubs' AMQP looks on our side: start positions as selector filters, events as values,
-// and which error conditions retrying cannot fix.
+// How Event Hubs' AMQP looks on our side: start positions as selector filters, the answers of the
+// management nodes, and which error conditions retrying cannot fix. What the peer sends is read
+// type-checked and without exceptions (see protondata.h); events themselves in eventdecode.h.
+
+// More partitions than any event hub has (Event Hubs allows 2048 in dedicated tiers, IoT Hub 128):
+// a reply naming more is refused rather than opening a receiver for each.
+inline constexpr int MaxPartitions = 4096;
 
 // The selector filter for a partition receiver: resume after lastSequence when there is one.
 std::string startSelector(const ConsumerStart& start, int partition, qint64 lastSequence);
 
-// IoT Hub's annotations (sequence number, offset, enqueued time, device, module, component,
-// model, source, auth method) into the event. The recurring texts come from `texts`.
-void decodeAnnotations(const proton::message& message, TelemetryEvent& event, TextInterner& texts);
-// Content type and encoding, body bytes and application properties (names shared through `texts`).
-void decodeContent(const proton::message& message, TelemetryEvent& event, TextInterner& texts);
+// A $cbs or $management reply's status-code (0 when it has none of an integer type) and, when
+// asked, its status-description (empty when it has none of a text type).
+int replyStatus(const proton::message& reply, QString* description = nullptr);
 
-// The partition ids in a $management READ reply (partition_ids, else partition_count); nullopt
-// with status set when the reply is not a successful one.
-std::optional<std::vector<int>> partitionIdsFromManagementReply(const proton::message& reply, int& status);
+// The partition ids in a $management READ reply (partition_ids, else partition_count): ids from 0
+// to MaxPartitions - 1, none twice. nullopt with status and error set when the reply is not a
+// successful one or says something else.
+std::optional<std::vector<int>> partitionIdsFromManagementReply(
+    const proton::message& reply, int& status, QString& error);
 
 // A partition receiver as the Event Hubs SDKs attach it: the start position as a selector filter,
 // deliveries settled by the service on sending (the retained log, not a delivery state, is what a

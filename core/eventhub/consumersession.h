@@ -5,6 +5,7 @@
 // Qt side through a bounded queue. Included by eventhubconsumer.cpp only.
 
 #include "amqpwire.h"
+#include "eventdecode.h"
 #include "eventfilter.h"
 #include "eventhubconsumer.h"
 #include "eventqueue.h"
@@ -37,9 +38,16 @@
 
 namespace iotc {
 
+// The peer's words (conditions, descriptions) as they end up on a terminal: bounded, and without
+// control characters (an escape sequence would be obeyed).
 inline QString qs(const std::string& s)
 {
-    return QString::fromStdString(s);
+    QString t = QString::fromStdString(s.size() > 2000 ? s.substr(0, 2000) : s);
+    for (QChar& c : t) {
+        if (c.unicode() < 0x20 || (c.unicode() >= 0x7f && c.unicode() < 0xa0))
+            c = QLatin1Char(' ');
+    }
+    return t;
 }
 
 class EventHubConsumer::Session : public proton::messaging_handler {
@@ -62,7 +70,8 @@ public:
             try {
                 m_container.run();
             } catch (const std::exception& e) {
-                fail(QStringLiteral("The AMQP client stopped: ") + QString::fromUtf8(e.what()));
+                // The loop is over: the connection is not Proton's to close any more.
+                fail(QStringLiteral("The AMQP client stopped: ") + QString::fromUtf8(e.what()), false);
             }
         });
     }
@@ -130,6 +139,16 @@ public:
     }
 
     void on_message(proton::delivery& d, proton::message& m) override
+    {
+        // Nothing the peer sent may throw out of here: an exception would end Proton's loop.
+        try {
+            onMessage(d, m);
+        } catch (const std::exception& e) {
+            fail(QStringLiteral("A message from the event hub could not be handled: ") + QString::fromUtf8(e.what()));
+        }
+    }
+
+    void onMessage(proton::delivery& d, proton::message& m)
     {
         const proton::receiver r = d.receiver();
         if (r == m_cbsReceiver) {
@@ -243,13 +262,9 @@ private:
         o.virtual_host(m_target.hostName().toStdString());
         o.idle_timeout(proton::duration(60000));
         o.container_id("iotc-workbench");
-        std::string url;
-        if (m_target.tls) {
+        if (m_target.tls)
             o.ssl_client_options(proton::ssl_client_options(proton::ssl::VERIFY_PEER_NAME));
-            url = "amqps://" + m_target.hostName().toStdString() + ":" + std::to_string(m_target.port());
-        } else {
-            url = "amqp://" + m_target.hostName().toStdString() + ":" + std::to_string(m_target.port());
-        }
+        const std::string url = m_target.amqpUrl().toStdString(); // an IPv6 address in brackets
         {
             std::lock_guard lock(m_mutex);
             for (auto& [p, s] : m_states) {
@@ -306,24 +321,17 @@ private:
 
     void onCbsReply(const proton::message& m)
     {
-        int status = 0;
-        std::string description;
-        try {
-            status = static_cast<int>(proton::coerce<int64_t>(m.properties().get("status-code")));
-            if (m.properties().exists("status-description"))
-                description = proton::get<std::string>(m.properties().get("status-description"));
-        } catch (const std::exception&) {
-        }
+        QString description;
+        const int status = replyStatus(m, &description); // 0 when it has none (or not an integer)
         if (status != 401 && status != 403 && status != 404 && (status < 200 || status >= 300)) {
             // ServerBusy, timeouts, an unreadable answer: try again on a fresh connection.
             lost(m_connection,
-                proton::error_condition(
-                    "com.microsoft:cbs-failed", "CBS answered " + std::to_string(status) + " " + description));
+                proton::error_condition("com.microsoft:cbs-failed",
+                    "CBS answered " + std::to_string(status) + " " + description.toStdString()));
             return;
         }
         if (status < 200 || status >= 300) {
-            fail(
-                QStringLiteral("The event hub refused the token (CBS status %1: %2). ").arg(status).arg(qs(description))
+            fail(QStringLiteral("The event hub refused the token (CBS status %1: %2). ").arg(status).arg(description)
                 + (!m_tokens.makesTokens()
                         ? QStringLiteral("IoT Central's tokens expire: your role needs access to the application's "
                                          "data to get new ones")
@@ -414,11 +422,14 @@ private:
 
     void onManagementReply(const proton::message& m)
     {
+        if (!m_partitionIds.empty())
+            return; // answered already: another reply opens nothing more
         int status = 0;
-        const auto ids = partitionIdsFromManagementReply(m, status);
+        QString error;
+        const auto ids = partitionIdsFromManagementReply(m, status, error);
         if (!ids) {
-            fail(QStringLiteral("The event hub's $management node did not say how many partitions it has (status %1).")
-                     .arg(status));
+            fail(QStringLiteral("The event hub's $management node did not say which partitions it has: ") + error
+                + QLatin1Char('.'));
             return;
         }
         m_partitionIds = *ids;
@@ -537,7 +548,8 @@ private:
         m_owner.notifyState();
     }
 
-    void fail(const QString& reason)
+    // Stops for good with `reason`; the connection is closed unless Proton's loop is already over.
+    void fail(const QString& reason, bool closeConnection = true)
     {
         {
             std::lock_guard lock(m_mutex);
@@ -550,7 +562,7 @@ private:
                 s.description = reason;
             }
         }
-        if (m_connection)
+        if (closeConnection && m_connection)
             m_connection.close();
         QMetaObject::invokeMethod(
             &m_owner, [owner = &m_owner, reason] { Q_EMIT owner->failed(reason); }, Qt::QueuedConnection);

@@ -13,7 +13,9 @@ namespace iotc {
 // Credentials are either a policy key (tokens are made and renewed here) or a ready token with
 // its expiry (from IoT Central's generateEventSasTokens; renewed by asking again).
 struct EventHubTarget {
-    QString host; // namespace host, with :port when not the default
+    // Namespace host as a URL's authority writes it: with :port when not the default, an IPv6
+    // address in brackets ([::1]:5671), so that the audience sb://host/entity stays a URL.
+    QString host;
     QString entityPath;
     bool tls = true; // amqps; plain amqp is only allowed to loopback
     QString keyName;
@@ -21,13 +23,18 @@ struct EventHubTarget {
     QString token; // a ready "SharedAccessSignature ..." token
     qint64 tokenExpiry = 0; // seconds since the epoch
 
+    // Longer "connection strings" are not one (a token is a few hundred characters).
+    static constexpr qsizetype MaxConnectionStringLength = 64 * 1024;
+
     QString audience() const { return QStringLiteral("sb://") + host + QLatin1Char('/') + entityPath; }
-    QString hostName() const; // without the port
+    QString hostName() const; // without the port or an IPv6 address's brackets
     int port() const; // 5671 for amqps, 5672 for amqp unless given
     bool isLoopback() const;
+    QString amqpUrl() const; // amqps://host:port (amqp:// to loopback), an IPv6 address bracketed
 
     // Endpoint=sb://host[:port]/;SharedAccessKeyName=...;SharedAccessKey=...;EntityPath=...
-    // (Event Hubs or an IoT hub's built-in endpoint). nullopt with error set when it is not one.
+    // (Event Hubs or an IoT hub's built-in endpoint), or SharedAccessSignature=... instead of the
+    // key. Total on any text: nullopt with error set (never naming a secret) when it is not one.
     static std::optional<EventHubTarget> fromConnectionString(const QString& connectionString, QString& error);
     // The response of POST /system/iothubs/generateEventSasTokens: one target per hub.
     static QList<EventHubTarget> fromEventSasTokens(const QJsonObject& response, QString& error);
