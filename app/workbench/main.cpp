@@ -4,6 +4,8 @@
 #include "payloadpane.h"
 #include "rawdatapane.h"
 
+#include "cli/arguments.h"
+
 #include <cstdio>
 #include <memory>
 
@@ -44,6 +46,15 @@ int main(int argc, char** argv)
         QStringLiteral("3000"));
     parser.addOptions({ demo, templateFile, screenshot, selectDevice, tab, waitMs });
     parser.process(app);
+    // A negative wait never fires (the window would stay open forever), nonsense would mean 0.
+    const auto waitValue = iotc::cli::parseInteger(parser.value(waitMs).toStdString());
+    if (!waitValue || *waitValue < 0 || *waitValue > 600000) {
+        std::fprintf(stderr,
+            "iotc-workbench: invalid value for --wait-ms: %s (expected milliseconds from 0 to 600000)\n",
+            qPrintable(parser.value(waitMs)));
+        return 2;
+    }
+    const int wait = static_cast<int>(*waitValue);
 
     iotc::MainWindow window;
     const QString deviceId = parser.value(selectDevice);
@@ -56,7 +67,6 @@ int main(int argc, char** argv)
     };
     if (parser.isSet(screenshot)) {
         const QString file = parser.value(screenshot);
-        const int wait = parser.value(waitMs).toInt();
         auto shoot = [&window, file, view] {
             // The Raw data picture shows a message's detail, as a user clicking a row would see it.
             if (view == QLatin1String("raw") && window.deviceView()->rawData()->filtered()->rowCount() > 0)

@@ -1,5 +1,12 @@
 #include "arguments.h"
 
+#include "inputfile.h"
+#include "textoutput.h"
+
+#include <charconv>
+#include <cmath>
+#include <cstdio>
+
 namespace iotc::cli {
 
 std::optional<std::string> Arguments::value(const std::string& name) const
@@ -51,6 +58,137 @@ Arguments parseArguments(const std::vector<std::string>& words, const std::set<s
         }
     }
     return args;
+}
+
+std::optional<long long> parseInteger(std::string_view text)
+{
+    long long v = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (text.empty() || ec != std::errc() || ptr != end)
+        return std::nullopt;
+    return v;
+}
+
+std::optional<double> parseNumber(std::string_view text)
+{
+    // from_chars also reads "inf", "nan" and exponents; only plain decimals are numbers here.
+    if (text.empty() || text.find_first_not_of("-0123456789.") != std::string_view::npos)
+        return std::nullopt;
+    double v = 0;
+    const char* end = text.data() + text.size();
+    const auto [ptr, ec] = std::from_chars(text.data(), end, v);
+    if (ec != std::errc() || ptr != end || !std::isfinite(v))
+        return std::nullopt;
+    return v;
+}
+
+std::string invalidValue(const std::string& name, std::string_view value, const std::string& expected)
+{
+    return "invalid value for --" + name + ": " + (value.empty() ? std::string("(empty)") : printable(value))
+        + " (expected " + expected + ")";
+}
+
+namespace {
+
+std::string numberText(double v)
+{
+    char buffer[48];
+    if (v == std::floor(v) && std::fabs(v) < 1e15)
+        std::snprintf(buffer, sizeof buffer, "%.0f", v); // 31536000, not 3.1536e+07
+    else
+        std::snprintf(buffer, sizeof buffer, "%g", v);
+    return buffer;
+}
+
+} // namespace
+
+void OptionReader::problem(std::string text)
+{
+    if (m_error.empty())
+        m_error = std::move(text);
+}
+
+long long OptionReader::integer(const std::string& name, long long fallback, long long min, long long max)
+{
+    const auto text = m_args.value(name);
+    if (!text)
+        return fallback;
+    const auto v = parseInteger(*text);
+    if (!v || *v < min || *v > max) {
+        problem(invalidValue(name, *text, "an integer from " + std::to_string(min) + " to " + std::to_string(max)));
+        return fallback;
+    }
+    return *v;
+}
+
+double OptionReader::number(const std::string& name, double fallback, double min, double max, const char* unit)
+{
+    const auto text = m_args.value(name);
+    if (!text)
+        return fallback;
+    const auto v = parseNumber(*text);
+    if (!v || *v < min || *v > max) {
+        problem(invalidValue(name, *text,
+            "a number from " + numberText(min) + " to " + numberText(max) + (unit ? std::string(" ") + unit : "")));
+        return fallback;
+    }
+    return *v;
+}
+
+std::string OptionReader::choice(
+    const std::string& name, const std::string& fallback, std::initializer_list<const char*> allowed)
+{
+    const auto text = m_args.value(name);
+    if (!text)
+        return fallback;
+    std::string list;
+    for (const char* a : allowed) {
+        if (*text == a)
+            return *text;
+        list += (list.empty() ? "" : ", ") + std::string(a);
+    }
+    problem(invalidValue(name, *text, "one of " + list));
+    return fallback;
+}
+
+int OptionReader::fail(const char* command) const
+{
+    std::fprintf(stderr, "iotc-diag %s: %s\n", command, m_error.c_str());
+    return ExitUsage;
+}
+
+std::optional<QString> secretFromFile(const std::string& path, QString* error)
+{
+    std::string bytes;
+    std::string why;
+    if (!readInputFile(path, bytes, why, MaxSecretBytes)) {
+        if (error)
+            *error = QString::fromStdString(why);
+        return std::nullopt;
+    }
+    while (!bytes.empty() && (bytes.back() == '\n' || bytes.back() == '\r'))
+        bytes.pop_back();
+    if (bytes.empty()) {
+        if (error)
+            *error = QString::fromStdString((path == "-" ? std::string("standard input") : path) + " is empty");
+        return std::nullopt;
+    }
+    return QString::fromStdString(bytes);
+}
+
+std::optional<QString> secretArgument(const std::string& value, QString* error)
+{
+    if (value == "-")
+        return secretFromFile(value, error);
+    if (value.starts_with('@'))
+        return secretFromFile(value.substr(1), error);
+    if (value.empty()) {
+        if (error)
+            *error = QStringLiteral("the value is empty");
+        return std::nullopt;
+    }
+    return QString::fromStdString(value);
 }
 
 } // namespace iotc::cli

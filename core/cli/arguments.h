@@ -1,8 +1,12 @@
 #pragma once
 
+#include <QString>
+
+#include <initializer_list>
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <unordered_map>
 #include <vector>
 
@@ -24,5 +28,56 @@ Arguments parseArguments(const std::vector<std::string>& words, const std::set<s
 
 // Exit codes shared by every iotc-diag command.
 enum ExitCode { ExitOk = 0, ExitProblem = 1, ExitUsage = 2 };
+
+// Strict number parsing: the whole word must be the number ("10", "-3", "2.5"); "0x", " 5",
+// "5s", "1e3" for an integer, NaN and infinities are refused.
+std::optional<long long> parseInteger(std::string_view text);
+std::optional<double> parseNumber(std::string_view text);
+
+// "invalid value for --name: value (expected what)", the one wording every command uses.
+std::string invalidValue(const std::string& name, std::string_view value, const std::string& expected);
+
+// Reads a command's option values strictly, keeping the first problem: a value that does not fit
+// stops the command (exit 2) instead of silently meaning something else (0, the default, "json").
+//     OptionReader options(args);
+//     const auto output = options.choice("output", "text", { "json", "text" });
+//     if (!options.ok()) return options.fail("validate");
+class OptionReader {
+public:
+    explicit OptionReader(const Arguments& args)
+        : m_args(args)
+    {
+    }
+
+    // An integer from min to max (inclusive); fallback when the option is absent.
+    long long integer(const std::string& name, long long fallback, long long min, long long max);
+    // A finite number from min to max (inclusive); unit ("seconds") goes into the message.
+    double number(const std::string& name, double fallback, double min, double max, const char* unit = nullptr);
+    // One of the allowed words.
+    std::string choice(
+        const std::string& name, const std::string& fallback, std::initializer_list<const char*> allowed);
+
+    bool ok() const { return m_error.empty(); }
+    const std::string& error() const { return m_error; }
+    // Prints "iotc-diag COMMAND: <error>" on stderr; returns ExitUsage.
+    int fail(const char* command) const;
+
+private:
+    void problem(std::string text);
+
+    const Arguments& m_args;
+    std::string m_error;
+};
+
+// A secret (API token, connection string) named on the command line, where ps and the shell
+// history would show it, or read from somewhere safer: "@FILE" reads FILE, "-" or "@-" reads
+// standard input; a trailing newline is trimmed. Any other value is the secret itself.
+// nullopt with error (naming the file, never the secret) when it cannot be read or is empty.
+std::optional<QString> secretArgument(const std::string& value, QString* error);
+// The secret held in FILE ("-": standard input), for --token-file.
+std::optional<QString> secretFromFile(const std::string& path, QString* error);
+
+// A secret file is small; anything larger is not one.
+inline constexpr size_t MaxSecretBytes = 64 * 1024;
 
 } // namespace iotc::cli

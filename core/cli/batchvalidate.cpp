@@ -1,13 +1,12 @@
 #include "batchvalidate.h"
 
+#include "inputfile.h"
 #include "textoutput.h"
 #include "util/jsondepth.h"
 #include "validate/issuejson.h"
 
 #include <array>
 #include <chrono>
-#include <fstream>
-#include <iostream>
 #include <map>
 
 namespace iotc::cli {
@@ -72,17 +71,12 @@ void inputIssue(std::vector<Issue>& issues, std::string message)
 bool runBatch(const PayloadValidator& validator, const std::string& path, const MessageContext& defaults,
     bool jsonOutput, FILE* out, BatchSummary& summary)
 {
-    std::ifstream file;
-    std::istream* in = &std::cin;
-    if (path != "-") {
-        file.open(path, std::ios::binary);
-        if (!file) {
-            std::fprintf(stderr, "iotc-diag: cannot open %s\n", path.c_str());
-            return false;
-        }
-        in = &file;
+    LineReader reader(MaxBatchLineBytes);
+    std::string readError;
+    if (!reader.open(path, readError)) {
+        std::fprintf(stderr, "iotc-diag validate: --payloads: %s\n", printable(readError).c_str());
+        return false;
     }
-    std::ios::sync_with_stdio(false);
     const auto start = std::chrono::steady_clock::now();
     std::map<std::string, size_t> counts;
     std::string line;
@@ -91,7 +85,8 @@ bool runBatch(const PayloadValidator& validator, const std::string& path, const 
     buffer.reserve(1 << 16);
     size_t lineNumber = 0;
     const bool colour = !jsonOutput && isTerminal(out);
-    while (std::getline(*in, line)) {
+    LineReader::Result got;
+    while ((got = reader.next(line, readError)) == LineReader::Result::Line) {
         ++lineNumber;
         if (!line.empty() && line.back() == '\r')
             line.pop_back();
@@ -100,8 +95,10 @@ bool runBatch(const PayloadValidator& validator, const std::string& path, const 
         ++summary.messages;
         std::vector<Issue> issues;
         std::optional<std::string> deviceId;
-        json envelope = jsonNestingDepth(line, MaxJsonDepth) > MaxJsonDepth ? json(json::value_t::discarded)
-                                                                            : json::parse(line, nullptr, false);
+        // A NUL would end nlohmann's reading early (the rest of the line unjudged): no JSON holds one.
+        json envelope = line.find('\0') != std::string::npos || jsonNestingDepth(line, MaxJsonDepth) > MaxJsonDepth
+            ? json(json::value_t::discarded)
+            : json::parse(line, nullptr, false);
         if (envelope.is_discarded() || !envelope.is_object()) {
             inputIssue(issues, "line " + std::to_string(lineNumber) + " is not a JSON object");
         } else {
@@ -153,8 +150,8 @@ bool runBatch(const PayloadValidator& validator, const std::string& path, const 
             appendIssuesJson(buffer, issues);
             buffer += "}\n";
         } else if (!issues.empty()) {
-            buffer
-                += "line " + std::to_string(lineNumber) + (deviceId ? " (" + *deviceId + ")" : std::string()) + ":\n";
+            buffer += "line " + std::to_string(lineNumber)
+                + (deviceId ? " (" + printable(*deviceId) + ")" : std::string()) + ":\n";
             for (const auto& i : issues)
                 buffer += formatIssueText(i, colour);
         }
@@ -162,6 +159,13 @@ bool runBatch(const PayloadValidator& validator, const std::string& path, const 
             writeAll(out, buffer);
             buffer.clear();
         }
+    }
+    if (got == LineReader::Result::Error) {
+        // What was read is reported; the batch as a whole is not judged.
+        writeAll(out, buffer);
+        std::fflush(out);
+        std::fprintf(stderr, "iotc-diag validate: --payloads: %s\n", printable(readError).c_str());
+        return false;
     }
     summary.seconds = std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
     if (jsonOutput) {

@@ -1,11 +1,15 @@
 #pragma once
 
+#include "util/boundedfile.h"
 #include "validate/payloadvalidator.h"
 
 #include <cstdio>
 #include <string>
 
 namespace iotc::cli {
+
+// One line holds one message: a 64 MiB body, base64-encoded or escaped, fits.
+inline constexpr size_t MaxBatchLineBytes = 2 * MaxDocumentBytes;
 
 struct BatchSummary {
     size_t messages = 0;
@@ -17,7 +21,8 @@ struct BatchSummary {
 // {"deviceId","component"?,"module"?,"modelId"?,"contentType"?,"contentEncoding"?,"body"|"bodyBase64"}
 // streaming: one output line per message, then the summary line. "body" as a JSON string is the
 // raw body text (so broken JSON can be expressed); any other JSON value is the body itself.
-// Returns false (with a message on stderr) when the file cannot be read.
+// Returns false (with a message on stderr) when the file cannot be read, reading fails midway or
+// a line is longer than MaxBatchLineBytes (the batch itself may be any length).
 bool runBatch(const PayloadValidator& validator, const std::string& path, const MessageContext& defaults,
     bool jsonOutput, FILE* out, BatchSummary& summary);
 

@@ -32,7 +32,7 @@ void print(const QJsonObject& o)
 
 int reportError(const char* command, const CentralError& e)
 {
-    std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(e.summary()));
+    std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(printable(e.summary()))); // the server's words
     if (e.knowledge)
         std::fprintf(stderr, "  what to do: %s\n", e.knowledge->mitigation.c_str());
     return ExitUsage;
@@ -71,9 +71,12 @@ bool prepare(const std::vector<std::string>& words, const char* command, const c
         exitCode = ExitUsage;
         return false;
     }
-    if (const auto output = args.value("output"); output && *output != "json" && *output != "text") {
-        std::fprintf(stderr, "iotc-diag %s: --output must be json or text\n", command);
-        exitCode = ExitUsage;
+    OptionReader options(args);
+    options.choice("output", "json", { "json", "text" });
+    options.choice(
+        "status", "", { "provisioned", "registered", "blocked", "blocked-or-waiting-for-approval", "unassigned" });
+    if (!options.ok()) {
+        exitCode = options.fail(command);
         return false;
     }
     if (!resolveConnection(args, command, connection)) {
@@ -98,13 +101,6 @@ int runDevices(const std::vector<std::string>& words)
     const QString status = QString::fromStdString(args.value("status").value_or(""));
     const QString tpl = QString::fromStdString(args.value("template").value_or(""));
     const QString search = QString::fromStdString(args.value("search").value_or(""));
-    static const QStringList statuses { QStringLiteral("provisioned"), QStringLiteral("registered"),
-        QStringLiteral("blocked"), QStringLiteral("blocked-or-waiting-for-approval"), QStringLiteral("unassigned") };
-    if (!status.isEmpty() && !statuses.contains(status)) {
-        std::fprintf(
-            stderr, "iotc-diag devices: --status must be one of %s\n", qPrintable(statuses.join(QStringLiteral(", "))));
-        return ExitUsage;
-    }
     CentralClient client(connection.profile);
     std::mutex mutex;
     QJsonArray list;
@@ -130,9 +126,9 @@ int runDevices(const std::vector<std::string>& words)
         std::string out;
         for (const auto& v : list) {
             const auto o = v.toObject();
-            out += o.value(QStringLiteral("id")).toString().toStdString() + "  "
-                + o.value(QStringLiteral("status")).toString().toStdString() + "  "
-                + o.value(QStringLiteral("displayName")).toString().toStdString() + "\n";
+            out += printable(o.value(QStringLiteral("id")).toString().toStdString()) + "  "
+                + printable(o.value(QStringLiteral("status")).toString().toStdString()) + "  "
+                + printable(o.value(QStringLiteral("displayName")).toString().toStdString()) + "\n";
         }
         out += std::to_string(list.size()) + " device(s)\n";
         writeAll(stdout, out);
@@ -241,13 +237,14 @@ int runRegistrationInfo(const std::vector<std::string>& words)
         { QStringLiteral("device"), deviceWithStatus(device) }, { QStringLiteral("dps"), dps },
         { QStringLiteral("findings"), findings } };
     if (args.value("output").value_or("json") == "text") {
-        std::string text = id.toStdString() + ": " + meaning.title + "\n  " + meaning.description
+        std::string text = printable(id.toStdString()) + ": " + meaning.title + "\n  " + meaning.description
             + "\n  What to do: " + meaning.mitigation + "\n";
         if (dps.isObject())
-            text += "  DPS: " + QJsonDocument(dps.toObject()).toJson(QJsonDocument::Compact).toStdString() + "\n";
+            text += "  DPS: " + printable(QJsonDocument(dps.toObject()).toJson(QJsonDocument::Compact).toStdString())
+                + "\n";
         for (const auto& f : findings)
-            text += "  - " + f.toObject().value(QStringLiteral("code")).toString().toStdString() + ": "
-                + f.toObject().value(QStringLiteral("explanation")).toString().toStdString() + "\n";
+            text += "  - " + printable(f.toObject().value(QStringLiteral("code")).toString().toStdString()) + ": "
+                + printable(f.toObject().value(QStringLiteral("explanation")).toString().toStdString()) + "\n";
         writeAll(stdout, text);
     } else {
         print(out);

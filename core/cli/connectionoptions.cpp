@@ -1,6 +1,8 @@
 #include "connectionoptions.h"
 
+#include "central/originpolicy.h"
 #include "sim/simulatedapp.h"
+#include "textoutput.h"
 
 #include <QString>
 
@@ -11,12 +13,17 @@ namespace iotc::cli {
 
 const char* const ConnectionUsage
     = "Connection: --app SUBDOMAIN [--dns-suffix azureiotcentral.com] | --base-url URL | --demo\n"
-      "            --token TOKEN (or IOTC_API_TOKEN) | --az (bearer token from 'az login')\n"
-      "            [--dps-endpoint URL] [--timeout SECONDS]\n";
+      "            --token TOKEN|@FILE|- | --token-file FILE (or IOTC_API_TOKEN) | --az (bearer token from 'az "
+      "login')\n"
+      "            @FILE, - (standard input) and --token-file keep the token out of ps and the shell history.\n"
+      "            [--dps-endpoint URL] [--timeout SECONDS]\n"
+      "            URLs are https:// (plain http:// only to 127.0.0.1, ::1 or localhost), without user-info.\n"
+      "            --timeout bounds each request, its retries and waits included.\n";
 
 const std::set<std::string>& connectionValueOptions()
 {
-    static const std::set<std::string> s { "app", "dns-suffix", "base-url", "token", "dps-endpoint", "timeout" };
+    static const std::set<std::string> s { "app", "dns-suffix", "base-url", "token", "token-file", "dps-endpoint",
+        "timeout" };
     return s;
 }
 
@@ -58,30 +65,44 @@ bool resolveConnection(const Arguments& args, const char* command, Connection& o
         out.profile = ConnectionProfile::forApp(QString::fromStdString(*args.value("app")),
             QString::fromStdString(args.value("dns-suffix").value_or("azureiotcentral.com")));
     } else {
-        const QString url = QString::fromStdString(*args.value("base-url"));
-        if (!url.startsWith(QStringLiteral("https://")) && !url.startsWith(QStringLiteral("http://127.0.0.1"))
-            && !url.startsWith(QStringLiteral("http://localhost")))
-            return fail("--base-url must be https:// (plain http only for loopback)");
-        out.profile = ConnectionProfile::forBaseUrl(url);
+        out.profile = ConnectionProfile::forBaseUrl(QString::fromStdString(*args.value("base-url")));
     }
-    if (auto dps = args.value("dps-endpoint"))
-        out.profile.dpsEndpoint = QString::fromStdString(*dps);
-    if (auto timeout = args.value("timeout")) {
-        bool ok = false;
-        const int seconds = QString::fromStdString(*timeout).toInt(&ok);
-        if (!ok || seconds < 1 || seconds > 600)
-            return fail("--timeout must be 1 to 600 seconds");
-        out.profile.timeoutMs = seconds * 1000;
+    // Checked before anything connects: the application's URL receives the API token, the DPS
+    // endpoint a device's SAS token (--app builds a URL too: a subdomain holding an @ would not).
+    QString why;
+    if (!out.demo && !isAllowedServiceUrl(out.profile.baseUrl, &why))
+        return fail(std::string(args.has("app") ? "--app/--dns-suffix give an application URL that " : "--base-url ")
+            + why.toStdString());
+    if (auto dps = args.value("dps-endpoint")) {
+        const QString endpoint = QString::fromStdString(*dps);
+        if (!isAllowedServiceUrl(endpoint, &why))
+            return fail("--dps-endpoint " + why.toStdString());
+        out.profile.dpsEndpoint = endpoint;
+    }
+    if (args.value("timeout")) {
+        OptionReader reader(args);
+        const auto seconds = reader.integer("timeout", 0, 1, 600);
+        if (!reader.ok())
+            return fail(reader.error());
+        out.profile.timeoutMs = static_cast<int>(seconds * 1000);
+        out.profile.deadlineMs = out.profile.timeoutMs; // no retry or Retry-After wait goes past it
     }
     if (out.demo)
         return true;
-    if (auto token = args.value("token")) {
-        out.profile.setToken(QString::fromStdString(*token));
+    if (args.has("token") && args.has("token-file"))
+        return fail("give only one of --token and --token-file");
+    if (args.has("token") || args.has("token-file")) {
+        QString error;
+        const auto token = args.has("token") ? secretArgument(*args.value("token"), &error)
+                                             : secretFromFile(*args.value("token-file"), &error);
+        if (!token)
+            return fail((args.has("token") ? "--token: " : "--token-file: ") + printable(error.toStdString()));
+        out.profile.setToken(*token);
     } else if (args.has("az")) {
         QString error;
         out.profile.authorization = bearerTokenFromAzureCli(error);
         if (out.profile.authorization.isEmpty())
-            return fail(error.toStdString());
+            return fail(printable(error.toStdString()));
     } else if (const char* env = std::getenv("IOTC_API_TOKEN"); env && *env) {
         out.profile.setToken(QString::fromUtf8(env));
     } else {

@@ -4,14 +4,11 @@
 #include "textoutput.h"
 
 #include "knowledge/logscanner.h"
+#include "report/redact.h"
 
 #include <nlohmann/json.hpp>
 
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
 
 namespace iotc::cli {
 
@@ -39,16 +36,23 @@ std::string dump(const json& j)
     return j.dump(2, ' ', false, json::error_handler_t::replace) + "\n";
 }
 
+// A device log's lines often hold connection strings and tokens: never echoed as they are.
+std::string redacted(const std::string& text)
+{
+    return redactSecrets(QString::fromStdString(text)).toStdString();
+}
+
 bool outputOption(const Arguments& args, const char* command, bool& jsonOutput)
 {
-    const std::string output = args.value("output").value_or("json");
-    if (output != "json" && output != "text") {
-        std::fprintf(stderr, "iotc-diag %s: --output must be json or text\n", command);
-        return false;
-    }
-    jsonOutput = output == "json";
-    return true;
+    OptionReader options(args);
+    jsonOutput = options.choice("output", "json", { "json", "text" }) == "json";
+    if (!options.ok())
+        options.fail(command);
+    return options.ok();
 }
+
+// A device log may be long, but one that does not fit in memory twice over is not read.
+constexpr size_t MaxLogBytes = 128 * MiB;
 
 } // namespace
 
@@ -83,7 +87,7 @@ int runExplain(const std::vector<std::string>& words)
             out += e->code + " - " + e->title + " (" + severityName(e->severity) + ")\n  " + e->description
                 + "\n  What to do: " + e->mitigation + "\n\n";
         if (found.empty())
-            out = "Nothing in the knowledge base matches \"" + query + "\".\n";
+            out = "Nothing in the knowledge base matches \"" + printable(query) + "\".\n";
         writeAll(stdout, out);
     }
     return found.empty() ? ExitProblem : ExitOk;
@@ -105,16 +109,16 @@ int runScanLog(const std::vector<std::string>& words)
         return ExitUsage;
     }
     std::string bytes;
-    const std::string& path = args.positional.front();
-    if (!readInputFile(path, bytes)) {
-        std::fprintf(stderr, "iotc-diag scan-log: cannot open %s\n", path.c_str());
+    std::string readError;
+    if (!readInputFile(args.positional.front(), bytes, readError, MaxLogBytes)) {
+        std::fprintf(stderr, "iotc-diag scan-log: %s\n", printable(readError).c_str());
         return ExitUsage;
     }
     const auto scan = scanLog(bytes);
     if (jsonOutput) {
         json list = json::array();
         for (const auto& f : scan.findings) {
-            list.push_back({ { "line", f.line }, { "text", f.text }, { "matched", f.matched },
+            list.push_back({ { "line", f.line }, { "text", redacted(f.text) }, { "matched", redacted(f.matched) },
                 { "code", f.entry->code }, { "title", f.entry->title }, { "explanation", f.entry->description },
                 { "mitigation", f.entry->mitigation }, { "severity", severityName(f.entry->severity) } });
         }
@@ -128,7 +132,7 @@ int runScanLog(const std::vector<std::string>& words)
             issue.severity = f.entry->severity;
             issue.path = "line " + std::to_string(f.line);
             issue.message = f.entry->title + ": " + f.entry->description;
-            issue.actual = f.matched;
+            issue.actual = redacted(f.matched);
             issue.suggestion = f.entry->mitigation;
             out += formatIssueText(issue, colour);
         }

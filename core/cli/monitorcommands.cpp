@@ -9,6 +9,7 @@
 #include "monitor/capturefile.h"
 #include "monitor/monitorpipeline.h"
 #include "monitor/tokenrenewal.h"
+#include "util/jsondepth.h"
 #include "validate/issuejson.h"
 
 #include <QCoreApplication>
@@ -21,6 +22,7 @@
 #include <atomic>
 #include <csignal>
 #include <cstdio>
+#include <limits>
 #include <nlohmann/json.hpp>
 
 namespace iotc::cli {
@@ -42,8 +44,11 @@ const char* usageOf(Mode mode)
         return "usage: iotc-diag monitor-events [--device-id ID|PATTERN] [--module-id ID] [--start "
                "now|-5m|TIME|beginning]\n"
                "                                [--timeout S] [--max-messages N] [--properties anno,app,all]\n"
-               "                                [--consumer-group CG] [--eventhub-connection-string CS] [--output "
-               "jsonl|text]\n";
+               "                                [--consumer-group CG] [--eventhub-connection-string CS|@FILE|-] "
+               "[--output "
+               "jsonl|text]\n"
+               "--eventhub-connection-string @FILE (or - for standard input) keeps the key out of ps and the shell "
+               "history.\n";
     case Mode::Validate:
         return "usage: iotc-diag validate-messages [monitor-events options] [--template FILE] [--minimum-severity "
                "info|warning|error]\n"
@@ -86,11 +91,10 @@ bool parseStart(const std::string& text, ConsumerStart& start)
 nlohmann::json eventJson(const TelemetryEvent& e, bool annotations, bool properties)
 {
     using nlohmann::json;
-    json payload;
-    const std::string body(e.body.constData(), static_cast<size_t>(e.body.size()));
-    payload = json::parse(body, nullptr, false);
+    bool tooDeep = false;
+    json payload = parseJsonBounded(std::string_view(e.body.constData(), static_cast<size_t>(e.body.size())), &tooDeep);
     if (payload.is_discarded())
-        payload = QString::fromUtf8(e.body).toStdString(); // not JSON: the text as received
+        payload = QString::fromUtf8(e.body).toStdString(); // not JSON (or too deep to read): the text as received
     json event = {
         { "origin", e.deviceId.toStdString() },
         { "module", e.moduleId.toStdString() },
@@ -100,8 +104,11 @@ nlohmann::json eventJson(const TelemetryEvent& e, bool annotations, bool propert
         { "sequenceNumber", e.sequenceNumber },
         { "enqueuedTime",
             QDateTime::fromMSecsSinceEpoch(e.enqueuedMs, Qt::UTC).toString(Qt::ISODateWithMs).toStdString() },
-        { "payload", payload },
+        { "payload", std::move(payload) },
     };
+    if (tooDeep)
+        event["payloadNote"] = "the body nests more than " + std::to_string(MaxJsonDepth)
+            + " levels deep: shown as text, not read as JSON";
     if (annotations) {
         event["annotations"] = {
             { "iothub-connection-device-id", e.deviceId.toStdString() },
@@ -137,9 +144,17 @@ bool targetsFor(
 {
     QString error;
     if (auto cs = args.value("eventhub-connection-string")) {
-        auto t = EventHubTarget::fromConnectionString(QString::fromStdString(*cs), error);
+        // "@FILE" or "-" keep the key out of ps and the shell history.
+        const auto text = secretArgument(*cs, &error);
+        if (!text) {
+            std::fprintf(
+                stderr, "iotc-diag %s: --eventhub-connection-string: %s\n", command, qPrintable(printable(error)));
+            return false;
+        }
+        auto t = EventHubTarget::fromConnectionString(*text, error);
         if (!t) {
-            std::fprintf(stderr, "iotc-diag %s: --eventhub-connection-string: %s\n", command, qPrintable(error));
+            std::fprintf(
+                stderr, "iotc-diag %s: --eventhub-connection-string: %s\n", command, qPrintable(printable(error)));
             return false;
         }
         targets = { *t };
@@ -158,7 +173,7 @@ bool targetsFor(
     const auto r = f.result();
     if (!r.ok()) {
         std::fprintf(stderr, "iotc-diag %s: cannot get the app's event hub tokens: %s\n", command,
-            qPrintable(r.error.summary()));
+            qPrintable(printable(r.error.summary())));
         if (r.error.httpStatus == 401 || r.error.httpStatus == 403)
             std::fprintf(stderr,
                 "  generateEventSasTokens needs an Entra ID bearer token (--az) in most apps, or give "
@@ -167,7 +182,7 @@ bool targetsFor(
     }
     targets = EventHubTarget::fromEventSasTokens(*r.value, error);
     if (targets.isEmpty()) {
-        std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(error));
+        std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(printable(error)));
         return false;
     }
     return true;
@@ -198,44 +213,39 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     }
     ConsumerOptions options;
     if (!parseStart(args.value("start").value_or("now"), options.start)) {
-        std::fprintf(
-            stderr, "iotc-diag %s: --start must be now, beginning, -Ns/-Nm/-Nh or an ISO 8601 time\n", command);
+        std::fprintf(stderr, "iotc-diag %s: %s\n", command,
+            invalidValue(
+                "start", printable(args.value("start").value_or("")), "now, beginning, -Ns/-Nm/-Nh or an ISO 8601 time")
+                .c_str());
         return ExitUsage;
     }
     options.consumerGroup = QString::fromStdString(args.value("consumer-group").value_or("$Default"));
     options.deviceFilter = QString::fromStdString(args.value("device-id").value_or(""));
     options.moduleFilter = QString::fromStdString(args.value("module-id").value_or(""));
-    double timeout = 300;
-    if (auto t = args.value("timeout")) {
-        bool ok = false;
-        timeout = QString::fromStdString(*t).toDouble(&ok);
-        if (!ok || timeout < 0) {
-            std::fprintf(stderr, "iotc-diag %s: --timeout must be seconds (0 = until Ctrl-C)\n", command);
-            return ExitUsage;
-        }
-    }
-    qint64 maxMessages = 0;
-    if (auto m = args.value("max-messages"))
-        maxMessages = QString::fromStdString(*m).toLongLong();
+    OptionReader reader(args);
+    const double timeout = reader.number("timeout", 300, 0, 1e9, "seconds (0 = until Ctrl-C)");
+    const qint64 maxMessages = reader.integer("max-messages", 0, 0, std::numeric_limits<qint64>::max());
     const std::string props = args.value("properties").value_or("");
+    if (!QString::fromStdString(props).split(QLatin1Char(','), Qt::SkipEmptyParts).isEmpty()) {
+        for (const auto& part : QString::fromStdString(props).split(QLatin1Char(','), Qt::SkipEmptyParts))
+            if (!QStringList {
+                    QStringLiteral("anno"), QStringLiteral("sys"), QStringLiteral("app"), QStringLiteral("all") }
+                     .contains(part.trimmed())) {
+                std::fprintf(stderr, "iotc-diag %s: %s\n", command,
+                    invalidValue("properties", printable(props), "anno, sys, app or all, separated by commas").c_str());
+                return ExitUsage;
+            }
+    }
     const bool withAnnotations
         = props.find("anno") != std::string::npos || props.find("sys") != std::string::npos || props == "all";
     const bool withProperties = props.find("app") != std::string::npos || props == "all";
-    const std::string output = args.value("output").value_or(mode == Mode::Capture ? "text" : "jsonl");
-    if (output != "jsonl" && output != "json" && output != "text") {
-        std::fprintf(stderr, "iotc-diag %s: --output must be jsonl or text\n", command);
-        return ExitUsage;
-    }
+    const std::string output
+        = reader.choice("output", mode == Mode::Capture ? "text" : "jsonl", { "jsonl", "json", "text" });
     const bool jsonOut = output != "text";
-    Severity minimum = Severity::Info;
-    if (auto s = args.value("minimum-severity")) {
-        auto parsed = parseSeverity(*s);
-        if (!parsed) {
-            std::fprintf(stderr, "iotc-diag %s: --minimum-severity must be info, warning or error\n", command);
-            return ExitUsage;
-        }
-        minimum = *parsed;
-    }
+    const std::string severity = reader.choice("minimum-severity", "info", { "info", "warning", "error" });
+    if (!reader.ok())
+        return reader.fail(command);
+    const Severity minimum = parseSeverity(severity).value_or(Severity::Info);
     if (mode == Mode::Capture && !args.value("out")) {
         std::fprintf(stderr, "iotc-diag capture: --out FILE is required\n");
         return ExitUsage;
@@ -267,8 +277,9 @@ int runStream(Mode mode, const std::vector<std::string>& words)
                 haveApp ? std::make_shared<CentralClient>(connection.profile) : nullptr);
         }
     }
+    // Field histories are for charts: the CLI keeps the last value only.
     MonitorPipeline pipeline(
-        resolver ? resolver : std::make_shared<TemplateResolver>(std::shared_ptr<CentralClient>()));
+        resolver ? resolver : std::make_shared<TemplateResolver>(std::shared_ptr<CentralClient>()), 1);
     std::unique_ptr<CaptureWriter> capture;
     if (mode == Mode::Capture) {
         try {
@@ -318,9 +329,9 @@ int runStream(Mode mode, const std::vector<std::string>& words)
                             out += QDateTime::fromMSecsSinceEpoch(e.enqueuedMs, Qt::UTC)
                                        .toString(Qt::ISODateWithMs)
                                        .toStdString()
-                                + "  " + e.deviceId.toStdString()
-                                + (e.component.isEmpty() ? "" : "/" + e.component.toStdString()) + "  "
-                                + QString::fromUtf8(e.body).toStdString() + "\n";
+                                + "  " + printable(e.deviceId.toStdString())
+                                + (e.component.isEmpty() ? "" : "/" + printable(e.component.toStdString())) + "  "
+                                + printable(QString::fromUtf8(e.body).toStdString()) + "\n";
                     }
                 } else {
                     for (auto& o : pipeline.process(std::move(batch))) {
@@ -337,7 +348,7 @@ int runStream(Mode mode, const std::vector<std::string>& words)
                             appendIssuesJson(line, kept);
                             out += line + "}\n";
                         } else if (!kept.empty()) {
-                            out += o.event.deviceId.toStdString() + " ("
+                            out += printable(o.event.deviceId.toStdString()) + " ("
                                 + QDateTime::fromMSecsSinceEpoch(o.event.enqueuedMs, Qt::UTC)
                                       .toString(Qt::ISODate)
                                       .toStdString()
@@ -362,8 +373,8 @@ int runStream(Mode mode, const std::vector<std::string>& words)
         for (auto& c : consumers) {
             for (const auto& p : c->partitions()) {
                 const std::string state = std::string(partitionStateName(p.state))
-                    + (p.condition.isEmpty() ? "" : " " + p.condition.toStdString())
-                    + (p.description.isEmpty() ? "" : ": " + p.description.toStdString());
+                    + (p.condition.isEmpty() ? "" : " " + printable(p.condition.toStdString()))
+                    + (p.description.isEmpty() ? "" : ": " + printable(p.description.toStdString()));
                 auto& last = lastStates[p.partition];
                 if (last != state) {
                     if (p.state != PartitionState::State::Connecting && p.state != PartitionState::State::Receiving)
@@ -421,31 +432,38 @@ int runStream(Mode mode, const std::vector<std::string>& words)
         nlohmann::json devices = nlohmann::json::object();
         for (const auto& [id, s] : pipeline.stats())
             devices[id.toStdString()] = { { "messages", s.messages }, { "issues", s.issues } };
+        const auto& evicted = pipeline.evictions();
         const nlohmann::json summary = { { "summary",
             { { "messages", seen }, { "devices", devices }, { "reason", endReason.toStdString() },
-                { "seconds", seconds }, { "dropped", dropped } } } };
+                { "seconds", seconds }, { "dropped", dropped },
+                { "evicted",
+                    { { "devices", evicted.devices }, { "fields", evicted.fields },
+                        { "unmodeledNames", evicted.unmodeledNames } } } } } };
         if (jsonOut) {
             writeAll(stdout, dumpLine(summary));
         } else {
             std::string text = "\nSummary: " + std::to_string(seen) + " message(s) in "
                 + std::to_string(static_cast<int>(seconds)) + " s (" + endReason.toStdString() + ")\n";
             for (const auto& [id, s] : pipeline.stats()) {
-                text += "  " + id.toStdString() + ": " + std::to_string(s.messages) + " message(s)";
+                text += "  " + printable(id.toStdString()) + ": " + std::to_string(s.messages) + " message(s)";
                 for (const auto& [code, n] : s.issues)
                     text += ", " + code + " x" + std::to_string(n);
                 text += "\n";
             }
+            if (evicted.devices)
+                text += "  (and " + std::to_string(evicted.devices) + " device(s) seen least recently, not listed: "
+                    + "statistics are kept for " + std::to_string(pipeline.limits().devices) + " devices at most)\n";
             writeAll(stdout, text);
         }
         // The summary comes first, whatever ended the run, a failure included.
         if (endReason == QLatin1String("failed")) {
-            std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(failure));
+            std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(printable(failure)));
             return ExitUsage;
         }
         return withErrors > 0 ? ExitProblem : ExitOk;
     }
     if (endReason == QLatin1String("failed")) {
-        std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(failure));
+        std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(printable(failure)));
         return ExitUsage;
     }
     if (mode == Mode::Capture) {
@@ -505,9 +523,12 @@ int runReplay(const std::vector<std::string>& words)
         resolver = std::make_shared<TemplateResolver>(std::shared_ptr<CentralClient>());
     }
     const bool validate = args.has("validate");
-    const bool jsonOut = args.value("output").value_or("jsonl") != "text";
-    MonitorPipeline pipeline(resolver);
-    qint64 bad = 0, withErrors = 0;
+    OptionReader reader(args);
+    const bool jsonOut = reader.choice("output", "jsonl", { "jsonl", "json", "text" }) != "text";
+    if (!reader.ok())
+        return reader.fail("replay");
+    MonitorPipeline pipeline(resolver, 1);
+    qint64 bad = 0, tooLong = 0, withErrors = 0;
     QString error;
     std::string out;
     std::vector<TelemetryEvent> batch;
@@ -524,12 +545,15 @@ int runReplay(const std::vector<std::string>& words)
         } else {
             for (const auto& e : batch)
                 out += jsonOut ? dumpLine({ { "event", eventJson(e, true, true) } })
-                               : e.deviceId.toStdString() + "  " + QString::fromUtf8(e.body).toStdString() + "\n";
+                               : printable(e.deviceId.toStdString()) + "  "
+                        + printable(QString::fromUtf8(e.body).toStdString()) + "\n";
         }
         batch.clear();
         writeAll(stdout, out);
         out.clear();
     };
+    CaptureReadOptions reading;
+    reading.tooLong = &tooLong;
     const qint64 n = readCapture(
         QString::fromStdString(args.positional[0]),
         [&](TelemetryEvent&& e) {
@@ -538,16 +562,20 @@ int runReplay(const std::vector<std::string>& words)
                 flush();
             return true;
         },
-        bad, error);
+        bad, error, reading);
     if (n < 0) {
         std::fprintf(stderr, "iotc-diag replay: %s\n", qPrintable(error));
         return ExitUsage;
     }
     flush();
-    std::fprintf(stderr, "Replayed %lld event(s)%s.\n", static_cast<long long>(n),
-        bad ? qPrintable(QStringLiteral("; %1 line(s) were not events and were skipped").arg(bad)) : "");
+    QString skipped;
+    if (bad)
+        skipped = QStringLiteral("; %1 line(s) were not events and were skipped").arg(bad);
+    if (tooLong)
+        skipped += QStringLiteral(" (%1 of them longer than %2 MiB)").arg(tooLong).arg(MaxCaptureLine / (1024 * 1024));
+    std::fprintf(stderr, "Replayed %lld event(s)%s.\n", static_cast<long long>(n), qPrintable(skipped));
     if (!error.isEmpty()) {
-        std::fprintf(stderr, "iotc-diag replay: %s\n", qPrintable(error)); // read up to the damage
+        std::fprintf(stderr, "iotc-diag replay: %s\n", qPrintable(printable(error))); // read up to the damage
         return ExitProblem;
     }
     return validate && withErrors > 0 ? ExitProblem : ExitOk;

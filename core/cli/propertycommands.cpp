@@ -49,15 +49,14 @@ bool prepareDevice(const std::vector<std::string>& words, const char* command, c
         exitCode = ExitUsage;
         return false;
     }
-    timeout = 0;
-    if (auto t = args.value("timeout")) {
-        bool ok = false;
-        timeout = QString::fromStdString(*t).toDouble(&ok);
-        if (!ok || timeout < 0) {
-            std::fprintf(stderr, "iotc-diag %s: --timeout must be seconds\n", command);
-            exitCode = ExitUsage;
-            return false;
-        }
+    OptionReader options(args);
+    timeout = options.number("timeout", 0, 0, 31536000, "seconds (0: until Ctrl-C)");
+    options.choice("output", "json", { "json", "text" });
+    options.number("interval", 5, 0.1, 86400, "seconds");
+    options.number("stale-after", 60, 0.1, 31536000, "seconds");
+    if (!options.ok()) {
+        exitCode = options.fail(command);
+        return false;
     }
     Arguments restArgs = args;
     restArgs.values.erase("timeout");
@@ -89,7 +88,7 @@ int runValidateProperties(const std::vector<std::string>& words)
     f.waitForFinished();
     const auto r = f.result();
     if (!r.ok()) {
-        std::fprintf(stderr, "iotc-diag validate-properties: %s\n", qPrintable(r.error.summary()));
+        std::fprintf(stderr, "iotc-diag validate-properties: %s\n", qPrintable(printable(r.error.summary())));
         return ExitUsage;
     }
     const auto snapshot = PropertySnapshot::fromRest(*r.value, componentNamesOf(resolution.validator.get()));
@@ -135,12 +134,9 @@ int runMonitorProperties(const std::vector<std::string>& words)
     if (!prepareDevice(
             words, "monitor-properties", usage, { "interval", "stale-after" }, args, connection, timeout, exitCode))
         return exitCode;
-    const double interval = QString::fromStdString(args.value("interval").value_or("5")).toDouble();
-    const double staleAfter = QString::fromStdString(args.value("stale-after").value_or("60")).toDouble();
-    if (interval <= 0 || staleAfter <= 0) {
-        std::fprintf(stderr, "iotc-diag monitor-properties: --interval and --stale-after must be positive seconds\n");
-        return ExitUsage;
-    }
+    OptionReader options(args); // judged (with the same ranges) in prepareDevice
+    const double interval = options.number("interval", 5, 0.1, 86400);
+    const double staleAfter = options.number("stale-after", 60, 0.1, 31536000);
     auto client = std::make_shared<CentralClient>(connection.profile);
     PropertyMonitor monitor(client, QString::fromStdString(args.positional[0]));
     // The REST answer nests a component's properties under its name: the template says which
@@ -150,7 +146,7 @@ int runMonitorProperties(const std::vector<std::string>& words)
         monitor.setComponentNames(componentNamesOf(resolution.validator.get()));
     else if (resolution.problem)
         std::fprintf(stderr, "iotc-diag monitor-properties: %s; component properties are shown as objects\n",
-            resolution.problem->message.c_str());
+            printable(resolution.problem->message).c_str());
     monitor.setInterval(static_cast<int>(interval * 1000));
     monitor.setStaleAfter(static_cast<qint64>(staleAfter * 1000));
     int failures = 0;
@@ -167,7 +163,7 @@ int runMonitorProperties(const std::vector<std::string>& words)
         });
     QObject::connect(&monitor, &PropertyMonitor::pollFailed, &monitor, [&failures](const CentralError& e) {
         ++failures;
-        std::fprintf(stderr, "poll failed: %s\n", qPrintable(e.summary()));
+        std::fprintf(stderr, "poll failed: %s\n", qPrintable(printable(e.summary())));
     });
     std::signal(SIGINT, onStop);
     std::signal(SIGTERM, onStop);

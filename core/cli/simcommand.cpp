@@ -31,21 +31,6 @@ constexpr const char* Usage
       "--devices N adds N healthy devices to the scenario devices; --rate is messages per second per\n"
       "scenario device (0: none until something asks).\n";
 
-bool number(const Arguments& args, const char* name, double& out, double min, double max)
-{
-    const auto v = args.value(name);
-    if (!v)
-        return true;
-    bool ok = false;
-    const double d = QString::fromStdString(*v).toDouble(&ok);
-    if (!ok || d < min || d > max) {
-        std::fprintf(stderr, "iotc-diag sim: --%s must be a number from %g to %g\n", name, min, max);
-        return false;
-    }
-    out = d;
-    return true;
-}
-
 } // namespace
 
 int runSim(const std::vector<std::string>& words)
@@ -64,17 +49,17 @@ int runSim(const std::vector<std::string>& words)
         return ExitUsage;
     }
     sim::SimOptions options;
-    double httpPort = 0, amqpPort = 0, devices = 0, pageSize = 100, lifetime = 3600;
-    if (!number(args, "port-http", httpPort, 0, 65535) || !number(args, "port-amqp", amqpPort, 0, 65535)
-        || !number(args, "devices", devices, 0, 1000000) || !number(args, "rate", options.rateHz, 0, 1000)
-        || !number(args, "extra-rate", options.extraRateHz, 0, 1000) || !number(args, "page-size", pageSize, 1, 1000)
-        || !number(args, "token-lifetime", lifetime, 5, 86400 * 30))
-        return ExitUsage;
-    options.httpPort = static_cast<quint16>(httpPort);
-    options.amqpPort = static_cast<quint16>(amqpPort);
-    options.extraDevices = static_cast<int>(devices);
-    options.pageSize = static_cast<int>(pageSize);
-    options.tokenLifetimeSeconds = static_cast<int>(lifetime);
+    OptionReader reader(args);
+    options.httpPort = static_cast<quint16>(reader.integer("port-http", options.httpPort, 0, 65535));
+    options.amqpPort = static_cast<quint16>(reader.integer("port-amqp", options.amqpPort, 0, 65535));
+    options.extraDevices = static_cast<int>(reader.integer("devices", options.extraDevices, 0, 1000000));
+    options.rateHz = reader.number("rate", options.rateHz, 0, 1000, "messages per second");
+    options.extraRateHz = reader.number("extra-rate", options.extraRateHz, 0, 1000, "messages per second");
+    options.pageSize = static_cast<int>(reader.integer("page-size", options.pageSize, 1, 1000));
+    options.tokenLifetimeSeconds
+        = static_cast<int>(reader.integer("token-lifetime", options.tokenLifetimeSeconds, 5, 86400 * 30));
+    if (!reader.ok())
+        return reader.fail("sim");
     options.scenarioFile = QString::fromStdString(args.value("scenario").value_or(""));
 
     sim::SimulatedApp app(options);

@@ -16,26 +16,28 @@ std::shared_ptr<const DeviceTemplate> loadTemplateOrReport(const std::string& fi
     try {
         return std::make_shared<const DeviceTemplate>(loadTemplateFile(file, models));
     } catch (const TemplateError& e) {
-        std::fprintf(stderr, "iotc-diag: cannot use the template: %s\n", e.what());
+        std::fprintf(stderr, "iotc-diag: cannot use the template: %s\n", printable(e.what()).c_str());
     } catch (const std::exception& e) {
-        std::fprintf(stderr, "iotc-diag: cannot use the template %s: %s\n", file.c_str(), e.what());
+        std::fprintf(stderr, "iotc-diag: cannot use the template %s: %s\n", printable(file).c_str(),
+            printable(e.what()).c_str());
     }
     return nullptr;
 }
 
 namespace {
 
+// Every name below comes from the template file: printed through printable().
 std::string scopeText(const CapabilityScope& scope, const std::string& indent)
 {
     std::string out;
     for (const auto& c : scope.capabilities()) {
-        out += indent + c.name + "  " + capabilityKindName(c.kind);
+        out += indent + printable(c.name) + "  " + capabilityKindName(c.kind);
         if (c.schema)
-            out += "  " + c.schema->typeName;
+            out += "  " + printable(c.schema->typeName);
         if (c.writable)
             out += "  writable";
         if (!c.interfaceId.empty())
-            out += "  (" + c.interfaceId + ")";
+            out += "  (" + printable(c.interfaceId) + ")";
         out += "\n";
     }
     return out;
@@ -45,7 +47,8 @@ std::string modelText(const ModelIndex& model, const std::string& indent)
 {
     std::string out = indent + "root:\n" + scopeText(model.root, indent + "  ");
     for (const auto& c : model.components)
-        out += indent + "component " + c.name + " (" + c.interfaceId + "):\n" + scopeText(c, indent + "  ");
+        out += indent + "component " + printable(c.name) + " (" + printable(c.interfaceId) + "):\n"
+            + scopeText(c, indent + "  ");
     return out;
 }
 
@@ -66,11 +69,10 @@ int runTemplate(const std::vector<std::string>& words)
             args.error.empty() ? "--template is required" : args.error.c_str());
         return ExitUsage;
     }
-    const std::string output = args.value("output").value_or("json");
-    if (output != "json" && output != "text") {
-        std::fprintf(stderr, "iotc-diag template: --output must be json or text\n");
-        return ExitUsage;
-    }
+    OptionReader options(args);
+    const std::string output = options.choice("output", "json", { "json", "text" });
+    if (!options.ok())
+        return options.fail("template");
     const auto tpl = loadTemplateOrReport(*args.value("template"), args.value("models").value_or(""));
     if (!tpl)
         return ExitUsage;
@@ -78,12 +80,13 @@ int runTemplate(const std::vector<std::string>& words)
         writeAll(stdout, templateToJson(*tpl).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
         return ExitOk;
     }
-    std::string out = "template " + tpl->id + (tpl->displayName.empty() ? "" : " \"" + tpl->displayName + "\"") + "\n";
+    std::string out = "template " + printable(tpl->id)
+        + (tpl->displayName.empty() ? "" : " \"" + printable(tpl->displayName) + "\"") + "\n";
     for (const auto& note : tpl->notes)
-        out += "note: " + note + "\n";
+        out += "note: " + printable(note) + "\n";
     out += modelText(tpl->model, "");
     for (const auto& m : tpl->modules)
-        out += "module " + m.name + " (" + m.modelId + "):\n" + modelText(m.model, "  ");
+        out += "module " + printable(m.name) + " (" + printable(m.modelId) + "):\n" + modelText(m.model, "  ");
     writeAll(stdout, out);
     return ExitOk;
 }

@@ -9,10 +9,6 @@
 #include "validate/payloadvalidator.h"
 
 #include <cstdio>
-#include <fstream>
-#include <iostream>
-#include <iterator>
-#include <sstream>
 
 namespace iotc::cli {
 
@@ -45,9 +41,10 @@ int runValidate(const std::vector<std::string>& words)
         problem = "give exactly one of --payload or --payloads";
     if (problem.empty() && !args.positional.empty())
         problem = "unexpected argument " + args.positional.front();
-    const std::string output = args.value("output").value_or("text");
-    if (problem.empty() && output != "json" && output != "text")
-        problem = "--output must be json or text";
+    OptionReader options(args);
+    const std::string output = options.choice("output", "text", { "json", "text" });
+    if (problem.empty())
+        problem = options.error();
     if (!problem.empty()) {
         std::fprintf(stderr, "iotc-diag validate: %s\n%s", problem.c_str(), Usage);
         return ExitUsage;
@@ -75,8 +72,9 @@ int runValidate(const std::vector<std::string>& words)
     }
 
     std::string body;
-    if (!readInputFile(*args.value("payload"), body)) {
-        std::fprintf(stderr, "iotc-diag validate: cannot read the payload file %s\n", args.value("payload")->c_str());
+    std::string readError;
+    if (!readInputFile(*args.value("payload"), body, readError)) {
+        std::fprintf(stderr, "iotc-diag validate: --payload: %s\n", printable(readError).c_str());
         return ExitUsage;
     }
     const auto issues = validator.validate(body, context);

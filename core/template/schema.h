@@ -1,5 +1,7 @@
 #pragma once
 
+#include "hashedorderedmap.h"
+
 #include <nlohmann/json.hpp>
 
 #include <memory>
@@ -52,8 +54,8 @@ enum class SchemaKind {
 };
 
 // Payloads are read with their members in the order the device sent them, so issues come out in
-// payload order.
-using PayloadJson = nlohmann::ordered_json;
+// payload order; members are found through a hash index in large objects (see HashedOrderedMap).
+using PayloadJson = nlohmann::basic_json<HashedOrderedMap>;
 
 struct Schema;
 using SchemaPtr = std::shared_ptr<const Schema>;

@@ -70,6 +70,33 @@ bool isAckShaped(const json& value, const Capability& capability)
     return true;
 }
 
+Issue nulByteIssue(std::string_view body, size_t nul)
+{
+    Issue issue;
+    issue.code = std::string(codes::InvalidJson);
+    issue.severity = Severity::Error;
+    TextPosition pos;
+    pos.offset = nul;
+    pos.line = 1;
+    pos.column = 1;
+    for (size_t i = 0; i < nul; ++i) {
+        if (body[i] == '\n') {
+            ++pos.line;
+            pos.column = 1;
+        } else {
+            ++pos.column;
+        }
+    }
+    issue.position = pos;
+    issue.message = "The body holds a NUL byte at line " + std::to_string(pos.line) + ", column "
+        + std::to_string(pos.column) + " (byte " + std::to_string(nul) + "); JSON text cannot contain one"
+        + (nul + 1 < body.size() ? " and " + std::to_string(body.size() - nul - 1) + " more byte(s) follow it" : "");
+    issue.expected = "a JSON document";
+    issue.actual = "byte 00 at offset " + std::to_string(nul);
+    issue.suggestion = "send only the JSON text: no C string terminator or padding after it";
+    return issue;
+}
+
 std::string scopeText(const CapabilityScope& where, std::string_view module)
 {
     std::string out = where.name.empty() ? std::string("the root (no component)") : "component " + where.name;
@@ -158,6 +185,21 @@ std::vector<Issue> PayloadValidator::validate(std::string_view body, const Messa
                 + " levels deep; it is not read further",
             std::string("at most ") + std::to_string(MaxJsonDepth) + " levels", std::nullopt,
             std::string("send a flat object of name/value pairs"));
+        if (parsed)
+            *parsed = json(json::value_t::discarded);
+        return issues.take();
+    }
+    // nlohmann's reader takes a NUL byte for the end of the input: {"a":1}\0garbage would pass.
+    // JSON text never holds a raw NUL, so the body is judged up to it, and the NUL is the error.
+    if (const size_t nul = body.find('\0'); nul != std::string_view::npos) {
+        const std::string_view prefix = body.substr(0, nul);
+        Issue before;
+        if (!json::accept(prefix))
+            before = describeJsonError(prefix);
+        if (before.position && before.position->offset < nul)
+            issues.add(std::move(before)); // a mistake before the NUL comes first
+        else
+            issues.add(nulByteIssue(body, nul));
         if (parsed)
             *parsed = json(json::value_t::discarded);
         return issues.take();

@@ -44,7 +44,7 @@ private:
         const PayloadJson& value, const Capability& capability, const PathNode& path, IssueList& issues) const;
     void reportUnmodeled(std::string_view name, const PayloadJson& value, const Scope& scope,
         const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
-    void buildUnmodeled(std::string_view name, const nlohmann::ordered_json& value, const Scope& scope,
+    void buildUnmodeled(std::string_view name, const PayloadJson& value, const Scope& scope,
         const CapabilityScope& where, const PathNode& path, IssueList& issues) const;
     void reportUnknownComponent(
         std::string_view component, const ModelIndex& model, const PathNode* path, IssueList& issues) const;

@@ -1,6 +1,10 @@
 // Drives the real iotc-diag binary: the command-line contract other tools depend on.
 #include "testdata.h"
 
+#include "cli/arguments.h"
+#include "cli/inputfile.h"
+#include "cli/textoutput.h"
+
 #include <QByteArray>
 #include <QProcess>
 #include <QStringList>
@@ -198,3 +202,157 @@ TEST(Cli, TemplateWithModelsDirectory)
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(json::parse(r.out)["components"].contains("t"));
 }
+
+// Issue 12: the helpers behind every command's input and text output, tested in-process.
+namespace {
+
+using iotc::cli::printable;
+
+TEST(TextOutput, PrintableEscapesWhatATerminalWouldObey)
+{
+    EXPECT_EQ(printable(std::string_view("\x1b[2Jclear")), "\\x1b[2Jclear");
+    EXPECT_EQ(printable(std::string_view("a\x07\x7f\r")), "a\\x07\\x7f\\x0d");
+    EXPECT_EQ(printable(std::string_view("tab\there")), "tab\there") << "tabs are harmless";
+    EXPECT_EQ(printable(std::string_view("two\nlines")), "two\\x0alines");
+    EXPECT_EQ(printable(std::string_view("two\nlines"), true), "two\nlines");
+    EXPECT_EQ(printable(std::string_view("\xc2\x9b"
+                                         "31m")),
+        "\\u009b31m")
+        << "C1 CSI";
+    EXPECT_EQ(printable(std::string_view("\x9b"
+                                         "31m")),
+        "\\x9b31m")
+        << "a raw 8-bit CSI is not UTF-8";
+    EXPECT_EQ(printable(std::string_view("abc\xe2\x80\xae"
+                                         "fed")),
+        "abc\\u202efed")
+        << "right-to-left override";
+    EXPECT_EQ(printable(std::string_view("\xe2\x81\xa6x\xe2\x81\xa9")), "\\u2066x\\u2069") << "isolates";
+    EXPECT_EQ(printable(std::string_view("\xc3\xa9t\xc3\xa9 \xe6\xb8\xa9\xe5\xba\xa6 \xf0\x9f\x8c\xa1")),
+        "\xc3\xa9t\xc3\xa9 \xe6\xb8\xa9\xe5\xba\xa6 \xf0\x9f\x8c\xa1")
+        << "ordinary text stays as it is";
+    EXPECT_EQ(printable(std::string_view("\xe2\x80")), "\\xe2\\x80") << "a cut sequence";
+    EXPECT_EQ(printable(std::string_view("\xc0\x9b")), "\\xc0\\x9b") << "an overlong CSI";
+    using namespace std::string_literals;
+    EXPECT_EQ(printable("a\0b"s), "a\\x00b");
+    EXPECT_EQ(printable(QStringLiteral("id\u202e\u001b")), QStringLiteral("id\\u202e\\x1b"));
+}
+
+TEST(TextOutput, IssueTextCarriesNoControlCharacters)
+{
+    iotc::Issue issue;
+    issue.code = "invalid-field-name";
+    issue.severity = iotc::Severity::Error;
+    issue.path = "[\"\x1b[2J\"]";
+    issue.message = "`\x1b]0;title\x07` is not a valid name";
+    issue.actual = "\xe2\x80\xae"
+                   "evil";
+    issue.expected = "x";
+    issue.suggestion = "\x1b[31m";
+    const auto text = iotc::cli::formatIssueText(issue, false);
+    EXPECT_EQ(text.find('\x1b'), std::string::npos) << text;
+    EXPECT_EQ(text.find('\x07'), std::string::npos) << text;
+    EXPECT_EQ(text.find("\xe2\x80\xae"), std::string::npos) << text;
+    EXPECT_NE(text.find("\\x1b]0;title\\x07"), std::string::npos) << text;
+    EXPECT_EQ(text.back(), '\n');
+    EXPECT_EQ(std::count(text.begin(), text.end(), '\n'), 1) << "one line per issue";
+}
+
+TEST(Arguments, NumbersAreStrict)
+{
+    using iotc::cli::parseInteger;
+    using iotc::cli::parseNumber;
+    EXPECT_EQ(parseInteger("42"), 42);
+    EXPECT_EQ(parseInteger("-3"), -3);
+    for (const char* bad :
+        { "", "0x", "0x10", " 5", "5 ", "5s", "1e3", "1.5", "abc", "+", "-", "99999999999999999999" })
+        EXPECT_FALSE(parseInteger(bad)) << bad;
+    EXPECT_EQ(parseNumber("2.5"), 2.5);
+    EXPECT_EQ(parseNumber("-3"), -3.0);
+    EXPECT_EQ(parseNumber("10"), 10.0);
+    for (const char* bad : { "", "nan", "NaN", "inf", "-inf", "1e999", "1e3", "0x10", " 1", "1 ", "1,5", "abc", "." })
+        EXPECT_FALSE(parseNumber(bad)) << bad;
+}
+
+TEST(Arguments, OptionReaderNamesTheOptionAndTheValue)
+{
+    auto args = iotc::cli::parseArguments(
+        { "--lookback", "-3", "--output", "yaml", "--listen", "abc" }, { "lookback", "output", "listen" }, {});
+    iotc::cli::OptionReader reader(args);
+    EXPECT_EQ(reader.integer("listen", 60, 0, 3600), 60) << "the fallback when the value does not fit";
+    EXPECT_EQ(reader.number("lookback", 10, 0, 100), 10.0);
+    EXPECT_EQ(reader.choice("output", "json", { "json", "text" }), "json");
+    EXPECT_FALSE(reader.ok());
+    EXPECT_EQ(reader.error(), "invalid value for --listen: abc (expected an integer from 0 to 3600)")
+        << "the first problem is kept";
+
+    args = iotc::cli::parseArguments({ "--output", "yaml" }, { "output" }, {});
+    iotc::cli::OptionReader choice(args);
+    choice.choice("output", "json", { "json", "text" });
+    EXPECT_EQ(choice.error(), "invalid value for --output: yaml (expected one of json, text)");
+
+    args = iotc::cli::parseArguments({ "--rate", "2.5", "--devices", "7" }, { "rate", "devices" }, {});
+    iotc::cli::OptionReader fine(args);
+    EXPECT_EQ(fine.number("rate", 1, 0, 1000), 2.5);
+    EXPECT_EQ(fine.integer("devices", 0, 0, 10), 7);
+    EXPECT_EQ(fine.integer("absent", 3, 0, 10), 3);
+    EXPECT_TRUE(fine.ok());
+}
+
+TEST(Arguments, SecretsFromFiles)
+{
+    QTemporaryDir dir;
+    const auto file = writeFile(dir, "token", "SharedAccessSignature sr=x&sig=y\r\n");
+    QString error;
+    auto secret = iotc::cli::secretArgument("@" + file.toStdString(), &error);
+    ASSERT_TRUE(secret) << error.toStdString();
+    EXPECT_EQ(*secret, QStringLiteral("SharedAccessSignature sr=x&sig=y")) << "the trailing newline is trimmed";
+    secret = iotc::cli::secretFromFile(file.toStdString(), &error);
+    ASSERT_TRUE(secret);
+    EXPECT_EQ(*secret, QStringLiteral("SharedAccessSignature sr=x&sig=y"));
+    secret = iotc::cli::secretArgument("SharedAccessSignature sr=z", &error);
+    ASSERT_TRUE(secret) << "any other value is the secret itself";
+    EXPECT_EQ(*secret, QStringLiteral("SharedAccessSignature sr=z"));
+
+    EXPECT_FALSE(iotc::cli::secretArgument("@" + dir.filePath(QStringLiteral("missing")).toStdString(), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("cannot open"))) << error.toStdString();
+    EXPECT_FALSE(iotc::cli::secretArgument("@" + dir.path().toStdString(), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("is a directory"))) << error.toStdString();
+    const auto empty = writeFile(dir, "empty", "\n");
+    EXPECT_FALSE(iotc::cli::secretArgument("@" + empty.toStdString(), &error));
+    EXPECT_TRUE(error.contains(QStringLiteral("is empty"))) << error.toStdString();
+    EXPECT_FALSE(iotc::cli::secretArgument("@/dev/zero", &error)) << "a secret file is small";
+    EXPECT_TRUE(error.contains(QStringLiteral("larger than"))) << error.toStdString();
+}
+
+TEST(Arguments, LineReaderCapsTheLineNotTheFile)
+{
+    QTemporaryDir dir;
+    std::string text;
+    for (int i = 0; i < 1000; ++i)
+        text += std::string(static_cast<size_t>(i % 300), 'x') + "\n";
+    text += "last";
+    const auto file = writeFile(dir, "lines", text);
+    iotc::cli::LineReader reader(300);
+    std::string error;
+    ASSERT_TRUE(reader.open(file.toStdString(), error)) << error;
+    std::string line;
+    size_t n = 0;
+    iotc::cli::LineReader::Result r;
+    while ((r = reader.next(line, error)) == iotc::cli::LineReader::Result::Line) {
+        ASSERT_EQ(line, n < 1000 ? std::string(n % 300, 'x') : std::string("last")) << n;
+        ++n;
+    }
+    EXPECT_EQ(r, iotc::cli::LineReader::Result::End) << error;
+    EXPECT_EQ(n, 1001u);
+
+    iotc::cli::LineReader endless(1 << 20);
+    ASSERT_TRUE(endless.open("/dev/zero", error));
+    EXPECT_EQ(endless.next(line, error), iotc::cli::LineReader::Result::Error);
+    EXPECT_EQ(error, "line 1 of /dev/zero is longer than 1 MiB");
+    iotc::cli::LineReader directory;
+    EXPECT_FALSE(directory.open(dir.path().toStdString(), error));
+    EXPECT_NE(error.find("is a directory"), std::string::npos) << error;
+}
+
+} // namespace

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <filesystem>
+#include <fstream>
+
+#include <unistd.h>
+
 using namespace iotc;
 using namespace iotc::test;
 
@@ -138,4 +143,76 @@ TEST(TemplateErrors, TemplateDefinitionsWinOverTheModelsFolder)
         {"@id": "dtmi:t:c;1", "@type": "Interface", "contents": [{"@type": "Telemetry", "name": "new", "schema": "double"}]}])"));
     ASSERT_TRUE(tpl.model.component("c"));
     EXPECT_EQ(tpl.model.component("c")->find("new").size(), 1u);
+}
+
+namespace {
+
+std::string errorOfFile(const std::filesystem::path& file, const std::filesystem::path& models = {})
+{
+    try {
+        loadTemplateFile(file, models);
+    } catch (const TemplateError& e) {
+        return e.what();
+    }
+    return {};
+}
+
+void writeText(const std::filesystem::path& path, const std::string& text)
+{
+    std::filesystem::create_directories(path.parent_path());
+    std::ofstream(path, std::ios::binary) << text;
+}
+
+} // namespace
+
+// Issue 12: only ids that fit DTDL's DTMI grammar are ever mapped to a file path.
+TEST(TemplateErrors, DtmiGrammar)
+{
+    for (const char* valid : { "dtmi:com:example:Thermostat;1", "dtmi:a;999999999", "dtmi:a:b;1.2", "dtmi:a;1.999999",
+             "dtmi:sampleApp:_rpgcmdpo;4", "dtmi:TestEdgeDeviceTemplate", "dtmi:a_b1:c;12" })
+        EXPECT_TRUE(isValidDtmi(valid)) << valid;
+    for (const char* invalid : { "dtmi:..:..:x;1", "dtmi:a/b;1", "dtmi:a:..;1", "dtmi:a;01", "dtmi:a;1234567890",
+             "dtmi:a;0", "dtmi:a_;1", "dtmi:1a;1", "dtmi:_;1", "dtmi:a;1.0", "dtmi:a;1.1234567", "dtmi:", "dtmi:a;",
+             "dtmi:a:;1", "dtmi::a;1", "DTMI:a;1", "dtmi:a;1 ", "dtmi:a b;1", "dtmi:a;1;2", "dtmi:a\\b;1", "" })
+        EXPECT_FALSE(isValidDtmi(invalid)) << invalid;
+    EXPECT_TRUE(isValidDtmi("dtmi:" + std::string(2041, 'a') + ";1")) << "2048 characters";
+    EXPECT_FALSE(isValidDtmi("dtmi:" + std::string(2042, 'a') + ";1")) << "2049 characters";
+}
+
+TEST(TemplateErrors, DtmiPathTraversalIsRefusedAndNothingOutsideIsRead)
+{
+    const auto root = std::filesystem::temp_directory_path() / ("iotc-traversal-" + std::to_string(::getpid()));
+    std::filesystem::remove_all(root);
+    const auto models = root / "models";
+    std::filesystem::create_directories(models / "dtmi");
+    // Where dtmi:..:..:x;1 pointed: models/dtmi/../../x-1.json.
+    writeText(root / "x-1.json",
+        R"({"@id": "dtmi:..:..:x;1", "@type": "Interface", "contents": [{"@type": "Telemetry", "name": "stolen", "schema": "double"}]})");
+    writeText(root / "tpl" / "t.json", R"({"@id": "dtmi:a:b;1", "@type": "Interface", "extends": "dtmi:..:..:x;1"})");
+    const auto error = errorOfFile(root / "tpl" / "t.json", models);
+    EXPECT_NE(error.find("invalid DTMI"), std::string::npos) << error;
+    EXPECT_NE(error.find("dtmi:..:..:x;1"), std::string::npos) << error;
+
+    // A valid DTMI whose file is a symbolic link out of the models folder is not read either.
+    writeText(root / "outside" / "y-1.json", R"({"@id": "dtmi:com:y;1", "@type": "Interface", "contents": []})");
+    std::filesystem::create_directories(models / "dtmi" / "com");
+    std::filesystem::create_symlink(root / "outside" / "y-1.json", models / "dtmi" / "com" / "y-1.json");
+    ModelRepository repository;
+    repository.addRepositoryRoot(models);
+    EXPECT_EQ(repository.find("dtmi:com:y;1"), nullptr);
+    ASSERT_EQ(repository.errors().size(), 1u);
+    EXPECT_NE(repository.errors()[0].find("outside"), std::string::npos) << repository.errors()[0];
+    std::filesystem::remove_all(root);
+}
+
+// Issue 12: a directory or an endless device as a template is a clear error, not an abort or a hang.
+TEST(TemplateErrors, DirectoryOrEndlessFileIsAClearError)
+{
+    const auto dir = std::filesystem::temp_directory_path();
+    auto error = errorOfFile(dir);
+    EXPECT_NE(error.find("is a directory"), std::string::npos) << error;
+    error = errorOfFile("/dev/zero");
+    EXPECT_NE(error.find("larger than 64 MiB"), std::string::npos) << error;
+    error = errorOfFile("/nonexistent/template.json");
+    EXPECT_NE(error.find("cannot open /nonexistent/template.json"), std::string::npos) << error;
 }

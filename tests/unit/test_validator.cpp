@@ -378,3 +378,86 @@ TEST(UnmodeledCache, RepeatedNamesGiveTheSameFindingAndPlacesStayApart)
 }
 
 } // namespace
+
+namespace {
+
+// Issue 12: members are found through a hash index in large objects; everything observable must
+// stay as with nlohmann::ordered_json, around the switch-over size too.
+TEST(LargeObjects, SameMembersOrderAndLookupsAsOrderedJson)
+{
+    for (int n : { 0, 1, 5, 31, 32, 33, 100, 1000 }) {
+        std::string text = "{";
+        for (int i = 0; i < n; ++i) { // every third key repeats an earlier one
+            text += (i ? ",\"k" : "\"k") + std::to_string(i % 3 == 2 ? i / 2 : i) + "\":" + std::to_string(i);
+        }
+        text += "}";
+        PayloadJson ours = PayloadJson::parse(text);
+        nlohmann::ordered_json reference = nlohmann::ordered_json::parse(text);
+        EXPECT_EQ(ours.dump(), reference.dump()) << n;
+        for (int k = 0; k <= n; ++k) {
+            const std::string key = "k" + std::to_string(k);
+            ASSERT_EQ(ours.contains(key), reference.contains(key)) << key;
+            if (reference.contains(key)) {
+                EXPECT_EQ(ours.at(key), PayloadJson(reference.at(key).get<int>())) << key;
+            }
+        }
+        for (int k = 0; k < n; k += 4) {
+            const std::string key = "k" + std::to_string(k);
+            EXPECT_EQ(ours.erase(key), reference.erase(key));
+        }
+        ours["added"] = 1;
+        reference["added"] = 1;
+        EXPECT_EQ(ours.dump(), reference.dump()) << "after erasing and adding, " << n;
+        for (int k = 0; k <= n; ++k) {
+            const std::string key = "k" + std::to_string(k);
+            EXPECT_EQ(ours.contains(key), reference.contains(key)) << "after erasing: " << key;
+        }
+        const PayloadJson copy = ours;
+        EXPECT_EQ(copy, ours);
+        EXPECT_TRUE(copy.contains("added"));
+    }
+}
+
+TEST(LargeObjects, RepeatedNameKeepsItsFirstPlaceAndTheLastValue)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    auto body = [](const char* first, const char* last) {
+        std::string b = std::string("{\"workingSet\": ") + first;
+        for (int i = 0; i < 40; ++i)
+            b += ",\"x" + std::to_string(i) + "\": 1";
+        return b + ",\"workingSet\": " + last + "}";
+    };
+    auto issues = v.validate(body("\"text\"", "5"), jsonMessage());
+    EXPECT_EQ(findIssue(issues, "schema-mismatch"), nullptr) << "the last value (5) is judged";
+    ASSERT_EQ(issues.size(), 40u);
+    EXPECT_EQ(issues.front().path, "x0");
+    EXPECT_EQ(issues.back().path, "x39") << "issues in payload order";
+    issues = v.validate(body("5", "\"text\""), jsonMessage());
+    ASSERT_EQ(issues.size(), 41u);
+    EXPECT_EQ(issues.front().code, "schema-mismatch") << "at the place of the first occurrence";
+    EXPECT_EQ(issues.front().path, "workingSet");
+}
+
+// Issue 12: nlohmann stops reading at a NUL byte, so what followed it was never judged.
+TEST(Hostile, NulByteEndsNothing)
+{
+    const PayloadValidator v(loadTemplate(TemperatureController));
+    using namespace std::string_literals;
+    for (const auto& body : { "{\"workingSet\": 1}\0garbage"s, "{\"workingSet\": 1}\0"s, "\0{\"workingSet\": 1}"s,
+             "{\"workingSet\": \"a\0b\"}"s }) {
+        const auto issues = v.validate(body, jsonMessage());
+        ASSERT_EQ(issues.size(), 1u) << nlohmann::json(body).dump();
+        EXPECT_EQ(issues[0].code, "invalid-json");
+        EXPECT_EQ(issues[0].severity, Severity::Error);
+        EXPECT_NE(issues[0].message.find("NUL"), std::string::npos) << issues[0].message;
+        ASSERT_TRUE(issues[0].position);
+        EXPECT_EQ(issues[0].position->offset, body.find('\0'));
+    }
+    // A mistake before the NUL is the one reported.
+    const auto issues = v.validate("{'workingSet': 1}\0"s, jsonMessage());
+    ASSERT_EQ(issues.size(), 1u);
+    EXPECT_NE(issues[0].message.find("double quotes"), std::string::npos) << issues[0].message;
+    EXPECT_EQ(issues[0].position->offset, 1u);
+}
+
+} // namespace
