@@ -1,7 +1,9 @@
 #include "redact.h"
 
+#include <QByteArray>
 #include <QStringView>
 
+#include <algorithm>
 #include <string>
 #include <string_view>
 
@@ -16,18 +18,19 @@ const QLatin1String Marker("<redacted>");
 // How sure a key name is to hold a secret, which decides what value shape is enough.
 enum class Strength {
     None,
-    Loose, // "key": only a value that looks like a credential (or was cut short)
+    Loose, // "key", AccountKey, partitionKey: only a value that looks like a credential (or was cut short)
     Weak, // token, signature, authorization: any value given with = or quotes; after a bare colon
           // ("token: expired" in prose) only one that looks like a credential
     Strong, // password, sig, primaryKey ...: any value at all
 };
 
 // Lower case, no separators: primary_key, Primary-Key and primaryKey are one name. A name that
-// ends in one of these (mqtt_password, SecretAccessKey, Ocp-Apim-Subscription-Key) holds a secret.
-constexpr std::string_view StrongSuffixes[] = { "password"sv, "passwd"sv, "passphrase"sv, "secret"sv, "apikey"sv,
-    "accesskey"sv, "primarykey"sv, "secondarykey"sv, "symmetrickey"sv, "devicekey"sv, "privatekey"sv,
-    "subscriptionkey"sv, "sharedaccesssignature"sv, "apitoken"sv, "accesstoken"sv, "bearertoken"sv, "sastoken"sv,
-    "refreshtoken"sv, "authtoken"sv, "idtoken"sv };
+// ends in one of these (mqtt_password, SecretAccessKey, Ocp-Apim-Subscription-Key, a storage
+// connection string's AccountKey, an ODBC Pwd, x-functions-key) holds a secret.
+constexpr std::string_view StrongSuffixes[] = { "password"sv, "passwd"sv, "pwd"sv, "passphrase"sv, "secret"sv,
+    "apikey"sv, "accesskey"sv, "accountkey"sv, "functionskey"sv, "primarykey"sv, "secondarykey"sv, "symmetrickey"sv,
+    "devicekey"sv, "privatekey"sv, "subscriptionkey"sv, "sharedaccesssignature"sv, "apitoken"sv, "accesstoken"sv,
+    "bearertoken"sv, "sastoken"sv, "refreshtoken"sv, "authtoken"sv, "idtoken"sv };
 
 // Authorization schemes whose credential follows after a space.
 constexpr std::string_view Schemes[] = { "bearer"sv, "basic"sv, "sharedaccesssignature"sv };
@@ -46,7 +49,7 @@ Strength classify(std::string_view name)
             return Strength::Strong;
     if (name == "authorization"sv || endsWith(name, "token"sv) || endsWith(name, "signature"sv))
         return Strength::Weak;
-    if (name == "key"sv)
+    if (endsWith(name, "key"sv)) // any other key may be one: its value decides
         return Strength::Loose;
     return Strength::None;
 }
@@ -125,6 +128,31 @@ bool plainWord(QStringView v)
         if (!(c >= u'a' && c <= u'z') && !(i == 0 && c >= u'A' && c <= u'Z'))
             return false;
     }
+    return true;
+}
+
+// What follows "basic" outside an Authorization header is a credential only when it is base64 that
+// looks like one: "basic S1 tier", "Basic MQTT", "Basic 2.0" and "basic auth:" are prose. base64 of
+// user:pass, the one thing Basic carries, is a credential however plain it looks.
+bool basicCredential(QStringView v)
+{
+    qsizetype n = v.size();
+    while (n > 0 && v[n - 1] == u'=')
+        --n;
+    const qsizetype padding = v.size() - n;
+    if (n == 0 || padding > 2 || (padding > 0 && v.size() % 4 != 0))
+        return false;
+    for (qsizetype i = 0; i < n; ++i)
+        if (!isAlnum(v[i].unicode()) && v[i] != u'+' && v[i] != u'/')
+            return false;
+    if (v.size() >= 8 && (padding > 0 || credentialLike(v)))
+        return true;
+    const auto decoded = QByteArray::fromBase64Encoding(v.toLatin1(), QByteArray::AbortOnBase64DecodingErrors);
+    if (!decoded || !decoded.decoded.contains(':'))
+        return false;
+    for (char c : decoded.decoded)
+        if (static_cast<unsigned char>(c) < 0x20 || c == 0x7F)
+            return false;
     return true;
 }
 
@@ -235,6 +263,14 @@ private:
         return p;
     }
 
+    // Spaces and line breaks, as between the fields of pretty-printed JSON.
+    qsizetype skipBlank(qsizetype p) const
+    {
+        while (p < m_n && (isSpace(at(p)) || at(p) == u'\n' || at(p) == u'\r'))
+            ++p;
+        return skipSpace(p);
+    }
+
     // One quote as written: ", ', \", \\\", %22, \u0022, &quot;.
     Quote quoteAt(qsizetype p) const
     {
@@ -265,7 +301,14 @@ private:
             if (isAlnum(c.unicode()))
                 name.push_back(static_cast<char>(lower(c.unicode())));
         if (name == "bearer"sv || name == "basic"sv)
-            return credentialAfterScheme(to);
+            return credentialAfterScheme(to, name == "basic"sv, false);
+        if (name == "name"sv)
+            return namedValue(to);
+        if (name == "begin"sv) {
+            const qsizetype body = pemBodyStart(from);
+            if (body >= 0)
+                return pemBlock(body);
+        }
         const Strength strength = classify(name);
         return strength == Strength::None ? to : keyValue(to, strength);
     }
@@ -287,8 +330,9 @@ private:
     }
 
     // "Bearer xyz", "basic xyz" anywhere (a header, a log line, an exception text); "Bearer token"
-    // in prose is left alone.
-    qsizetype credentialAfterScheme(qsizetype wordEnd)
+    // in prose is left alone. After an Authorization key anything but a plain word is the
+    // credential; elsewhere "basic" is a common word and takes only what looks like base64.
+    qsizetype credentialAfterScheme(qsizetype wordEnd, bool basic, bool header)
     {
         const qsizetype start = skipSpace(wordEnd);
         if (start == wordEnd)
@@ -299,6 +343,8 @@ private:
             return wordEnd;
         if (credential.endsWith(u'=') && at(end) == u'"' && plainWord(credential.chopped(1)))
             return wordEnd; // Basic realm="iot": a parameter, not a credential
+        if (basic && !header && !basicCredential(credential))
+            return wordEnd;
         redact(start, end);
         return end;
     }
@@ -336,8 +382,13 @@ private:
                 return to;
             for (auto scheme : Schemes)
                 if (equalsIgnoringCase(v, scheme) && to < m_n && isSpace(unit(to).c))
-                    return from; // Authorization: Bearer xyz: the scheme's own rule takes the credential
+                    // Authorization: Bearer xyz: the scheme's own rule takes the credential.
+                    return scheme == "sharedaccesssignature"sv
+                        ? from
+                        : credentialAfterScheme(to, scheme == "basic"sv, strength != Strength::Loose);
         }
+        if (pemBodyStart(from) >= 0)
+            return from; // "privateKey": "-----BEGIN ...": masked line by line, every line of it
         if (to <= from)
             return keyEnd;
         const QStringView value = m_s.mid(from, to - from);
@@ -353,12 +404,15 @@ private:
     }
 
     // The end of a quoted value: the closing quote written as the opening one was. A raw line
-    // break ends it too (no string spans one): the value was cut short.
-    Value quotedEnd(qsizetype p, const Quote& open) const
+    // break ends it too, even after a backslash (no string spans one, and a mask that did would
+    // join lines the diagnoser reads one by one): the value was cut short.
+    Value quotedEnd(qsizetype p, const Quote& open, qsizetype limit = -1) const
     {
-        while (p < m_n) {
+        const qsizetype end = limit < 0 ? m_n : std::min(limit, m_n);
+        auto lineBreak = [this](qsizetype q) { return at(q) == u'\n' || at(q) == u'\r'; };
+        while (p < end) {
             const char16_t c = at(p);
-            if (c == u'\n' || c == u'\r')
+            if (lineBreak(p))
                 return { p, false };
             if (c == u'\\' && open.backslashes > 0) {
                 // Inside a string inside a string: \" closes, \\\" is a quote within the value.
@@ -367,15 +421,106 @@ private:
                     ++r;
                 if (at(r) == open.kind && r - p <= open.backslashes)
                     return { p, true };
+                if (lineBreak(r))
+                    return { r, false };
                 p = r + 1;
                 continue;
             }
             const Unit u = unit(p);
             if (u.c == open.kind && (u.len > 1) == (open.len > 1))
                 return { p, true };
+            if (c == u'\\' && lineBreak(p + 1))
+                return { p + 1, false };
             p += c == u'\\' ? 2 : u.len; // \" \\ \u0022 inside the value
         }
-        return { m_n, false };
+        return { std::min(p, end), false };
+    }
+
+    // {"name": "SharedAccessKey", "value": "..."}: app settings, ARM templates and Kubernetes env
+    // name the secret in one field and hold it in the next. The name decides as a key's would.
+    qsizetype namedValue(qsizetype nameEnd)
+    {
+        qsizetype p = skipSpace(quoteAt(nameEnd).end);
+        const Unit separator = unit(p);
+        if (p >= m_n || (separator.c != u':' && separator.c != u'='))
+            return nameEnd;
+        const Quote open = quoteAt(skipSpace(p + separator.len));
+        if (!open.kind)
+            return nameEnd;
+        const Value named = quotedEnd(open.end, open, open.end + 128); // a name, not a body
+        if (!named.closed)
+            return nameEnd;
+        std::string name;
+        for (QChar c : m_s.mid(open.end, named.end - open.end))
+            if (isAlnum(c.unicode()))
+                name.push_back(static_cast<char>(lower(c.unicode())));
+        const Strength strength = classify(name);
+        if (strength == Strength::None)
+            return nameEnd;
+        p = skipBlank(quoteAt(named.end).end);
+        if (unit(p).c != u',')
+            return nameEnd;
+        const qsizetype valueWord = quoteAt(skipBlank(p + unit(p).len)).end;
+        qsizetype valueEnd = valueWord;
+        while (isWordChar(at(valueEnd)))
+            ++valueEnd;
+        if (!equalsIgnoringCase(m_s.mid(valueWord, valueEnd - valueWord), "value"sv))
+            return nameEnd;
+        const qsizetype copied = m_copied;
+        const qsizetype end = keyValue(valueEnd, strength);
+        return m_copied != copied ? end : nameEnd; // nothing masked: scan the pair as any text
+    }
+
+    // "-----BEGIN RSA PRIVATE KEY-----" at p: where the key's body starts, or -1. Certificates and
+    // public keys are not secrets.
+    qsizetype pemBodyStart(qsizetype p) const
+    {
+        const QLatin1String begin("-----BEGIN ");
+        const QLatin1String dashes("-----");
+        if (m_s.mid(p, begin.size()) != begin)
+            return -1;
+        const qsizetype label = p + begin.size();
+        qsizetype q = label;
+        while (q < m_n && q - label < 64 && (isAlnum(at(q)) || at(q) == u' '))
+            ++q;
+        if (m_s.mid(q, dashes.size()) != dashes || !m_s.mid(label, q - label).contains(QLatin1String("PRIVATE KEY")))
+            return -1;
+        return q + dashes.size();
+    }
+
+    // Everything up to the END line, or to the end of the text when there is none. Each line is
+    // masked on its own, so the text keeps its lines; \n escapes (a key inside a JSON string) and
+    // blanks at either end of a line stay as they were.
+    qsizetype pemBlock(qsizetype body)
+    {
+        qsizetype end = m_s.indexOf(QLatin1String("-----END "), body);
+        if (end < 0)
+            end = m_n;
+        for (qsizetype p = body; p < end;) {
+            qsizetype from = p;
+            qsizetype to = p;
+            while (to < end && at(to) != u'\n' && at(to) != u'\r')
+                ++to;
+            p = to + 1;
+            auto escape = [this](qsizetype q) {
+                return at(q) == u'\\' && u"nrt"sv.find(at(q + 1)) != std::u16string_view::npos;
+            };
+            for (;;) {
+                if (from < to && isSpace(at(from)))
+                    ++from;
+                else if (to - from >= 2 && escape(from))
+                    from += 2;
+                else if (to > from && isSpace(at(to - 1)))
+                    --to;
+                else if (to - from >= 2 && escape(to - 2))
+                    to -= 2;
+                else
+                    break;
+            }
+            if (to > from)
+                redact(from, to);
+        }
+        return end;
     }
 
     qsizetype unquotedEnd(qsizetype p) const

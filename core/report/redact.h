@@ -7,9 +7,11 @@ namespace iotc {
 // The one redactor for every text that leaves the program: reports, exports, the screenshot-safe
 // view, CLI output and logs. It masks the value of a secret-named key in any spelling and quoting
 // (sig=, SIG%3D, "sharedAccessKey": "...", {\"apiToken\":\"...\"}, 'primaryKey': '...', x-api-key:,
-// client_secret=, connection strings), Bearer/Basic credentials, and JWTs; names are compared
-// without case or _ - separators. Text without a key/value shape (prose, "temperature": 21) stays
-// as it was. One linear pass: safe on any text of any length. Idempotent.
+// client_secret=, AccountKey=, Pwd=, connection strings, {"name":"SharedAccessKey","value":"..."}),
+// Bearer/Basic credentials, JWTs and PEM private keys; names are compared without case or _ -
+// separators. Text without a secret's shape (prose, "temperature": 21, "basic S1 tier") stays as it
+// was. Never joins or splits lines: the diagnoser scans the redacted log line by line. One linear
+// pass: safe on any text of any length. Idempotent.
 QString redactSecrets(const QString& text);
 
 // A sample of a body for a report or an export: redacted whole, then cut to maxChars (never the

@@ -8,14 +8,14 @@
 #include <QUrl>
 
 #include <array>
-#include <cstdio>
 #include <cstdint>
+#include <cstdio>
 #include <string>
 
 namespace {
 
 // {S} is the secret.
-const std::array<const char*, 30> Shapes = {
+const std::array<const char*, 38> Shapes = {
     "SharedAccessSignature sr=hub.azure-devices.net%2Fdevices%2Fd1&sig={S}&se=1700000000",
     "sig={S}",
     "SIG={S}&se=1",
@@ -46,6 +46,14 @@ const std::array<const char*, 30> Shapes = {
     "\"deviceKey\":\"{S}\"",
     "SHAREDACCESSKEY={S}",
     "sharedaccesskey: \"{S}\"",
+    "DefaultEndpointsProtocol=https;AccountName=a;AccountKey={S};EndpointSuffix=core.windows.net",
+    "Server=tcp:s;Uid=u;Pwd={S};",
+    "x-functions-key: {S}",
+    "{\"name\":\"SharedAccessKey\",\"value\":\"{S}\"}",
+    "{\"Name\": \"DeviceKey\",\n \"Value\": \"{S}\"}",
+    "-----BEGIN PRIVATE KEY-----\n{S}\n-----END PRIVATE KEY-----",
+    "-----BEGIN RSA PRIVATE KEY-----\n{S}",
+    "Basic {S}",
 };
 
 const char Alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";

@@ -9,11 +9,20 @@
 #include <algorithm>
 #include <functional>
 #include <iterator>
+#include <ostream>
 #include <random>
 #include <string>
 #include <vector>
 
 using namespace iotc;
+
+// A failed EXPECT_EQ shows the texts, not their bytes.
+QT_BEGIN_NAMESPACE
+void PrintTo(const QString& text, std::ostream* os)
+{
+    *os << '"' << text.toStdString() << '"';
+}
+QT_END_NAMESPACE
 
 namespace {
 
@@ -105,11 +114,11 @@ std::vector<std::string> spellings(const std::vector<std::string>& words)
     return out;
 }
 
-const std::vector<std::vector<std::string>> SecretKeys
-    = { { "sig" }, { "signature" }, { "shared", "access", "key" }, { "shared", "access", "signature" },
-          { "primary", "key" }, { "secondary", "key" }, { "symmetric", "key" }, { "device", "key" },
-          { "access", "key" }, { "api", "token" }, { "api", "key" }, { "x", "api", "key" }, { "bearer", "token" },
-          { "sas", "token" }, { "token" }, { "password" }, { "client", "secret" }, { "secret" }, { "authorization" } };
+const std::vector<std::vector<std::string>> SecretKeys = { { "sig" }, { "signature" }, { "shared", "access", "key" },
+    { "shared", "access", "signature" }, { "primary", "key" }, { "secondary", "key" }, { "symmetric", "key" },
+    { "device", "key" }, { "access", "key" }, { "api", "token" }, { "api", "key" }, { "x", "api", "key" },
+    { "bearer", "token" }, { "sas", "token" }, { "token" }, { "password" }, { "client", "secret" }, { "secret" },
+    { "authorization" }, { "account", "key" }, { "pwd" }, { "x", "functions", "key" }, { "host", "key" } };
 
 using Shape = std::function<std::string(const std::string& key, const std::string& value)>;
 
@@ -169,6 +178,21 @@ const std::vector<std::function<std::string(const std::string&)>>& schemes()
         [](auto& v) { return "Ocp-Apim-Subscription-Key: " + v; },
         [](auto& v) { return "mqtt_password=" + v; },
         [](auto& v) { return "\"key\": \"" + v + "\""; },
+        [](auto& v) {
+            return "DefaultEndpointsProtocol=https;AccountName=a;AccountKey=" + v + ";EndpointSuffix=x.net";
+        },
+        [](auto& v) { return "Server=tcp:s.example;Database=d;Uid=u;Pwd=" + v + ";Encrypt=yes"; },
+        [](auto& v) { return "x-functions-key: " + v; },
+        [](auto& v) { return "{\"name\":\"SharedAccessKey\",\"value\":\"" + v + "\"}"; },
+        [](auto& v) { return "[{\"Name\": \"DeviceKey\", \"Value\": \"" + v + "\"}]"; },
+        [](auto& v) { return "{\n  \"name\": \"mqtt_password\",\n  \"value\": \"" + v + "\"\n}"; },
+        [](auto& v) { return "{\\\"name\\\":\\\"primaryKey\\\",\\\"value\\\":\\\"" + v + "\\\"}"; },
+        [](auto& v) { return "-----BEGIN PRIVATE KEY-----\n" + v + "\n" + v + "\n-----END PRIVATE KEY-----"; },
+        [](auto& v) { return "-----BEGIN RSA PRIVATE KEY-----\r\n" + v + "\r\n-----END RSA PRIVATE KEY-----\r\n"; },
+        [](auto& v) {
+            return "{\"privateKey\":\"-----BEGIN EC PRIVATE KEY-----\\n" + v + "\\n-----END EC PRIVATE KEY-----\"}";
+        },
+        [](auto& v) { return "-----BEGIN PRIVATE KEY-----\n" + v; },
     };
     return shapes;
 }
@@ -284,6 +308,109 @@ TEST(Redact, AValueCutShortIsHiddenWhateverItsShape)
         redactSecrets(QStringLiteral("{\"token\": \"ab\ncd\"}")), QStringLiteral("{\"token\": \"<redacted>\ncd\"}"));
 }
 
+TEST(Redact, StorageOdbcFunctionsAndNamedSecretsLoseTheirValues)
+{
+    const QString accountKey
+        = QStringLiteral("s2aX+Lay3izrgY3ybDO77lQx23yQ3syj0AUJR3gqazKZqMLNmd+nH0KxNVk9FpynRzLjk3VLlfosrBQ7TRVeTQ==");
+    EXPECT_EQ(redactSecrets(QStringLiteral("DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=") + accountKey
+                  + QStringLiteral(";EndpointSuffix=core.windows.net")),
+        QStringLiteral(
+            "DefaultEndpointsProtocol=https;AccountName=acct;AccountKey=<redacted>;EndpointSuffix=core.windows.net"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("Driver={ODBC};Server=s;Uid=u;Pwd=hunter2;")),
+        QStringLiteral("Driver={ODBC};Server=s;Uid=u;Pwd=<redacted>;"));
+    EXPECT_EQ(
+        redactSecrets(QStringLiteral("x-functions-key: abc next")), QStringLiteral("x-functions-key: <redacted> next"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("\"storageKey\": \"") + accountKey + QStringLiteral("\"")),
+        QStringLiteral("\"storageKey\": \"<redacted>\""))
+        << "any name ending in key holds a value that looks like a credential";
+    EXPECT_EQ(redactSecrets(QStringLiteral("{\"name\":\"SharedAccessKey\",\"value\":\"abc\"}")),
+        QStringLiteral("{\"name\":\"SharedAccessKey\",\"value\":\"<redacted>\"}"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("[{\"Name\": \"primary_key\", \"Value\": \"k1\"}]")),
+        QStringLiteral("[{\"Name\": \"primary_key\", \"Value\": \"<redacted>\"}]"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("{\n  \"name\": \"mqtt_password\",\n  \"value\": \"p\"\n}")),
+        QStringLiteral("{\n  \"name\": \"mqtt_password\",\n  \"value\": \"<redacted>\"\n}"));
+    EXPECT_EQ(
+        redactSecrets(QStringLiteral("{\"name\":\"storageKey\",\"value\":\"") + accountKey + QStringLiteral("\"}")),
+        QStringLiteral("{\"name\":\"storageKey\",\"value\":\"<redacted>\"}"));
+    for (const char* text : { "{\"name\":\"deviceId\",\"value\":\"d1\"}",
+             "{\"name\":\"partitionKey\",\"value\":\"temperature\"}", "{\"name\":\"password\"}",
+             "{\"name\":\"password\",\"id\":\"p1\"}", "\"key\": \"temperature\", \"monkey\": \"banana\"" })
+        EXPECT_EQ(redactSecrets(QString::fromUtf8(text)), QString::fromUtf8(text));
+}
+
+TEST(Redact, PemPrivateKeysAreMaskedLineByLine)
+{
+    EXPECT_EQ(redactSecrets(QStringLiteral("key follows\n-----BEGIN RSA PRIVATE "
+                                           "KEY-----\nMIIEowIBAAKC\nAbCd/+==\n-----END RSA PRIVATE KEY-----\nnext")),
+        QStringLiteral("key follows\n-----BEGIN RSA PRIVATE KEY-----\n<redacted>\n<redacted>\n-----END RSA PRIVATE "
+                       "KEY-----\nnext"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("-----BEGIN PRIVATE KEY-----\r\n  MIIB\r\n-----END PRIVATE KEY-----")),
+        QStringLiteral("-----BEGIN PRIVATE KEY-----\r\n  <redacted>\r\n-----END PRIVATE KEY-----"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("-----BEGIN EC PRIVATE KEY-----\nMHcCAQEE\nAAAA\nCONNACK rc=5")),
+        QStringLiteral("-----BEGIN EC PRIVATE KEY-----\n<redacted>\n<redacted>\n<redacted>"))
+        << "a block without its END line hides everything after it";
+    for (const char* key : { "k", "privateKey" }) {
+        const QString k = QString::fromUtf8(key);
+        EXPECT_EQ(redactSecrets(QStringLiteral("{\"%1\":\"-----BEGIN PRIVATE KEY-----\\nMIIE\\nQQ==\\n-----END PRIVATE "
+                                               "KEY-----\\n\",\"n\":1}")
+                                    .arg(k)),
+            QStringLiteral(
+                "{\"%1\":\"-----BEGIN PRIVATE KEY-----\\n<redacted>\\n-----END PRIVATE KEY-----\\n\",\"n\":1}")
+                .arg(k));
+    }
+    const QString certificate = QStringLiteral("-----BEGIN CERTIFICATE-----\nMIICdzCCAV8=\n-----END CERTIFICATE-----");
+    EXPECT_EQ(redactSecrets(certificate), certificate) << "a certificate is public";
+}
+
+TEST(Redact, BasicInProseIsAWordNotACredential)
+{
+    for (const char* text : { "IoT Hub basic S1 tier", "Basic MQTT is enough", "Basic 2.0 support",
+             "using basic auth: user and password", "BASIC tier hubs have no cloud-to-device messages",
+             "Basic Authentication is disabled", "WWW-Authenticate: Basic realm=\"iot\"" })
+        EXPECT_EQ(redactSecrets(QString::fromUtf8(text)), QString::fromUtf8(text));
+    EXPECT_EQ(
+        redactSecrets(QStringLiteral("Basic dXNlcjpwYXNzd29yZA== sent")), QStringLiteral("Basic <redacted> sent"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("sent basic dXNlcjpw to the broker")),
+        QStringLiteral("sent basic <redacted> to the broker"))
+        << "base64 of user:p, letters only and unpadded";
+    EXPECT_EQ(redactSecrets(QStringLiteral("basic YTpi")), QStringLiteral("basic <redacted>")) << "a:b";
+    EXPECT_EQ(redactSecrets(QStringLiteral("retry with basic ZGV2aWNlMDE6czNjcmV0")),
+        QStringLiteral("retry with basic <redacted>"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("Basic abc12def")), QStringLiteral("Basic <redacted>"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("Authorization: Basic hunter2")),
+        QStringLiteral("Authorization: Basic <redacted>"))
+        << "after an Authorization key, anything but a plain word is the credential";
+}
+
+TEST(Redact, NeverJoinsOrSplitsLines)
+{
+    // The diagnoser redacts the device log, then reads it line by line: a mask running onto the
+    // next line would hide the code there.
+    EXPECT_EQ(redactSecrets(QStringLiteral("token=\"abc\\\nCONNACK rc=5")),
+        QStringLiteral("token=\"<redacted>\nCONNACK rc=5"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("token=\"abc\\\r\nCONNACK rc=5")),
+        QStringLiteral("token=\"<redacted>\r\nCONNACK rc=5"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("{\\\"token\\\":\\\"abc\\\nCONNACK rc=5")),
+        QStringLiteral("{\\\"token\\\":\\\"<redacted>\nCONNACK rc=5"));
+    EXPECT_EQ(redactSecrets(QStringLiteral("{\\\"token\\\":\\\"abc\\\\\\\nCONNACK rc=5")),
+        QStringLiteral("{\\\"token\\\":\\\"<redacted>\nCONNACK rc=5"));
+
+    std::mt19937 rng(4242);
+    const std::string pieces[] = { "token", "password", "sig", "name", "value", "Basic ", "AccountKey", "=", ":", ",",
+        "\"", "'", "\\", "\\\"", "%22", "&quot;", " ", "\n", "\r", "\r\n", "-----BEGIN PRIVATE KEY-----",
+        "-----END PRIVATE KEY-----", "abc", "ZGV2aWNlMDE6czNjcmV0", "a1b2c3d4e5f6g7h8", "…" };
+    for (int round = 0; round < 3000; ++round) {
+        std::string text;
+        const int n = std::uniform_int_distribution<int>(0, 40)(rng);
+        for (int i = 0; i < n; ++i)
+            text += pieces[std::uniform_int_distribution<size_t>(0, std::size(pieces) - 1)(rng)];
+        const QString in = QString::fromStdString(text);
+        const QString out = redactSecrets(in);
+        ASSERT_EQ(out.count(QLatin1Char('\n')), in.count(QLatin1Char('\n'))) << text;
+        ASSERT_EQ(out.count(QLatin1Char('\r')), in.count(QLatin1Char('\r'))) << text;
+    }
+}
+
 TEST(Redact, SampleIsRedactedBeforeItIsCut)
 {
     std::mt19937 rng(13);
@@ -340,5 +467,18 @@ TEST(Redact, LongHostileInputsAreOnePass)
         const QString out = redactSecrets(text);
         EXPECT_FALSE(out.isEmpty()) << unit;
         EXPECT_LE(out.size(), text.size() + 10) << unit;
+    }
+    // Shapes that may mask many short values: each one is still only a marker.
+    for (const char* unit :
+        { "-----BEGIN PRIVATE KEY-----\n", "-----BEGIN PRIVATE KEY-----x-----END ", "\"name\":\"key\",\"value\":\"",
+            "name:\"", "{\"name\":\"pwd\",\"value\":\"x\"}", "basic ", "Basic YTpi ", "token=\"a\\\n" }) {
+        const QString u = QString::fromUtf8(unit);
+        QString text;
+        text.reserve(mb + u.size());
+        while (text.size() < mb)
+            text += u;
+        const QString out = redactSecrets(text);
+        EXPECT_FALSE(out.isEmpty()) << unit;
+        EXPECT_LE(out.size(), text.size() * 11) << unit;
     }
 }
