@@ -2,6 +2,7 @@
 
 #include "originpolicy.h"
 
+#include <QCryptographicHash>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QMutex>
@@ -69,7 +70,9 @@ struct ListState {
     std::shared_ptr<HttpWorker> http;
     ConnectionProfile profile;
     QUrl first; // the origin every nextLink must keep
-    QSet<QByteArray> seen; // the pages asked for, byte-exact: a link back to one of them is a loop
+    // The pages asked for, as SHA-256 of their exact bytes (a link back to one of them is a loop):
+    // digests, not the links, so 20,000 pages cost well under a MiB whatever the links' length.
+    QSet<QByteArray> seen;
     int maxPages = CentralClient::DefaultMaxDevicePages;
 };
 
@@ -82,9 +85,14 @@ Result<qint64> listingRefused(const QString& why)
     return refused;
 }
 
+QByteArray linkDigest(const QUrl& url)
+{
+    return QCryptographicHash::hash(url.toEncoded(), QCryptographicHash::Sha256);
+}
+
 void fetchPage(std::shared_ptr<ListState> s, const QUrl& url)
 {
-    s->seen.insert(url.toEncoded());
+    s->seen.insert(linkDigest(url));
     s->http->send(requestFor(s->profile, "GET", url)).then(QtFuture::Launch::Sync, [s](const HttpResponse& r) {
         auto finishWith = [&](Result<qint64> result) {
             s->promise.addResult(std::move(result));
@@ -106,14 +114,25 @@ void fetchPage(std::shared_ptr<ListState> s, const QUrl& url)
         const bool more = s->onPage(devices) && !s->promise.isCanceled();
         const QString next = page.value->value(QStringLiteral("nextLink")).toString();
         if (more && !next.isEmpty()) {
-            const QUrl nextUrl = QUrl::fromEncoded(next.toUtf8(), QUrl::StrictMode);
+            const QByteArray nextBytes = next.toUtf8();
+            if (nextBytes.size() > CentralClient::MaxNextLinkBytes) {
+                finishWith(listingRefused(
+                    QStringLiteral("The device list's nextLink is %1 bytes long (at most %2 are accepted; after "
+                                   "%3 page(s), %4 device(s)): not a paging link; stopped.")
+                        .arg(nextBytes.size())
+                        .arg(CentralClient::MaxNextLinkBytes)
+                        .arg(s->seen.size())
+                        .arg(s->count)));
+                return;
+            }
+            const QUrl nextUrl = QUrl::fromEncoded(nextBytes, QUrl::StrictMode);
             if (!nextUrl.isValid() || !isSameOrigin(nextUrl, s->first) || !credentialUrlProblem(nextUrl).isEmpty()) {
                 finishWith(listingRefused(QStringLiteral("The device list's nextLink points to another origin (")
                     + originOf(nextUrl) + QStringLiteral(" instead of ") + originOf(s->first)
                     + QStringLiteral("); not following it with the application's credentials.")));
                 return;
             }
-            if (s->seen.contains(nextUrl.toEncoded())) {
+            if (s->seen.contains(linkDigest(nextUrl))) {
                 finishWith(listingRefused(
                     QStringLiteral("The device list's nextLink leads back to a page already read (after %1 "
                                    "page(s), %2 device(s)): the server is looping; stopped.")

@@ -45,9 +45,10 @@ public:
     // Streams the device list page by page: onPage runs on the HTTP thread as each page arrives
     // (return false to stop); the future resolves with the number of devices seen. nextLink is
     // followed byte-exact and only within the application's origin (the token never leaves it);
-    // a link seen before, or more than maxPages pages, ends the listing with an error instead of
-    // looping.
+    // a link seen before, a link longer than MaxNextLinkBytes, or more than maxPages pages ends the
+    // listing with an error instead of looping.
     static constexpr int DefaultMaxDevicePages = 20000; // two million devices at 100 a page
+    static constexpr int MaxNextLinkBytes = 16 * 1024; // Central's links are a few hundred bytes
     QFuture<Result<qint64>> listDevices(
         std::function<bool(const QList<Device>&)> onPage, int maxPages = DefaultMaxDevicePages);
 

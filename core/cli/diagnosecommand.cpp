@@ -77,7 +77,7 @@ int runDiagnose(const std::vector<std::string>& words)
     if (auto file = args.value("device-log")) {
         std::string bytes;
         std::string error;
-        if (!readInputFile(*file, bytes, error)) {
+        if (!readInputFile(*file, bytes, error, MaxLogBytes)) {
             std::fprintf(stderr, "iotc-diag diagnose: --device-log: %s\n", printable(error).c_str());
             return ExitUsage;
         }

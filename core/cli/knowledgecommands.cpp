@@ -51,9 +51,6 @@ bool outputOption(const Arguments& args, const char* command, bool& jsonOutput)
     return options.ok();
 }
 
-// A device log may be long, but one that does not fit in memory twice over is not read.
-constexpr size_t MaxLogBytes = 128 * MiB;
-
 } // namespace
 
 int runExplain(const std::vector<std::string>& words)

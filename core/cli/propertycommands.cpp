@@ -24,6 +24,11 @@ namespace iotc::cli {
 
 namespace {
 
+// The shortest --interval and --stale-after: a millisecond, the timers' resolution (less would
+// round to 0 ms, a busy loop). Polling faster needs no guard of its own: a poll waits for the
+// previous answer, and the HTTP worker obeys a throttling service's Retry-After within the deadline.
+constexpr double MinSeconds = 0.001;
+
 std::atomic<bool> g_stop { false };
 extern "C" void onStop(int)
 {
@@ -52,8 +57,8 @@ bool prepareDevice(const std::vector<std::string>& words, const char* command, c
     OptionReader options(args);
     timeout = options.number("timeout", 0, 0, 31536000, "seconds (0: until Ctrl-C)");
     options.choice("output", "json", { "json", "text" });
-    options.number("interval", 5, 0.1, 86400, "seconds");
-    options.number("stale-after", 60, 0.1, 31536000, "seconds");
+    options.number("interval", 5, MinSeconds, 86400, "seconds");
+    options.number("stale-after", 60, MinSeconds, 31536000, "seconds");
     if (!options.ok()) {
         exitCode = options.fail(command);
         return false;
@@ -135,8 +140,8 @@ int runMonitorProperties(const std::vector<std::string>& words)
             words, "monitor-properties", usage, { "interval", "stale-after" }, args, connection, timeout, exitCode))
         return exitCode;
     OptionReader options(args); // judged (with the same ranges) in prepareDevice
-    const double interval = options.number("interval", 5, 0.1, 86400);
-    const double staleAfter = options.number("stale-after", 60, 0.1, 31536000);
+    const double interval = options.number("interval", 5, MinSeconds, 86400);
+    const double staleAfter = options.number("stale-after", 60, MinSeconds, 31536000);
     auto client = std::make_shared<CentralClient>(connection.profile);
     PropertyMonitor monitor(client, QString::fromStdString(args.positional[0]));
     // The REST answer nests a component's properties under its name: the template says which

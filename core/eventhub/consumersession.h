@@ -21,6 +21,7 @@
 #include <proton/container.hpp>
 #include <proton/delivery.hpp>
 #include <proton/error_condition.hpp>
+#include <proton/link.h>
 #include <proton/message.hpp>
 #include <proton/message_id.hpp>
 #include <proton/messaging_handler.hpp>
@@ -49,6 +50,23 @@ inline QString qs(const std::string& s)
     }
     return t;
 }
+
+// The largest event a partition link asks for (max-message-size in its attach): above Event Hubs'
+// largest event (20 MB on Dedicated), so nothing the service may send is refused. Proton 0.37 only
+// announces it to the peer: it does not enforce it on what arrives (the C++ layer buffers and
+// decodes a whole delivery before on_message), so a peer that ignores it is not stopped here; what
+// it sends is still rendered within bounds (protondata.h).
+inline constexpr uint64_t MaxLinkMessageBytes = 32 * 1024 * 1024;
+
+// The C link under a proton::receiver (the C++ options have no max message size in 0.37).
+class RawLink : public proton::receiver {
+public:
+    explicit RawLink(const proton::receiver& r)
+        : receiver(r)
+    {
+    }
+    pn_link_t* raw() const { return pn_object(); }
+};
 
 class EventHubConsumer::Session : public proton::messaging_handler {
 public:
@@ -462,7 +480,10 @@ private:
             + m_options.consumerGroup.toStdString() + "/Partitions/" + std::to_string(partition);
         const std::string name = "iotc-p" + std::to_string(partition) + "-" + std::to_string(++m_linkSerial);
         m_receivers[name] = partition;
-        m_connection.open_receiver(address, partitionReceiverOptions(address, selectorFor(partition), name));
+        proton::receiver link
+            = m_connection.open_receiver(address, partitionReceiverOptions(address, selectorFor(partition), name));
+        // Still before the attach frame is written (that happens after this handler returns).
+        pn_link_set_max_message_size(RawLink(link).raw(), MaxLinkMessageBytes);
         m_owner.notifyState();
     }
 

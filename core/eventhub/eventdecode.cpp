@@ -17,7 +17,7 @@ using namespace protondata;
 namespace {
 
 // A value as text, whatever its type: plain ones as themselves, anything else (decimal, list,
-// map, array, described ...) as Proton renders it, cut at MaxRenderedValue.
+// map, array, described ...) in Proton's notation, rendered no further than MaxRenderedValue.
 QString anyText(pn_data_t* d)
 {
     switch (pn_data_type(d)) {
@@ -160,7 +160,8 @@ void decodeContent(const proton::message& m, TelemetryEvent& e, TextInterner& te
     pn_data_rewind(d);
     if (pn_data_next(d)) {
         // Binary (IoT Hub's telemetry) and strings are copied once, straight into the event; an
-        // amqp-value or amqp-sequence body of any other type is shown as Proton renders it.
+        // amqp-value or amqp-sequence body of any other type is shown in Proton's notation, rendered
+        // no further than MaxRenderedBody.
         if (pn_data_type(d) == PN_BINARY) {
             const pn_bytes_t b = pn_data_get_binary(d);
             e.body = QByteArray(b.start, static_cast<qsizetype>(b.size));

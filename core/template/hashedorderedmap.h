@@ -1,5 +1,7 @@
 #pragma once
 
+#include <QtCore/qhashfunctions.h>
+
 #include <cstddef>
 #include <functional>
 #include <initializer_list>
@@ -39,6 +41,15 @@ struct HashedOrderedMap : std::vector<std::pair<const Key, T>, Allocator> {
 
     // Small objects (nearly all payloads) stay a plain vector: a short scan beats hashing.
     static constexpr size_type IndexFrom = 32;
+
+    // The index's hash. Keyed with Qt's per-process random seed (SipHash/AES hash): with a fixed,
+    // public function such as std::hash (Murmur, constant seed) a payload could be built from keys
+    // that all collide, and every lookup in the index would become a linear scan again.
+    struct KeyHash {
+        using is_transparent = void;
+        size_t seed = QHashSeed::globalSeed();
+        size_t operator()(std::string_view s) const noexcept { return qHashBits(s.data(), s.size(), seed); }
+    };
 
     HashedOrderedMap() noexcept(noexcept(Container())) { }
     explicit HashedOrderedMap(const Allocator& alloc) noexcept(noexcept(Container(alloc)))
@@ -165,11 +176,6 @@ private:
     using Container::push_back;
     using Container::resize;
 
-    struct Hash {
-        using is_transparent = void;
-        size_t operator()(std::string_view s) const noexcept { return std::hash<std::string_view> {}(s); }
-    };
-
     // The member's position, or size() when there is none.
     size_type position(std::string_view key) const
     {
@@ -213,7 +219,7 @@ private:
                 Container::operator[](i).first, i); // emplace keeps the first of repeated keys, as find() did
     }
 
-    std::unordered_map<Key, size_type, Hash, std::equal_to<>> m_index;
+    std::unordered_map<Key, size_type, KeyHash, std::equal_to<>> m_index;
 };
 
 } // namespace iotc

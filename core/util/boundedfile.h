@@ -19,6 +19,9 @@ namespace iotc {
 inline constexpr size_t MiB = size_t(1) << 20;
 // A payload, a template or one model file: far beyond any real one (IoT Hub messages are 256 KiB).
 inline constexpr size_t MaxDocumentBytes = 64 * MiB;
+// A device log (scan-log, diagnose --device-log, the workbench's log pane): may be long, but one that
+// does not fit in memory twice over is not read.
+inline constexpr size_t MaxLogBytes = 128 * MiB;
 
 inline std::string sizeText(size_t bytes)
 {

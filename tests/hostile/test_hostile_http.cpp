@@ -9,6 +9,7 @@
 #include "provisioning/dpscheck.h"
 
 #include <QElapsedTimer>
+#include <QFile>
 #include <QFutureWatcher>
 #include <QSignalSpy>
 
@@ -337,6 +338,46 @@ TEST(HttpLimits, ANextLinkToAnotherSchemeOrPortIsNotFollowed)
     }
 }
 
+// Issue 12: every link followed was kept byte for byte, so 20,000 pages with huge links held
+// gigabytes; a link longer than 16 KiB ends the listing, one at the limit is still followed.
+TEST(HttpLimits, AHugeNextLinkEndsTheListing)
+{
+    std::atomic<int> linkBytes { 0 };
+    std::atomic<quint16> port { 0 };
+    HostileHttpServer app([&](const QByteArray& head) {
+        if (head.contains("page=2"))
+            return ScriptedReply::answer(200, DevicePage);
+        QString next = QStringLiteral("http://127.0.0.1:%1/api/devices?page=2&pad=").arg(port.load());
+        next += QString(linkBytes.load() - next.size(), QLatin1Char('a'));
+        return ScriptedReply::answer(200, listPage(next));
+    });
+    port = app.port();
+    auto http = fastRetries();
+    for (int bytes : { CentralClient::MaxNextLinkBytes, CentralClient::MaxNextLinkBytes + 1, 100 * 1024 }) {
+        linkBytes = bytes;
+        const auto before = app.requests().size();
+        std::atomic<int> devices { 0 };
+        const auto r = resultWithin(CentralClient(profileFor(app), http).listDevices([&](const QList<Device>& page) {
+            devices += int(page.size());
+            return true;
+        }),
+            10000);
+        ASSERT_TRUE(r) << bytes;
+        if (bytes <= CentralClient::MaxNextLinkBytes) {
+            ASSERT_TRUE(r->ok()) << r->error.explanation.toStdString();
+            EXPECT_EQ(*r->value, 2);
+            EXPECT_EQ(app.requests().size() - before, 2) << "a link at the limit is followed";
+            continue;
+        }
+        ASSERT_FALSE(r->ok()) << bytes;
+        EXPECT_EQ(r->error.kind, CentralError::Kind::InvalidResponse);
+        EXPECT_TRUE(r->error.explanation.contains(QStringLiteral("nextLink is %1 bytes long").arg(bytes)))
+            << r->error.explanation.toStdString();
+        EXPECT_EQ(app.requests().size() - before, 1) << "the long link is not followed";
+        EXPECT_EQ(devices.load(), 1) << "the page read was delivered";
+    }
+}
+
 TEST(HttpWorkerLifetime, DestroyedWithRequestsInFlightAndWaitingToRetry)
 {
     HostileHttpServer silent([](const QByteArray&) { return silence(); });
@@ -492,6 +533,46 @@ TEST(HostileHttpCli, ADeviceListLinkingToItselfEnds)
     EXPECT_EQ(app.requests().size(), 1);
 }
 
+TEST(HostileHttpCli, AHugeDeviceListLinkEnds)
+{
+    std::atomic<quint16> port { 0 };
+    HostileHttpServer app([&port](const QByteArray&) {
+        return ScriptedReply::answer(200,
+            listPage(QStringLiteral("http://127.0.0.1:%1/api/devices?page=2&pad=").arg(port.load())
+                + QString(100 * 1024, QLatin1Char('a'))));
+    });
+    port = app.port();
+    const auto e = runDiag(devicesAt(app.baseUrl()), {}, 20000);
+    EXPECT_TRUE(endedCleanly(e, { 2 }));
+    EXPECT_NE(e.err.find("at most 16384 are accepted"), std::string::npos) << e.err;
+    EXPECT_EQ(app.requests().size(), 1);
+}
+
+// Issue 12: the strict option parsing refused --interval 0.05, which had always worked; a poll
+// still waits for the previous answer, so a short interval cannot stack requests up.
+TEST(HostileHttpCli, MonitorPropertiesTakesAShortInterval)
+{
+    HostileHttpServer app([](const QByteArray& head) {
+        return head.contains("/properties") ? ScriptedReply::answer(200, R"({"mode":1})")
+                                            : ScriptedReply::answer(404, R"({"error":{"code":"NotFound"}})");
+    });
+    auto args = QStringList { QStringLiteral("monitor-properties"), QStringLiteral("d1"), QStringLiteral("--base-url"),
+        app.baseUrl(), QStringLiteral("--token"), Token, QStringLiteral("--interval"), QStringLiteral("0.05"),
+        QStringLiteral("--timeout"), QStringLiteral("1") };
+    auto e = runDiag(args, {}, 30000);
+    EXPECT_TRUE(endedCleanly(e, { 0 }));
+    EXPECT_NE(e.out.find("\"mode\""), std::string::npos) << e.out;
+    EXPECT_NE(e.err.find(", 0 failed."), std::string::npos) << e.err;
+    int polls = 0;
+    for (const auto& head : app.requests())
+        polls += head.contains("/properties") ? 1 : 0;
+    EXPECT_GE(polls, 3) << "polled every 50 ms for a second";
+    args[7] = QStringLiteral("0");
+    e = runDiag(args, {}, 30000);
+    EXPECT_TRUE(endedCleanly(e, { 2 }));
+    EXPECT_NE(e.err.find("--interval"), std::string::npos) << e.err;
+}
+
 TEST(HostileHttpCli, UrlsThatMayNotHaveTheTokenAreRefusedBeforeAnyConnection)
 {
     HostileHttpServer app([](const QByteArray&) { return ScriptedReply::answer(200, DevicePage); });
@@ -549,4 +630,28 @@ TEST(HostileHttpCli, TheDeviceTokenDoesNotFollowADpsRedirect)
     EXPECT_NE(e.out.find("another origin"), std::string::npos) << e.out;
     EXPECT_EQ(elsewhere.connections(), 0);
     EXPECT_FALSE(elsewhere.sawHeader("Authorization"));
+}
+
+// Issue 12: diagnose --device-log read its log with the 64 MiB document cap while scan-log
+// allows 128 MiB for the same kind of file. (The files are sparse; no connection is given, so
+// diagnose stops right after reading the log.)
+TEST(HostileCliLimits, DiagnoseReadsADeviceLogAsLongAsScanLogDoes)
+{
+    QTemporaryDir dir;
+    const auto sparse = [&](const char* name, qint64 bytes) {
+        QFile f(dir.filePath(QLatin1String(name)));
+        EXPECT_TRUE(f.open(QIODevice::WriteOnly) && f.resize(bytes));
+        return f.fileName();
+    };
+    const QString over64 = sparse("65MiB.log", (qint64(65) << 20));
+    const QString over128 = sparse("129MiB.log", (qint64(129) << 20));
+    auto e = runDiag(
+        { QStringLiteral("diagnose"), QStringLiteral("d1"), QStringLiteral("--device-log"), over64 }, {}, 60000);
+    EXPECT_TRUE(endedCleanly(e, { 2 }));
+    EXPECT_EQ(e.err.find("larger than"), std::string::npos) << e.err;
+    EXPECT_NE(e.err.find("say which application"), std::string::npos) << "read the log, then asked: " << e.err;
+    e = runDiag(
+        { QStringLiteral("diagnose"), QStringLiteral("d1"), QStringLiteral("--device-log"), over128 }, {}, 60000);
+    EXPECT_TRUE(endedCleanly(e, { 2 }));
+    EXPECT_NE(e.err.find("larger than 128 MiB"), std::string::npos) << e.err;
 }

@@ -18,6 +18,7 @@
 #include <proton/uuid.hpp>
 #include <proton/value.hpp>
 
+#include <chrono>
 #include <cstring>
 #include <functional>
 #include <map>
@@ -516,6 +517,121 @@ TEST(AmqpWire, DeeplyNestedValuesAreWalkedWithoutRecursion)
     ASSERT_TRUE(decodeEventBytes(annotations.data(), annotations.size(), a, &error)) << error;
     EXPECT_TRUE(a.deviceId.startsWith(QStringLiteral("[[[["))) << a.deviceId.left(40).toStdString();
     EXPECT_LE(a.deviceId.size(), MaxRenderedValue + 64);
+}
+
+// An encoded section (descriptor code `section`: 0x72 annotations, 0x74 application properties)
+// holding one map of `key` (a symbol, or a string for properties) to the encoded `value`.
+std::string sectionWith(char section, const std::string& key, const std::string& value)
+{
+    std::string out = std::string("\0\x53", 2) + section + '\xd1';
+    const std::string k = std::string(1, section == '\x72' ? '\xa3' : '\xa1') + char(key.size()) + key;
+    const uint32_t size = static_cast<uint32_t>(4 + k.size() + value.size());
+    for (int shift : { 24, 16, 8, 0 })
+        out += static_cast<char>((size >> shift) & 0xff);
+    return out + std::string("\0\0\0\x02", 4) + k + value;
+}
+
+// An encoded list32 (0xd0) or map32 (0xd1) of `count` items, each the encoded `item`.
+std::string compoundOf(char code, uint32_t count, const std::string& item)
+{
+    std::string out(1, code);
+    const uint32_t size = static_cast<uint32_t>(4 + count * item.size());
+    for (uint32_t v : { size, count })
+        for (int shift : { 24, 16, 8, 0 })
+            out += static_cast<char>((v >> shift) & 0xff);
+    out.reserve(out.size() + count * item.size());
+    for (uint32_t i = 0; i < count; ++i)
+        out += item;
+    return out;
+}
+
+// Issue 12: pn_inspect rendered a whole value before it was cut (text several times the message),
+// and found each map member's place by walking back to the first (seconds for one message).
+TEST(AmqpWire, RenderingIsBoundedWhileRendering)
+{
+    using Clock = std::chrono::steady_clock;
+    const std::string nulls = compoundOf('\xd0', 1000000, std::string(1, '\x40'));
+    std::string bytes = sectionWith('\x72', "iothub-connection-device-id", nulls);
+    TelemetryEvent e;
+    std::string error;
+    auto started = Clock::now();
+    ASSERT_TRUE(decodeEventBytes(bytes.data(), bytes.size(), e, &error)) << error;
+    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count(), 3000);
+    EXPECT_TRUE(e.deviceId.startsWith(QStringLiteral("[null, null, "))) << e.deviceId.left(40).toStdString();
+    EXPECT_LE(e.deviceId.size(), MaxRenderedValue + 64);
+    EXPECT_TRUE(e.deviceId.endsWith(QStringLiteral("... (cut at 65536 bytes)"))) << e.deviceId.right(40).toStdString();
+
+    // A map of 60,000 nulls as a property and as the body (amqp-value): the old rendering took
+    // seconds (minutes under sanitizers) for each.
+    const std::string map = compoundOf('\xd1', 60000, std::string(1, '\x40'));
+    bytes = sectionWith('\x74', "p", map) + std::string("\0\x53\x77", 3) + map;
+    started = Clock::now();
+    TelemetryEvent m;
+    ASSERT_TRUE(decodeEventBytes(bytes.data(), bytes.size(), m, &error)) << error;
+    EXPECT_LT(std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started).count(), 3000);
+    ASSERT_EQ(m.applicationProperties.size(), 1);
+    const QString p = m.applicationProperties[0].second;
+    EXPECT_TRUE(p.startsWith(QStringLiteral("{null=null, null=null"))) << p.left(40).toStdString();
+    EXPECT_LE(p.size(), MaxRenderedValue + 64);
+    EXPECT_TRUE(p.contains(QStringLiteral("(cut at"))) << "and says so";
+    EXPECT_TRUE(m.body.startsWith("{null=null, ")) << m.body.left(40).toStdString();
+    EXPECT_TRUE(m.body.endsWith("null=null}")) << "330,000 bytes fit in the body's bound: whole";
+    EXPECT_EQ(m.body.size(), qsizetype(30000 * 11 - 2 + 2));
+
+    // Bytes that render four times their size (\xNN) are cut at the bound, not rendered first.
+    const std::string binary
+        = compoundOf('\xd0', 1, std::string("\xb0\x00\x80\x00\x00", 5) + std::string(0x800000, '\x01'));
+    bytes = sectionWith('\x74', "b", binary);
+    TelemetryEvent b;
+    ASSERT_TRUE(decodeEventBytes(bytes.data(), bytes.size(), b, &error)) << error;
+    ASSERT_EQ(b.applicationProperties.size(), 1);
+    EXPECT_TRUE(b.applicationProperties[0].second.startsWith(QStringLiteral("[b\"\\x01\\x01")));
+    EXPECT_LE(b.applicationProperties[0].second.size(), MaxRenderedValue + 64);
+}
+
+TEST(AmqpWire, RenderingKeepsProtonsNotation)
+{
+    const auto bytes = encodeC([&](pn_message_t* c) {
+        pn_data_t* p = pn_message_properties(c);
+        pn_data_put_map(p);
+        pn_data_enter(p);
+        putString(p, "v");
+        pn_data_put_map(p);
+        pn_data_enter(p);
+        putSymbol(p, "abc");
+        pn_data_put_list(p);
+        pn_data_enter(p);
+        pn_data_put_null(p);
+        pn_data_put_bool(p, true);
+        pn_data_put_string(p, pn_bytes(6, "h\"i\xc3\xa9\n"));
+        pn_data_put_binary(p, pn_bytes(3, "\0\x01z"));
+        pn_data_put_short(p, -300);
+        pn_data_put_double(p, 1.5);
+        pn_data_exit(p);
+        putSymbol(p, "a-b");
+        pn_data_put_array(p, false, PN_INT);
+        pn_data_enter(p);
+        pn_data_put_int(p, 1);
+        pn_data_put_int(p, 2);
+        pn_data_exit(p);
+        pn_data_put_ulong(p, 7);
+        pn_data_put_described(p);
+        pn_data_enter(p);
+        putSymbol(p, "d");
+        pn_data_put_list(p);
+        pn_data_exit(p);
+        pn_data_exit(p);
+        putString(p, "after");
+        putString(p, "still here");
+        pn_data_exit(p);
+    });
+    TelemetryEvent e;
+    std::string error;
+    ASSERT_TRUE(decodeEventBytes(bytes.data(), bytes.size(), e, &error)) << error;
+    EXPECT_EQ(property(e, "v"),
+        QStringLiteral(R"({:abc=[null, true, "h\x22i\xc3\xa9\x0a", b"\x00\x01z", -300, 1.5], :"a-b"=@PN_INT[1, 2], )"
+                       R"(7=@:d []})"));
+    EXPECT_EQ(property(e, "after"), QStringLiteral("still here")) << "the walk put the cursor back";
 }
 
 TEST(AmqpWire, BytesThatAreNoMessageEndCleanly)

@@ -3,6 +3,12 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 
+#include <cstring>
+#include <functional>
+#include <set>
+#include <string>
+#include <vector>
+
 using namespace iotc;
 using namespace iotc::test;
 using ::testing::ElementsAre;
@@ -416,6 +422,81 @@ TEST(LargeObjects, SameMembersOrderAndLookupsAsOrderedJson)
         EXPECT_EQ(copy, ours);
         EXPECT_TRUE(copy.contains("added"));
     }
+}
+
+// Issue 12: with std::hash (Murmur with a fixed, public seed) keys that all collide can be built
+// offline, turning every index lookup into a scan; the index hash is keyed per process instead.
+TEST(LargeObjects, IndexHashIsKeyedWithTheProcessRandomSeed)
+{
+    using KeyHash = PayloadJson::object_t::KeyHash;
+    EXPECT_EQ(KeyHash {}.seed, size_t(QHashSeed::globalSeed()));
+    EXPECT_NE(KeyHash {}.seed, 0u) << "a zero seed is the deterministic one (QT_HASH_SEED=0)";
+    int sameAsStd = 0, seedIgnored = 0;
+    for (int i = 0; i < 200; ++i) {
+        const std::string key = "k" + std::to_string(i) + std::string(size_t(i % 20), 'x');
+        sameAsStd += KeyHash {}(key) == std::hash<std::string_view> {}(key);
+        seedIgnored += KeyHash { 1 }(key) == KeyHash { 2 }(key);
+    }
+    EXPECT_EQ(sameAsStd, 0);
+    EXPECT_EQ(seedIgnored, 0) << "the seed must change the hash, short and long keys alike";
+}
+
+// The attack itself: keys of two 8-byte blocks that all share one std::hash value (libstdc++'s
+// Murmur with its fixed seed is invertible block by block), built in a loop. Each lands in its own
+// place under the index's keyed hash, and every one is still found.
+TEST(LargeObjects, KeysCollidingUnderStdHashAreSpreadByTheIndexHash)
+{
+    constexpr uint64_t mul = (uint64_t(0xc6a4a793) << 32) + 0x5bd1e995;
+    uint64_t inverse = mul; // Newton's iteration: the inverse of an odd number modulo 2^64
+    for (int i = 0; i < 6; ++i)
+        inverse *= 2 - mul * inverse;
+    auto mix = [](uint64_t v) { return v ^ (v >> 47); }; // its own inverse
+    auto block = [&](uint64_t k) { return mix(k * mul) * mul; };
+    auto unblock = [&](uint64_t v) { return mix(v * inverse) * inverse; };
+    const uint64_t start = uint64_t(0xc70f6907) ^ (16 * mul);
+    std::vector<std::string> keys;
+    for (uint64_t i = 0; i < 5000; ++i) {
+        const uint64_t first = i * 0x9e3779b97f4a7c15;
+        const uint64_t second = unblock(0x1234 ^ ((start ^ block(first)) * mul));
+        std::string key(16, '\0');
+        std::memcpy(key.data(), &first, 8);
+        std::memcpy(key.data() + 8, &second, 8);
+        keys.push_back(key);
+    }
+    const std::hash<std::string_view> stdHash;
+    if (stdHash(keys[0]) != stdHash(keys[1]) || stdHash(keys[0]) != stdHash(keys.back()))
+        GTEST_SKIP() << "not libstdc++'s std::hash: its collisions are built differently";
+    using Object = PayloadJson::object_t;
+    std::set<size_t> indexHashes;
+    for (const auto& key : keys)
+        indexHashes.insert(Object::KeyHash {}(key));
+    EXPECT_GE(indexHashes.size(), keys.size() - 1);
+    Object object;
+    for (size_t i = 0; i < keys.size(); ++i)
+        ASSERT_TRUE(object.emplace(std::string(keys[i]), PayloadJson(i)).second) << i;
+    for (size_t i = 0; i < keys.size(); ++i)
+        ASSERT_EQ(object.at(keys[i]), PayloadJson(i)) << i;
+}
+
+TEST(LargeObjects, ManyMembersAreAllFoundInOrder)
+{
+    constexpr int n = 50000;
+    std::string text = "{";
+    for (int i = 0; i < n; ++i)
+        text += (i ? ",\"m" : "\"m") + std::to_string(n - i) + "\":" + std::to_string(i);
+    text += "}";
+    const PayloadJson ours = PayloadJson::parse(text);
+    ASSERT_EQ(ours.size(), size_t(n));
+    int i = 0;
+    for (const auto& [key, value] : ours.items()) {
+        ASSERT_EQ(key, "m" + std::to_string(n - i));
+        ASSERT_EQ(value, PayloadJson(i));
+        ++i;
+    }
+    for (int k = 0; k < n; ++k)
+        ASSERT_EQ(ours.at("m" + std::to_string(n - k)), PayloadJson(k)) << k;
+    EXPECT_FALSE(ours.contains("m0"));
+    EXPECT_FALSE(ours.contains("m" + std::to_string(n + 1)));
 }
 
 TEST(LargeObjects, RepeatedNameKeepsItsFirstPlaceAndTheLastValue)
