@@ -7,12 +7,16 @@
 
 #include "central/centralclient.h"
 
+#include <QCoreApplication>
 #include <QDateTime>
 #include <QDeadlineTimer>
 #include <QElapsedTimer>
 #include <QFutureWatcher>
 #include <QThread>
 #include <QTimer>
+
+#include <algorithm>
+#include <mutex>
 
 #ifdef __linux__
 #include <sys/resource.h>
@@ -23,8 +27,65 @@ namespace iotc {
 
 namespace {
 
-// How long closing waits for the worker before letting it end on its own (it usually takes a moment).
+// How long closing waits for the worker: nothing it does when told to go takes long (the resolver's
+// waits are cancelled, queued events dropped), so it is done in a moment unless the disk hangs.
 constexpr int ShutdownWaitMs = 2000;
+// How long the application's exit waits for monitor threads that outlived that first wait.
+constexpr int ExitWaitMs = 10000;
+
+// Monitor threads whose destructor stopped waiting: deleted once they end, waited for at exit.
+struct Abandoned {
+    std::mutex mutex;
+    std::vector<QThread*> threads;
+    bool joinAtExit = false; // the post routine is registered
+};
+
+Abandoned& abandoned()
+{
+    static Abandoned a;
+    return a;
+}
+
+// Under the mutex: deletes the threads that have ended.
+void reapLocked(Abandoned& a)
+{
+    std::erase_if(a.threads, [](QThread* t) {
+        if (!t->isFinished())
+            return false;
+        t->wait(); // returns at once; after it the object may go
+        delete t;
+        return true;
+    });
+}
+
+// Runs in ~QCoreApplication: a thread still running there would meet Qt's state being freed.
+void joinAbandonedThreads()
+{
+    Abandoned& a = abandoned();
+    std::lock_guard lock(a.mutex);
+    a.joinAtExit = false; // post routines run once: a later application registers again
+    const QDeadlineTimer deadline(ExitWaitMs);
+    std::erase_if(a.threads, [&](QThread* t) {
+        if (!t->wait(deadline)) {
+            qWarning("iotc: a live-monitor thread is still running at exit");
+            return false; // never deleted while running
+        }
+        delete t;
+        return true;
+    });
+}
+
+void abandon(QThread* thread)
+{
+    Abandoned& a = abandoned();
+    std::lock_guard lock(a.mutex);
+    reapLocked(a);
+    a.threads.push_back(thread);
+    if (!a.joinAtExit) {
+        a.joinAtExit = true;
+        qAddPostRoutine(joinAbandonedThreads);
+    }
+}
 
 } // namespace
 
@@ -49,10 +110,11 @@ const char* monitorPhaseName(MonitorStatus::Phase p)
 class LiveMonitor::Worker : public QObject {
     Q_OBJECT
 public:
-    Worker(std::shared_ptr<CentralClient> client, LiveMonitorOptions options)
+    Worker(
+        std::shared_ptr<CentralClient> client, std::shared_ptr<TemplateResolver> resolver, LiveMonitorOptions options)
         : m_client(std::move(client))
         , m_options(std::move(options))
-        , m_pipeline(std::make_shared<TemplateResolver>(m_client), 1) // views keep their own history
+        , m_pipeline(std::move(resolver), 1) // views keep their own history
         , m_tick(this) // a child, so it moves to the worker thread with this object
         , m_tokens(this)
     {
@@ -147,6 +209,19 @@ public:
         setPhase(MonitorStatus::Phase::Stopped, tr("Stopped"));
     }
 
+    // The monitor is going, its owner waiting a moment at most. Unlike stop(), nothing is processed:
+    // the capture is closed first (complete, and never open beside a new capture of the same file),
+    // the consumers stop and what they queued is dropped.
+    void shutdown()
+    {
+        m_stopped = true;
+        stopCapture();
+        for (auto& c : m_consumers)
+            c->stop();
+        m_consumers.clear();
+        m_tick.stop();
+    }
+
     QString startCapture(const QString& path)
     {
         try {
@@ -175,7 +250,7 @@ public:
     {
         std::vector<TelemetryEvent> pending;
         auto flush = [&] {
-            if (pending.empty())
+            if (pending.empty() || shared->closing.load())
                 return;
             m_status.received += pending.size();
             auto batch = std::make_shared<std::vector<Observation>>(m_pipeline.process(std::move(pending)));
@@ -201,6 +276,8 @@ public:
                 return !shared->cancel.load();
             },
             bad, error, reading);
+        if (shared->closing.load())
+            return; // nobody to tell, nothing more to judge
         if (shared->cancel.load())
             error = tr("replay stopped after %1 event(s)").arg(m_status.received);
         else if (tooLong > 0 && error.isEmpty())
@@ -224,6 +301,8 @@ private:
     {
         for (auto& c : m_consumers) {
             for (;;) {
+                if (shared->closing.load())
+                    return; // shutdown() follows: what is queued is dropped
                 auto events = c->take(2000);
                 if (events.empty())
                     break;
@@ -233,6 +312,8 @@ private:
                         m_capture->write(e);
                     m_capture->flush();
                 }
+                if (shared->closing.load())
+                    return;
                 auto batch = std::make_shared<std::vector<Observation>>(m_pipeline.process(std::move(events)));
                 ++shared->inFlight;
                 Q_EMIT observations(batch);
@@ -249,6 +330,8 @@ private:
 
     void publishStatus()
     {
+        if (shared->closing.load())
+            return;
         m_status.partitions.clear();
         m_status.dropped = 0;
         m_status.filtered = 0;
@@ -295,7 +378,8 @@ private:
 LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptions options, QObject* parent)
     : QObject(parent)
     , m_thread(new QThread)
-    , m_worker(new Worker(std::move(client), std::move(options)))
+    , m_resolver(std::make_shared<TemplateResolver>(client))
+    , m_worker(new Worker(std::move(client), m_resolver, std::move(options)))
 {
     qRegisterMetaType<ObservationBatch>();
     qRegisterMetaType<MonitorStatus>();
@@ -320,19 +404,30 @@ LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptio
 
 LiveMonitor::~LiveMonitor()
 {
-    // Called on the GUI thread (closing the window, a new connection): it must not wait for the worker,
-    // which may be in a slow template request. The worker stops, deletes itself and ends its thread
-    // when it gets to it; a replay ends at its next chunk. Its signals die with this object.
+    // Called on the GUI thread (closing the window, a new connection, a replay): it must not wait
+    // long, and need not: cancelled, the resolver's waits for a slow application end at once, a
+    // replay ends at its next chunk, and the worker drops what is queued instead of judging it. So
+    // the thread normally ends within the wait below, its capture closed and its REST client let go.
+    // A thread still busy (a hung disk) is waited for at the application's exit instead.
+    m_shared->closing = true;
     m_shared->cancel = true;
+    m_resolver->cancel();
     QMetaObject::invokeMethod(m_worker, [w = m_worker] {
-        w->stop();
+        w->shutdown();
         w->deleteLater(); // its destruction ends the thread
     });
-    QThread* thread = m_thread;
-    connect(thread, &QThread::finished, thread, &QObject::deleteLater);
-    // Usually done at once; a worker still busy after a short wait ends on its own.
-    if (thread->wait(QDeadlineTimer(ShutdownWaitMs)))
-        delete thread;
+    if (m_thread->wait(QDeadlineTimer(ShutdownWaitMs)))
+        delete m_thread;
+    else
+        abandon(m_thread);
+}
+
+int LiveMonitor::unfinishedThreads()
+{
+    Abandoned& a = abandoned();
+    std::lock_guard lock(a.mutex);
+    reapLocked(a);
+    return static_cast<int>(a.threads.size());
 }
 
 void LiveMonitor::start()

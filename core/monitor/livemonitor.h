@@ -19,6 +19,7 @@ class QThread;
 namespace iotc {
 
 class CentralClient;
+class TemplateResolver;
 
 using ObservationBatch = std::shared_ptr<const std::vector<Observation>>;
 
@@ -70,6 +71,11 @@ public:
     // replayFinished says how many events and how many lines were not events (over-long ones included).
     void replay(const QString& path);
 
+    // Monitor threads whose owner stopped waiting for them (still busy after a bounded wait) and
+    // that have not ended yet. They are waited for when the application object goes (a post routine),
+    // so none runs under ~QCoreApplication or static destruction.
+    static int unfinishedThreads();
+
     class Worker;
 
 Q_SIGNALS:
@@ -83,10 +89,12 @@ public:
     struct Shared {
         std::atomic<int> inFlight { 0 }; // batches emitted, not yet delivered
         std::atomic<bool> cancel { false }; // stop a replay
+        std::atomic<bool> closing { false }; // the monitor is going: no more processing, nothing more emitted
     };
 
 private:
     QThread* m_thread;
+    std::shared_ptr<TemplateResolver> m_resolver; // the worker's: cancelled from here when closing
     Worker* m_worker;
     bool m_running = false;
     std::shared_ptr<Shared> m_shared = std::make_shared<Shared>();

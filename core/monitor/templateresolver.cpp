@@ -8,6 +8,9 @@
 #include <QJsonDocument>
 #include <QSet>
 
+#include <algorithm>
+#include <chrono>
+
 namespace iotc {
 
 namespace {
@@ -21,6 +24,23 @@ Issue problem(
     i.message = std::move(message);
     i.suggestion = std::move(suggestion);
     return i;
+}
+
+// Answers that are not kept: the next batch asks again.
+TemplateResolver::Resolution cancelledLookup()
+{
+    TemplateResolver::Resolution r;
+    r.problem = problem("template-unavailable", Severity::Info, "The template lookup was cancelled (closing)");
+    return r;
+}
+
+TemplateResolver::Resolution putOff(size_t lookups)
+{
+    TemplateResolver::Resolution r;
+    r.problem = problem("template-unavailable", Severity::Info,
+        "Not looked up yet: more than " + std::to_string(lookups)
+            + " new devices in one batch; this device's template is asked for in a later one");
+    return r;
 }
 
 } // namespace
@@ -41,8 +61,17 @@ TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId
         return { m_fixed, QString::fromStdString(m_fixed->deviceTemplate().id), std::nullopt, std::nullopt };
     {
         std::lock_guard lock(m_mutex);
-        if (auto it = m_devices.constFind(deviceId); it != m_devices.constEnd())
-            return it.value();
+        if (auto it = m_devices.find(deviceId); it != m_devices.end()) {
+            // The most recently used last; a run of one device's events moves nothing.
+            if (std::next(it->recency) != m_recency.end())
+                m_recency.splice(m_recency.end(), m_recency, it->recency);
+            return it->resolution;
+        }
+        if (auto it = m_thisBatch.find(deviceId); it != m_thisBatch.end()) {
+            Resolution r = std::move(it.value());
+            m_thisBatch.erase(it);
+            return r;
+        }
     }
     if (!m_client) {
         Resolution r;
@@ -50,8 +79,11 @@ TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId
             = problem("template-unavailable", Severity::Info, "No device template is available to validate against");
         return r;
     }
+    if (m_cancelled.load())
+        return cancelledLookup();
     auto device = m_client->device(deviceId);
-    device.waitForFinished();
+    if (!await(device))
+        return cancelledLookup();
     Resolution r = fromDevice(deviceId, device.result());
     if (!r.problem)
         r = withTemplate(r.templateId, templateFor(r.templateId));
@@ -62,18 +94,36 @@ TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId
 
 void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
 {
-    if (m_fixed || !m_client)
+    if (m_fixed || !m_client || m_cancelled.load())
         return;
     std::vector<QString> unknown;
     {
         std::lock_guard lock(m_mutex);
+        m_thisBatch.clear();
+        // Devices put off before go first: a device that keeps sending is looked up even while a
+        // flood of new ids (made up, or a capture's) takes every batch's lookups.
+        std::vector<QString> fresh;
         QSet<QString> asked;
         for (const auto& id : deviceIds) {
             if (!m_devices.contains(id) && !asked.contains(id)) {
                 asked.insert(id);
-                unknown.push_back(id);
+                (m_putOff.contains(id) ? unknown : fresh).push_back(id);
             }
         }
+        unknown.insert(unknown.end(), fresh.begin(), fresh.end());
+        const size_t lookups = std::max<size_t>(1, m_limits.lookupsPerBatch);
+        if (unknown.size() > lookups) {
+            for (size_t i = lookups; i < unknown.size(); ++i) {
+                if (static_cast<size_t>(m_putOff.size()) >= std::max<size_t>(1, m_limits.devices))
+                    m_putOff.clear(); // only an order of preference: forgetting it costs nothing else
+                m_putOff.insert(unknown[i]);
+                m_thisBatch.insert(unknown[i], putOff(lookups));
+            }
+            m_deferredLookups += unknown.size() - lookups;
+            unknown.resize(lookups);
+        }
+        for (const auto& id : unknown)
+            m_putOff.remove(id);
     }
     if (unknown.size() < 2)
         return; // one new device: forDevice asks, as it would anyway
@@ -85,7 +135,8 @@ void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
     std::vector<Resolution> found(unknown.size());
     QSet<QString> wanted;
     for (size_t i = 0; i < unknown.size(); ++i) {
-        devices[i].waitForFinished();
+        if (!await(devices[i]))
+            return; // cancelled: nothing is kept, the caller is going away
         found[i] = fromDevice(unknown[i], devices[i].result());
         if (!found[i].problem)
             wanted.insert(found[i].templateId);
@@ -100,7 +151,8 @@ void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
         templates.emplace(id, m_client->deviceTemplate(id));
     std::map<QString, Resolution> fetched;
     for (auto& [id, future] : templates) {
-        future.waitForFinished();
+        if (!await(future))
+            return;
         fetched.emplace(id, parsed(id, future.result()));
     }
     std::vector<std::optional<QFuture<Result<QJsonObject>>>> modules(unknown.size());
@@ -115,7 +167,50 @@ void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
     for (size_t i = 0; i < unknown.size(); ++i) {
         addEdgeRuntime(found[i], modules[i]);
         remember(unknown[i], found[i]);
+        if (found[i].problem && found[i].problem->code == "template-unavailable") {
+            std::lock_guard lock(m_mutex);
+            m_thisBatch.insert(unknown[i], found[i]); // asked in this batch: not again before the next
+        }
     }
+}
+
+void TemplateResolver::cancel()
+{
+    {
+        std::lock_guard lock(m_waitMutex);
+        m_cancelled = true;
+    }
+    m_woken.notify_all();
+}
+
+void TemplateResolver::setLimits(const ResolverLimits& limits)
+{
+    std::lock_guard lock(m_mutex);
+    m_limits = limits;
+    while (static_cast<size_t>(m_devices.size()) > std::max<size_t>(1, m_limits.devices))
+        evictOne();
+}
+
+size_t TemplateResolver::knownDevices() const
+{
+    std::lock_guard lock(m_mutex);
+    return static_cast<size_t>(m_devices.size());
+}
+
+template <class T> bool TemplateResolver::await(const QFuture<T>& future)
+{
+    // Not waitForFinished: it cannot be interrupted, and an application that never answers would
+    // hold the caller for every attempt's timeout (a closing monitor, the whole application at exit).
+    // Short, growing sleeps that cancel() cuts short.
+    auto slice = std::chrono::microseconds(250);
+    std::unique_lock lock(m_waitMutex);
+    while (!future.isFinished()) {
+        if (m_cancelled.load())
+            return false;
+        m_woken.wait_for(lock, slice);
+        slice = std::min<std::chrono::microseconds>(slice * 2, std::chrono::milliseconds(20));
+    }
+    return future.resultCount() > 0; // none: the REST client went away
 }
 
 TemplateResolver::Resolution TemplateResolver::fromDevice(const QString& deviceId, const Result<Device>& d)
@@ -149,7 +244,8 @@ TemplateResolver::Resolution TemplateResolver::templateFor(const QString& templa
             return it->second;
     }
     auto tpl = m_client->deviceTemplate(templateId);
-    tpl.waitForFinished();
+    if (!await(tpl))
+        return cancelledLookup();
     return parsed(templateId, tpl.result());
 }
 
@@ -195,9 +291,8 @@ std::optional<QFuture<Result<QJsonObject>>> TemplateResolver::edgeModulesFor(
 
 void TemplateResolver::addEdgeRuntime(Resolution& r, std::optional<QFuture<Result<QJsonObject>>> modules)
 {
-    if (!modules)
-        return;
-    modules->waitForFinished();
+    if (!modules || !await(*modules))
+        return; // cancelled: not remembered either
     const auto m = modules->result();
     if (m.ok())
         if (const auto runtime = edgeRuntimeFromModules(*m.value))
@@ -207,10 +302,28 @@ void TemplateResolver::addEdgeRuntime(Resolution& r, std::optional<QFuture<Resul
 void TemplateResolver::remember(const QString& deviceId, const Resolution& r)
 {
     // A passing failure (timeout, throttling) is not remembered: the next message asks again.
-    if (r.problem && r.problem->code == "template-unavailable")
+    // Nothing learnt after cancel() is kept: it may lack what a cut-short wait would have added.
+    if ((r.problem && r.problem->code == "template-unavailable") || m_cancelled.load())
         return;
     std::lock_guard lock(m_mutex);
-    m_devices[deviceId] = r;
+    if (auto it = m_devices.find(deviceId); it != m_devices.end()) {
+        it->resolution = r;
+        m_recency.splice(m_recency.end(), m_recency, it->recency);
+        return;
+    }
+    // Bounded like the pipeline's statistics: the least recently used answer goes (and is asked
+    // again if its device sends again).
+    while (!m_devices.isEmpty() && static_cast<size_t>(m_devices.size()) >= std::max<size_t>(1, m_limits.devices))
+        evictOne();
+    m_recency.push_back(deviceId);
+    m_devices.insert(deviceId, Known { r, std::prev(m_recency.end()) });
+}
+
+void TemplateResolver::evictOne()
+{
+    m_devices.remove(m_recency.front());
+    m_recency.pop_front();
+    ++m_evictions;
 }
 
 } // namespace iotc

@@ -1,12 +1,15 @@
 // Hostile device data on the stream path, in captures and in device logs: a body nested 200,000
 // levels deep, a compressed capture with no newline in 50 MB, log lines of a million characters.
 // Every command ends by itself, within a bound, without a signal, and says what it skipped; the
-// live monitor lets its owner go at once, whatever its thread is busy with.
+// live monitor lets its owner go at once, whatever its thread is busy with, and its thread ends with
+// it (its capture closed), even while the application never answers a template lookup.
 #include "hostilecli.h"
 #include "hostilehttpserver.h"
 
 #include "central/centralclient.h"
+#include "monitor/capturefile.h"
 #include "monitor/livemonitor.h"
+#include "sim/simulatedapp.h"
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
@@ -46,6 +49,23 @@ QString noNewlines(const QTemporaryDir& dir, int megabytes)
     if (out)
         gzclose(out);
     return path;
+}
+
+// An application that takes every request and never answers (the client would wait minutes).
+std::shared_ptr<CentralClient> silentApp(HostileHttpServer& server)
+{
+    auto profile = ConnectionProfile::forBaseUrl(server.baseUrl());
+    profile.authorization = QStringLiteral("SharedAccessSignature sr=app&sig=x&skn=y&se=9999999999");
+    profile.timeoutMs = 120000;
+    profile.deadlineMs = 120000;
+    return std::make_shared<CentralClient>(profile);
+}
+
+ScriptedReply silence(const QByteArray&)
+{
+    ScriptedReply r;
+    r.silent = true;
+    return r;
 }
 
 bool contains(const std::string& text, const char* part)
@@ -165,4 +185,66 @@ TEST(HostileStream, ClosingTheMonitorWhileTheAppDoesNotAnswerDoesNotWait)
     clock.start();
     monitor.reset();
     EXPECT_LT(clock.elapsed(), 3000) << "closing does not wait for the request's timeout";
+}
+
+TEST(HostileStream, ClosingTheMonitorDuringAReplayWhileTheAppNeverAnswersEndsItsThread)
+{
+    // Ten devices the application is asked about, and never answers: the worker waits in the
+    // template lookup when the monitor goes.
+    HostileHttpServer server(silence);
+    std::string lines;
+    for (int i = 0; i < 30; ++i)
+        lines += captureEvent("dev-" + std::to_string(i % 10), "{\"workingSet\": 21.5}", i);
+    QTemporaryDir dir;
+    const QString capture = writeFile(dir, QStringLiteral("ten.jsonl"), lines);
+    auto client = silentApp(server);
+    const int unfinished = LiveMonitor::unfinishedThreads();
+    auto monitor = std::make_unique<LiveMonitor>(client, LiveMonitorOptions {});
+    monitor->replay(capture);
+    ASSERT_TRUE(server.waitForRequests(1, 30000)) << "the replay asks the application for a template";
+    QElapsedTimer clock;
+    clock.start();
+    monitor.reset();
+    EXPECT_LT(clock.elapsed(), 2000) << "the owner waited for the thread's end, and not long";
+    EXPECT_EQ(LiveMonitor::unfinishedThreads(), unfinished) << "no monitor thread left running behind";
+}
+
+TEST(HostileStream, ClosingTheMonitorClosesItsCaptureWhileTheAppNeverAnswers)
+{
+    // Events from a simulated event hub, templates from an application that never answers: the
+    // worker has written the events to a compressed capture and waits in the lookup when it goes.
+    sim::SimOptions o;
+    o.rateHz = 0;
+    o.extraRateHz = 0;
+    sim::SimulatedApp app(o);
+    const auto e = app.start();
+    ASSERT_GT(app.injectTelemetry(QStringLiteral("healthy-controller"), 20), 0);
+    HostileHttpServer server(silence);
+    auto client = silentApp(server);
+    QString error;
+    LiveMonitorOptions options;
+    options.target = EventHubTarget::fromConnectionString(e.eventHubConnectionString, error);
+    ASSERT_TRUE(options.target) << error.toStdString();
+    options.consumer.start.kind = ConsumerStart::Kind::Beginning;
+    QTemporaryDir dir;
+    const QString path = dir.filePath(QStringLiteral("capture.jsonl.gz"));
+    const int unfinished = LiveMonitor::unfinishedThreads();
+    auto monitor = std::make_unique<LiveMonitor>(client, options);
+    monitor->startCapture(path);
+    monitor->start();
+    ASSERT_TRUE(server.waitForRequests(1, 60000)) << "events arrived, were captured, and a template is asked for";
+    QElapsedTimer clock;
+    clock.start();
+    monitor.reset();
+    EXPECT_LT(clock.elapsed(), 2000);
+    EXPECT_EQ(LiveMonitor::unfinishedThreads(), unfinished);
+
+    // Closed, not merely flushed: the gzip stream is complete (a reader would say "incomplete").
+    qint64 bad = 0;
+    QString readError;
+    const qint64 events = readCapture(
+        path, [](TelemetryEvent&&) { return true; }, bad, readError);
+    EXPECT_TRUE(readError.isEmpty()) << readError.toStdString();
+    EXPECT_GE(events, 1);
+    EXPECT_EQ(bad, 0);
 }
