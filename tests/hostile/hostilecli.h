@@ -12,6 +12,7 @@
 #include <QTemporaryDir>
 #include <gtest/gtest.h>
 
+#include <cstdlib>
 #include <fstream>
 #include <string>
 
@@ -31,6 +32,9 @@ inline Ending runDiag(const QStringList& args, const QByteArray& input = {}, int
     const QProcessEnvironment& env = QProcessEnvironment::systemEnvironment())
 {
     Ending e;
+    // IOTC_HOSTILE_TALLY=FILE lists every hostile run (one line each), to count what the suite tries.
+    if (const char* tally = std::getenv("IOTC_HOSTILE_TALLY"))
+        std::ofstream(tally, std::ios::app) << args.join(QLatin1Char(' ')).left(200).toStdString() << "\n";
     QProcess p;
     p.setProcessEnvironment(env);
     QElapsedTimer clock;
