@@ -185,16 +185,21 @@ void DevicePicker::load(std::shared_ptr<CentralClient> client)
             if (!pending->queued) {
                 pending->queued = true;
                 // Posted to the application object: the picker itself is only looked at on the GUI thread.
-                QMetaObject::invokeMethod(qApp, [self, generation, pending] {
-                    QList<Device> devices;
-                    {
-                        std::lock_guard lock(pending->mutex);
-                        devices.swap(pending->devices);
-                        pending->queued = false;
-                    }
-                    if (self && self->m_generation == generation)
-                        self->m_model->appendDevices(devices);
-                });
+                // Always queued: a page that was already there when listing began arrives on the GUI
+                // thread itself, and a direct call would take the lock held here (a deadlock).
+                QMetaObject::invokeMethod(
+                    qApp,
+                    [self, generation, pending] {
+                        QList<Device> devices;
+                        {
+                            std::lock_guard lock(pending->mutex);
+                            devices.swap(pending->devices);
+                            pending->queued = false;
+                        }
+                        if (self && self->m_generation == generation)
+                            self->m_model->appendDevices(devices);
+                    },
+                    Qt::QueuedConnection);
             }
             return true;
         })
