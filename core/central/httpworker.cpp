@@ -12,8 +12,10 @@
 #include <QPromise>
 #include <QRandomGenerator>
 #include <QThread>
+
 #include <QTimeZone>
 #include <QTimer>
+#include <mutex>
 
 #include <set>
 
@@ -327,12 +329,17 @@ HttpWorker::HttpWorker(RetryPolicy policy)
     : m_thread(new QThread)
     , m_engine(new HttpEngine(policy))
 {
-    QNetworkProxyFactory::setUseSystemConfiguration(true);
+    // Once per process: it takes Qt's process-wide proxy lock, which a proxy look-up on another
+    // thread may hold for long.
+    static std::once_flag systemProxies;
+    std::call_once(systemProxies, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
     m_thread->setObjectName(QStringLiteral("iotc-http"));
     m_engine->moveToThread(m_thread);
     m_thread->start();
+    // Queued, not blocking: the caller (often the GUI thread) never waits for the new thread's loop;
+    // requests are queued to the same object after it, so init() still runs first.
     QMetaObject::invokeMethod(
-        m_engine, [engine = m_engine] { engine->init(); }, Qt::BlockingQueuedConnection);
+        m_engine, [engine = m_engine] { engine->init(); }, Qt::QueuedConnection);
 }
 
 HttpWorker::~HttpWorker()
