@@ -55,6 +55,23 @@ std::string excerptAround(std::string_view body, size_t offset)
 
 } // namespace
 
+TextPosition positionAt(std::string_view body, size_t offset)
+{
+    TextPosition pos;
+    pos.offset = offset;
+    pos.line = 1;
+    pos.column = 1;
+    for (size_t i = 0; i < offset && i < body.size(); ++i) {
+        if (body[i] == '\n') {
+            ++pos.line;
+            pos.column = 1;
+        } else {
+            ++pos.column;
+        }
+    }
+    return pos;
+}
+
 Issue describeJsonError(std::string_view body)
 {
     Issue issue;
@@ -94,18 +111,7 @@ Issue describeJsonError(std::string_view body)
             --offset;
     }
 
-    TextPosition pos;
-    pos.offset = offset;
-    pos.line = 1;
-    pos.column = 1;
-    for (size_t i = 0; i < offset; ++i) {
-        if (body[i] == '\n') {
-            ++pos.line;
-            pos.column = 1;
-        } else {
-            ++pos.column;
-        }
-    }
+    const TextPosition pos = positionAt(body, offset);
     issue.position = pos;
 
     // Why, in a technician's words.

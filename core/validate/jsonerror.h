@@ -11,4 +11,7 @@ namespace iotc {
 // truncated bodies) what to do about it.
 Issue describeJsonError(std::string_view body);
 
+// Line and column (1-based) of a byte offset in body.
+TextPosition positionAt(std::string_view body, size_t offset);
+
 } // namespace iotc

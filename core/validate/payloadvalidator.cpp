@@ -75,18 +75,7 @@ Issue nulByteIssue(std::string_view body, size_t nul)
     Issue issue;
     issue.code = std::string(codes::InvalidJson);
     issue.severity = Severity::Error;
-    TextPosition pos;
-    pos.offset = nul;
-    pos.line = 1;
-    pos.column = 1;
-    for (size_t i = 0; i < nul; ++i) {
-        if (body[i] == '\n') {
-            ++pos.line;
-            pos.column = 1;
-        } else {
-            ++pos.column;
-        }
-    }
+    const TextPosition pos = positionAt(body, nul);
     issue.position = pos;
     issue.message = "The body holds a NUL byte at line " + std::to_string(pos.line) + ", column "
         + std::to_string(pos.column) + " (byte " + std::to_string(nul) + "); JSON text cannot contain one"
