@@ -140,8 +140,14 @@ void PropertiesPane::noteEvents(const ObservationBatch& batch)
 
 void PropertiesPane::sendDesired(const QString& key, const QString& jsonValue)
 {
-    if (!m_client || key.isEmpty())
+    if (!m_client || key.isEmpty()) {
+        // Said, never dropped silently: the caller (and a waiting test) learns why nothing was sent.
+        const QString why = key.isEmpty() ? tr("Name the property to set.")
+                                          : tr("Not connected to a device: %1 was not sent.").arg(key);
+        m_summary->setText(why);
+        Q_EMIT sent(false, why);
         return;
+    }
     const QByteArray wrapped = "[" + jsonValue.toUtf8() + "]";
     QJsonParseError error;
     const auto doc = QJsonDocument::fromJson(wrapped, &error);
