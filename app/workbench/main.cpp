@@ -4,7 +4,7 @@
 #include "payloadpane.h"
 #include "rawdatapane.h"
 
-#include "cli/arguments.h"
+#include "util/numbers.h"
 
 #include <cstdio>
 #include <memory>
@@ -47,7 +47,7 @@ int main(int argc, char** argv)
     parser.addOptions({ demo, templateFile, screenshot, selectDevice, tab, waitMs });
     parser.process(app);
     // A negative wait never fires (the window would stay open forever), nonsense would mean 0.
-    const auto waitValue = iotc::cli::parseInteger(parser.value(waitMs).toStdString());
+    const auto waitValue = iotc::parseInteger(parser.value(waitMs).toStdString());
     if (!waitValue || *waitValue < 0 || *waitValue > 600000) {
         std::fprintf(stderr,
             "iotc-workbench: invalid value for --wait-ms: %s (expected milliseconds from 0 to 600000)\n",

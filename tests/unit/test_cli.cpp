@@ -1,9 +1,9 @@
 // Drives the real iotc-diag binary: the command-line contract other tools depend on.
 #include "testdata.h"
 
-#include "cli/arguments.h"
-#include "cli/inputfile.h"
-#include "cli/textoutput.h"
+#include "diag/arguments.h"
+#include "diag/inputfile.h"
+#include "diag/textoutput.h"
 
 #include <QByteArray>
 #include <QProcess>
@@ -260,8 +260,8 @@ TEST(TextOutput, IssueTextCarriesNoControlCharacters)
 
 TEST(Arguments, NumbersAreStrict)
 {
-    using iotc::cli::parseInteger;
-    using iotc::cli::parseNumber;
+    using iotc::parseInteger;
+    using iotc::parseNumber;
     EXPECT_EQ(parseInteger("42"), 42);
     EXPECT_EQ(parseInteger("-3"), -3);
     for (const char* bad :

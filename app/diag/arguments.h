@@ -1,5 +1,7 @@
 #pragma once
 
+#include "util/numbers.h"
+
 #include <QString>
 
 #include <initializer_list>
@@ -29,10 +31,9 @@ Arguments parseArguments(const std::vector<std::string>& words, const std::set<s
 // Exit codes shared by every iotc-diag command.
 enum ExitCode { ExitOk = 0, ExitProblem = 1, ExitUsage = 2 };
 
-// Strict number parsing: the whole word must be the number ("10", "-3", "2.5"); "0x", " 5",
-// "5s", "1e3" for an integer, NaN and infinities are refused.
-std::optional<long long> parseInteger(std::string_view text);
-std::optional<double> parseNumber(std::string_view text);
+// Strict number parsing (core/util/numbers.h), for the commands' own words.
+using iotc::parseInteger;
+using iotc::parseNumber;
 
 // "invalid value for --name: value (expected what)", the one wording every command uses.
 std::string invalidValue(const std::string& name, std::string_view value, const std::string& expected);
