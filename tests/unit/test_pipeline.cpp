@@ -1,5 +1,4 @@
 #include "monitor/monitorpipeline.h"
-#include "monitor/observationring.h"
 #include "testdata.h"
 
 #include <gtest/gtest.h>
@@ -76,18 +75,6 @@ TEST(Pipeline, EachEventIsJudgedInItsOwnContext)
             << o.event.contentEncoding->toStdString() << ", " << o.event.moduleId.toStdString() << ") had "
             << (o.issues.empty() ? "no issue" : o.issues.front().code);
     }
-}
-
-TEST(Pipeline, RingKeepsTheNewestAndCountsEvictions)
-{
-    ObservationRing ring(3);
-    std::vector<Observation> batch(5);
-    for (int i = 0; i < 5; ++i)
-        batch[static_cast<size_t>(i)].event.sequenceNumber = i;
-    ring.append(std::move(batch));
-    EXPECT_EQ(ring.size(), 3u);
-    EXPECT_EQ(ring.evicted(), 2u);
-    EXPECT_EQ(ring.at(0).event.sequenceNumber, 2);
 }
 
 namespace {
