@@ -4,7 +4,7 @@ BUILD_DIR ?= build
 BUILD_TYPE ?= RelWithDebInfo
 JOBS ?= 2
 
-.PHONY: all deps configure build test demo bench package format clean asan asan-test fuzz
+.PHONY: all deps configure build test demo bench package format tidy clean asan asan-test fuzz
 ASAN_DIR ?= build-asan
 FUZZ_SECONDS ?= 60
 
@@ -66,6 +66,11 @@ package: build
 
 format:
 	git ls-files '*.cpp' '*.h' | xargs clang-format -i
+
+# clang-tidy (.clang-tidy: bugprone, performance, modernize) over FILES, or over the sources changed
+# since TIDY_BASE (default: the last commit) and not yet committed.
+tidy: deps configure
+	scripts/run-tidy $(BUILD_DIR) $(FILES)
 
 clean:
 	rm -rf $(BUILD_DIR)
