@@ -1,5 +1,7 @@
 #include "edgeruntime.h"
 
+#include "validate/edgeruntimerule.h"
+
 #include <QJsonArray>
 #include <QStringList>
 
@@ -17,33 +19,6 @@ QString tagOf(const QString& image)
     QString tag = image.mid(colon + 1);
     const int at = tag.indexOf(QLatin1Char('@'));
     return at >= 0 ? tag.left(at) : tag;
-}
-
-// Numeric parts of a tag ("1.2.0-linux-amd64" -> {1,2,0}); empty when it does not start with a number.
-QList<int> partsOf(const QString& tag)
-{
-    QList<int> parts;
-    for (const QString& p : tag.section(QLatin1Char('-'), 0, 0).split(QLatin1Char('.'))) {
-        bool ok = false;
-        const int v = p.toInt(&ok);
-        if (!ok)
-            break;
-        parts << v;
-    }
-    return parts;
-}
-
-// Below, at or above 1.2.4 as far as the tag tells: -1, 1, or 0 when a rolling tag (1.2) cannot say.
-int judge(const QList<int>& v)
-{
-    const QList<int> min { 1, 2, 4 };
-    for (int i = 0; i < 3; ++i) {
-        if (i >= v.size())
-            return 0; // "1.2" or "1": a rolling tag, could be either side
-        if (v[i] != min[i])
-            return v[i] < min[i] ? -1 : 1;
-    }
-    return 1;
 }
 
 } // namespace
@@ -79,27 +54,26 @@ std::optional<EdgeRuntime> edgeRuntimeFromModules(const QJsonObject& response)
         if (image.isEmpty())
             continue;
         const QString tag = tagOf(image);
-        const QList<int> parts = partsOf(tag);
-        const int j = parts.isEmpty() ? 0 : judge(parts);
+        const int j = judgeEdgeRuntimeTag(tag.toStdString());
         if (j < worst || (j == worst && r.version.isEmpty())) {
             worst = j;
             r.version = tag;
         }
     }
+    const QString minimum = QString::fromUtf8(MinimumEdgeRuntime.data(), qsizetype(MinimumEdgeRuntime.size()));
     if (worst < 0) {
         r.verdict = EdgeRuntime::Verdict::Older;
         r.explanation = QStringLiteral("IoT Edge runtime %1 is older than %2: module component telemetry arrives in "
                                        "IoT Central as _unmodeleddata.")
-                            .arg(r.version, QLatin1String(MinimumEdgeRuntime));
+                            .arg(r.version, minimum);
     } else if (worst > 0) {
         r.verdict = EdgeRuntime::Verdict::Supported;
         r.explanation = QStringLiteral("IoT Edge runtime %1 (%2 or later is needed for modeled module components).")
-                            .arg(r.version, QLatin1String(MinimumEdgeRuntime));
+                            .arg(r.version, minimum);
     } else {
-        r.explanation
-            = QStringLiteral("IoT Edge runtime image tag \"%1\" does not say whether it is %2 or later "
-                             "(a rolling or custom tag); check `iotedge version` on the device.")
-                  .arg(r.version.isEmpty() ? QStringLiteral("(none)") : r.version, QLatin1String(MinimumEdgeRuntime));
+        r.explanation = QStringLiteral("IoT Edge runtime image tag \"%1\" does not say whether it is %2 or later "
+                                       "(a rolling or custom tag); check `iotedge version` on the device.")
+                            .arg(r.version.isEmpty() ? QStringLiteral("(none)") : r.version, minimum);
     }
     return r;
 }

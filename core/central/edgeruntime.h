@@ -9,7 +9,8 @@ namespace iotc {
 
 // Which IoT Edge runtime a gateway runs, read from its system modules ($edgeAgent, $edgeHub) as
 // IoT Central lists them (GET /system/iotedge/devices/{id}/modules: each module's settings.image).
-// Module component telemetry only reaches IoT Central modeled from runtime 1.2.4 on.
+// Module component telemetry only reaches IoT Central modeled from a minimum runtime on
+// (validate/edgeruntimerule.h).
 struct EdgeRuntime {
     enum class Verdict { Older, Supported, Unknown };
     QString agentImage;
@@ -21,8 +22,6 @@ struct EdgeRuntime {
     // The version the validator may trust (exact enough to compare with 1.2.4), if any.
     std::optional<std::string> comparableVersion() const;
 };
-
-inline constexpr const char* MinimumEdgeRuntime = "1.2.4";
 
 // nullopt when the response lists no $edgeAgent / $edgeHub (not an IoT Edge device, or no access).
 std::optional<EdgeRuntime> edgeRuntimeFromModules(const QJsonObject& response);

@@ -1,6 +1,7 @@
 #include "payloadvalidator.h"
 
 #include "contentheaders.h"
+#include "edgeruntimerule.h"
 #include "jsonerror.h"
 #include "schemacheck.h"
 #include "suggest.h"
@@ -14,8 +15,6 @@ namespace iotc {
 using json = PayloadJson;
 
 namespace {
-
-constexpr std::string_view MinimumEdgeVersion = "1.2.4";
 
 bool wanted(const Capability& c, PayloadKind kind)
 {
@@ -102,28 +101,6 @@ struct PayloadValidator::Scope {
     const CapabilityScope& scope;
     bool plugAndPlay; // the device announced a model id or sent a component
 };
-
-int compareVersions(std::string_view a, std::string_view b)
-{
-    auto next = [](std::string_view& s) -> unsigned long {
-        unsigned long v = 0;
-        size_t i = 0;
-        while (i < s.size() && s[i] >= '0' && s[i] <= '9') {
-            v = v > 100000000UL ? v : v * 10 + static_cast<unsigned long>(s[i] - '0'); // saturate, never overflow
-            ++i;
-        }
-        while (i < s.size() && s[i] != '.')
-            ++i;
-        s.remove_prefix(i < s.size() ? i + 1 : i);
-        return v;
-    };
-    while (!a.empty() || !b.empty()) {
-        const unsigned long x = next(a), y = next(b);
-        if (x != y)
-            return x < y ? -1 : 1;
-    }
-    return 0;
-}
 
 PayloadValidator::PayloadValidator(std::shared_ptr<const DeviceTemplate> deviceTemplate)
     : m_template(std::move(deviceTemplate))
@@ -258,15 +235,17 @@ void PayloadValidator::checkDocument(const json& document, const MessageContext&
         model = &module->model;
         if (!context.component.empty() && context.kind == PayloadKind::Telemetry) {
             const bool known = context.edgeRuntimeVersion.has_value();
-            const bool old = known && compareVersions(*context.edgeRuntimeVersion, MinimumEdgeVersion) < 0;
+            const bool old = known && edgeRuntimeIsOlder(*context.edgeRuntimeVersion);
             if (!known || old) {
                 issues.add(codes::EdgeUnmodeled, Severity::Warning, nullptr,
                     known ? "Component telemetry from module " + context.module + " on IoT Edge "
                             + *context.edgeRuntimeVersion + " shows in IoT Central as _unmodeleddata"
                           : "Component telemetry from module " + context.module
-                            + " shows in IoT Central as _unmodeleddata unless the device runs IoT Edge 1.2.4 or later",
-                    std::string("IoT Edge 1.2.4 or later"), context.edgeRuntimeVersion,
-                    std::string("update the IoT Edge runtime (edgeAgent and edgeHub) to 1.2.4 or later"));
+                            + " shows in IoT Central as _unmodeleddata unless the device runs "
+                            + edgeRuntimeRequirement(),
+                    edgeRuntimeRequirement(), context.edgeRuntimeVersion,
+                    "update the IoT Edge runtime (edgeAgent and edgeHub) to " + std::string(MinimumEdgeRuntime)
+                        + " or later");
             }
         }
     }

@@ -54,7 +54,4 @@ private:
     mutable std::unordered_map<std::string, Issue> m_unmodeledCache;
 };
 
-// "1.2.4" < "1.4" etc.; returns <0, 0, >0. Non-numeric parts compare as 0.
-int compareVersions(std::string_view a, std::string_view b);
-
 } // namespace iotc

@@ -1,5 +1,6 @@
 // The IoT Edge runtime version, read from the system modules' images as IoT Central lists them.
 #include "central/edgeruntime.h"
+#include "validate/edgeruntimerule.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -84,4 +85,26 @@ TEST(EdgeRuntime, NoSystemModulesIsNotAnEdgeAnswer)
 {
     EXPECT_FALSE(edgeRuntimeFromModules(QJsonObject {}));
     EXPECT_FALSE(edgeRuntimeFromModules(modules(QString(), QString())));
+}
+
+TEST(EdgeRuntime, OneRuleJudgesTagsAndReportedVersions)
+{
+    using namespace iotc;
+    EXPECT_EQ(MinimumEdgeRuntime, "1.2.4");
+    EXPECT_EQ(judgeEdgeRuntimeTag("1.2.3"), -1);
+    EXPECT_EQ(judgeEdgeRuntimeTag("1.1"), -1) << "a rolling 1.1 is older whatever its patch";
+    EXPECT_EQ(judgeEdgeRuntimeTag("1.2"), 0) << "a rolling 1.2 could be either side";
+    EXPECT_EQ(judgeEdgeRuntimeTag("1"), 0);
+    EXPECT_EQ(judgeEdgeRuntimeTag("1.2.4"), 1);
+    EXPECT_EQ(judgeEdgeRuntimeTag("1.2.10-linux-amd64"), 1);
+    EXPECT_EQ(judgeEdgeRuntimeTag("1.10"), 1);
+    EXPECT_EQ(judgeEdgeRuntimeTag("2"), 1);
+    EXPECT_EQ(judgeEdgeRuntimeTag("latest"), 0);
+    EXPECT_EQ(judgeEdgeRuntimeTag(""), 0);
+    EXPECT_EQ(judgeEdgeRuntimeTag("1..4"), 0);
+    EXPECT_TRUE(edgeRuntimeIsOlder("1.2.0"));
+    EXPECT_TRUE(edgeRuntimeIsOlder("1.1.17-rc1"));
+    EXPECT_FALSE(edgeRuntimeIsOlder("1.2.4"));
+    EXPECT_FALSE(edgeRuntimeIsOlder("1.4"));
+    EXPECT_EQ(edgeRuntimeRequirement(), "IoT Edge 1.2.4 or later");
 }

@@ -1,3 +1,4 @@
+#include "util/versions.h"
 #include "validatorhelpers.h"
 
 #include <gmock/gmock.h>
