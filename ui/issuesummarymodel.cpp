@@ -2,6 +2,7 @@
 
 #include "screenshotsafe.h"
 
+#include "knowledge/advice.h"
 #include "knowledge/knowledgebase.h"
 
 #include <QColor>
@@ -11,27 +12,27 @@ namespace iotc {
 
 namespace {
 
+// What an issue code means and what to do, from resources/knowledge/advice.json; codes the
+// knowledge base knows (error codes, provisioning statuses) from codes.json.
 QString advice(const QString& code)
 {
-    if (const auto* e = KnowledgeBase::builtIn().byCode(code.toStdString()))
+    const std::string c = code.toStdString();
+    if (const auto* a = adviceFor(AdviceKind::Issue, c))
+        return QString::fromStdString(a->meaning) + QObject::tr(" What to do: ") + QString::fromStdString(a->whatToDo);
+    if (const auto* e = KnowledgeBase::builtIn().byCode(c))
         return QString::fromStdString(e->description + " What to do: " + e->mitigation);
-    if (code == QLatin1String("unmodeled-capability"))
-        return QObject::tr("IoT Central drops fields the template does not define (they show as Unmodeled data). "
-                           "What to do: fix the name's spelling and casing on the device, or add the capability to "
-                           "the template and publish it.");
-    if (code == QLatin1String("schema-mismatch"))
-        return QObject::tr("The value's type does not match the template's schema, so IoT Central cannot use it. "
-                           "What to do: send the type the template declares (a number, not a string).");
-    if (code == QLatin1String("invalid-json"))
-        return QObject::tr("The body is not JSON, so IoT Central cannot read any field of it. What to do: fix the "
-                           "serialization on the device at the position shown.");
-    if (code == QLatin1String("unknown-component"))
-        return QObject::tr("The message names a component the template does not have. What to do: set dt-subject to "
-                           "a component name from the template.");
-    if (code == QLatin1String("duplicate-capability"))
-        return QObject::tr("The same name is defined in more than one interface of the root; IoT Central cannot tell "
-                           "them apart. What to do: rename one or move it into a component.");
     return {};
+}
+
+// A finding's severity, whether the finding holds it as text or as the enum.
+Severity severityOf(const QString& name)
+{
+    return parseSeverity(name.toStdString()).value_or(Severity::Info);
+}
+
+[[maybe_unused]] Severity severityOf(Severity s)
+{
+    return s;
 }
 
 QString when(qint64 ms)
@@ -107,9 +108,7 @@ void IssueSummaryModel::addDiagnosis(const Diagnosis& d)
         for (const auto& f : check.findings) {
             bool inserted = false;
             Group& g = groupFor(f.code, tr("diagnosis"), inserted);
-            g.severity = f.severity == QLatin1String("error") ? Severity::Error
-                : f.severity == QLatin1String("warning")      ? Severity::Warning
-                                                              : Severity::Info;
+            g.severity = severityOf(f.severity);
             ++g.count;
             if (g.firstMs == 0)
                 g.firstMs = now;

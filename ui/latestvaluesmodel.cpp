@@ -60,7 +60,7 @@ void LatestValuesModel::append(const ObservationBatch& batch)
                 if (QString::fromStdString(i.path) != f.name)
                     continue;
                 row->state
-                    = i.code == "unmodeled-capability" ? QStringLiteral("unmodeled") : QStringLiteral("mismatch");
+                    = i.code == codes::UnmodeledCapability ? QStringLiteral("unmodeled") : QStringLiteral("mismatch");
                 row->note = QString::fromStdString(i.message)
                     + (i.suggestion ? QStringLiteral(" — ") + QString::fromStdString(*i.suggestion) : QString());
             }

@@ -45,7 +45,7 @@ QStringList unmodeledNames(const Observation& o)
 {
     QStringList out;
     for (const auto& i : o.issues)
-        if (i.code == "unmodeled-capability" || i.code == "edge-unmodeled")
+        if (i.code == codes::UnmodeledCapability || i.code == codes::EdgeUnmodeled)
             out << QString::fromStdString(i.path.empty() ? i.actual.value_or(std::string()) : i.path);
     out.removeAll(QString());
     return out;
@@ -74,7 +74,7 @@ QString payloadHtml(const Observation& o, int maxChars)
     // Where the body stops being JSON, in characters (the validator counts bytes).
     int errorAt = -1;
     for (const auto& i : o.issues)
-        if (i.code == "invalid-json" && i.position)
+        if (i.code == codes::InvalidJson && i.position)
             errorAt = static_cast<int>(
                 QString::fromUtf8(o.event.body.left(static_cast<qsizetype>(i.position->offset))).size());
     const QString text = payloadText(o, maxChars);
@@ -88,9 +88,9 @@ QString payloadHtml(const Observation& o, int maxChars)
     html = text.toHtmlEscaped();
     // Mark each named field the validator complained about, where it appears as a JSON key.
     for (const auto& i : o.issues) {
-        const bool unmodeled = i.code == "unmodeled-capability" || i.code == "edge-unmodeled";
-        const bool mismatch
-            = i.code == "schema-mismatch" || i.code == "duplicate-capability" || i.code == "unknown-component";
+        const bool unmodeled = i.code == codes::UnmodeledCapability || i.code == codes::EdgeUnmodeled;
+        const bool mismatch = i.code == codes::SchemaMismatch || i.code == codes::DuplicateCapability
+            || i.code == codes::UnknownComponent;
         if ((!unmodeled && !mismatch) || i.path.empty())
             continue;
         const QString key = QStringLiteral("&quot;") + lastSegment(i.path).toHtmlEscaped() + QStringLiteral("&quot;");

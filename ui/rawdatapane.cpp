@@ -3,6 +3,7 @@
 #include "payloaddelegate.h"
 #include "rawdatamodel.h"
 #include "screenshotsafe.h"
+#include "validate/issue.h"
 
 #include <QCheckBox>
 #include <QComboBox>
@@ -216,7 +217,7 @@ void RawDataPane::showDetail()
                             displaySafe(QString::fromStdString(i.message)).toHtmlEscaped());
             if (i.suggestion)
                 html += QStringLiteral(" — <i>%1</i>").arg(QString::fromStdString(*i.suggestion).toHtmlEscaped());
-            if (i.expected && i.code == "unmodeled-capability")
+            if (i.expected && i.code == codes::UnmodeledCapability)
                 html += tr(" Modeled here: %1.").arg(QString::fromStdString(*i.expected).toHtmlEscaped());
             else if (i.expected)
                 html += tr(" Expected %1").arg(QString::fromStdString(*i.expected).toHtmlEscaped())

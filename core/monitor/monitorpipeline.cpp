@@ -81,7 +81,7 @@ const TemplateResolver::Resolution& MonitorPipeline::resolutionFor(const QString
     if (auto it = m_passingFailures.constFind(deviceId); it != m_passingFailures.constEnd())
         return it.value();
     auto r = m_resolver->forDevice(deviceId);
-    if (r.problem && r.problem->code == "template-unavailable")
+    if (r.problem && r.problem->code == codes::TemplateUnavailable)
         return m_passingFailures.insert(deviceId, std::move(r)).value();
     m_lastResolution = std::move(r);
     m_lastDevice = deviceId;
@@ -154,7 +154,7 @@ void MonitorPipeline::evictFields()
 void MonitorPipeline::recordFields(DeviceStats& stats, Observation& o, const PayloadJson& body)
 {
     for (const auto& i : o.issues) {
-        if (i.code != "unmodeled-capability")
+        if (i.code != codes::UnmodeledCapability)
             continue;
         QString name = (o.event.component.isEmpty() ? QString() : o.event.component + QLatin1Char('/'))
             + QString::fromStdString(i.path);

@@ -16,10 +16,10 @@ namespace iotc {
 namespace {
 
 Issue problem(
-    const char* code, Severity severity, std::string message, std::optional<std::string> suggestion = std::nullopt)
+    std::string_view code, Severity severity, std::string message, std::optional<std::string> suggestion = std::nullopt)
 {
     Issue i;
-    i.code = code;
+    i.code = std::string(code);
     i.severity = severity;
     i.message = std::move(message);
     i.suggestion = std::move(suggestion);
@@ -30,14 +30,14 @@ Issue problem(
 TemplateResolver::Resolution cancelledLookup()
 {
     TemplateResolver::Resolution r;
-    r.problem = problem("template-unavailable", Severity::Info, "The template lookup was cancelled (closing)");
+    r.problem = problem(codes::TemplateUnavailable, Severity::Info, "The template lookup was cancelled (closing)");
     return r;
 }
 
 TemplateResolver::Resolution putOff(size_t lookups)
 {
     TemplateResolver::Resolution r;
-    r.problem = problem("template-unavailable", Severity::Info,
+    r.problem = problem(codes::TemplateUnavailable, Severity::Info,
         "Not looked up yet: more than " + std::to_string(lookups)
             + " new devices in one batch; this device's template is asked for in a later one");
     return r;
@@ -75,8 +75,8 @@ TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId
     }
     if (!m_client) {
         Resolution r;
-        r.problem
-            = problem("template-unavailable", Severity::Info, "No device template is available to validate against");
+        r.problem = problem(
+            codes::TemplateUnavailable, Severity::Info, "No device template is available to validate against");
         return r;
     }
     if (m_cancelled.load())
@@ -167,7 +167,7 @@ void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
     for (size_t i = 0; i < unknown.size(); ++i) {
         addEdgeRuntime(found[i], modules[i]);
         remember(unknown[i], found[i]);
-        if (found[i].problem && found[i].problem->code == "template-unavailable") {
+        if (found[i].problem && found[i].problem->code == codes::TemplateUnavailable) {
             std::lock_guard lock(m_mutex);
             m_thisBatch.insert(unknown[i], found[i]); // asked in this batch: not again before the next
         }
@@ -218,15 +218,15 @@ TemplateResolver::Resolution TemplateResolver::fromDevice(const QString& deviceI
     Resolution r;
     if (!d.ok()) {
         r.problem = d.error.httpStatus == 404
-            ? problem("device-not-found", Severity::Error,
+            ? problem(codes::DeviceNotFound, Severity::Error,
                 "Device " + deviceId.toStdString() + " sends data but IoT Central does not know it",
                 std::string("create the device in IoT Central, or check the device ID the device uses"))
-            : problem("template-unavailable", Severity::Warning,
+            : problem(codes::TemplateUnavailable, Severity::Warning,
                 "The device's template could not be read: " + d.error.summary().toStdString());
         return r;
     }
     if (d.value->templateId.isEmpty()) {
-        r.problem = problem("device-unassigned", Severity::Error,
+        r.problem = problem(codes::DeviceUnassigned, Severity::Error,
             "Device " + deviceId.toStdString()
                 + " is not assigned to a device template, so IoT Central cannot interpret its data",
             std::string("assign the device to a template (or let it announce its model ID)"));
@@ -254,7 +254,7 @@ TemplateResolver::Resolution TemplateResolver::parsed(const QString& templateId,
     Resolution r;
     r.templateId = templateId;
     if (!t.ok()) {
-        r.problem = problem("template-unavailable", Severity::Warning,
+        r.problem = problem(codes::TemplateUnavailable, Severity::Warning,
             "Template " + templateId.toStdString() + " could not be read: " + t.error.summary().toStdString());
         return r;
     }
@@ -264,7 +264,7 @@ TemplateResolver::Resolution TemplateResolver::parsed(const QString& templateId,
             parseTemplateText(std::string_view(json.constData(), static_cast<size_t>(json.size())), "template"));
         r.validator = std::make_shared<const PayloadValidator>(tpl);
     } catch (const std::exception& e) {
-        r.problem = problem("template-unavailable", Severity::Warning,
+        r.problem = problem(codes::TemplateUnavailable, Severity::Warning,
             "Template " + templateId.toStdString() + " could not be understood: " + e.what());
         return r;
     }
@@ -303,7 +303,7 @@ void TemplateResolver::remember(const QString& deviceId, const Resolution& r)
 {
     // A passing failure (timeout, throttling) is not remembered: the next message asks again.
     // Nothing learnt after cancel() is kept: it may lack what a cut-short wait would have added.
-    if ((r.problem && r.problem->code == "template-unavailable") || m_cancelled.load())
+    if ((r.problem && r.problem->code == codes::TemplateUnavailable) || m_cancelled.load())
         return;
     std::lock_guard lock(m_mutex);
     if (auto it = m_devices.find(deviceId); it != m_devices.end()) {

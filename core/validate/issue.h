@@ -1,5 +1,6 @@
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <optional>
 #include <string>
@@ -32,6 +33,22 @@ inline constexpr std::string_view MissingComponentMarker = "missing-component-ma
 inline constexpr std::string_view InvalidAck = "invalid-ack";
 inline constexpr std::string_view ReservedField = "reserved-field";
 inline constexpr std::string_view TooManyIssues = "too-many-issues";
+// The template resolver's answers (core/monitor/templateresolver.cpp).
+inline constexpr std::string_view TemplateUnavailable = "template-unavailable";
+inline constexpr std::string_view DeviceNotFound = "device-not-found";
+inline constexpr std::string_view DeviceUnassigned = "device-unassigned";
+// Writable-property synchronisation (core/properties).
+inline constexpr std::string_view WritablePropertyRejected = "writable-property-rejected";
+inline constexpr std::string_view WritablePropertyNotAcknowledged = "writable-property-not-acknowledged";
+// A line of a JSON Lines batch (iotc-diag validate) that is not a message.
+inline constexpr std::string_view InvalidInputLine = "invalid-input-line";
+
+// Every code above: each has advice in resources/knowledge/advice.json (tests/unit/test_knowledge.cpp).
+inline constexpr std::array all { InvalidJson, InvalidEncoding, MissingContentEncoding, UnsupportedContentEncoding,
+    ContentTypeMismatch, NotAnObject, InvalidFieldName, UnknownComponent, UnknownModule, UnmodeledCapability,
+    SchemaMismatch, DuplicateCapability, EdgeUnmodeled, MissingComponentMarker, InvalidAck, ReservedField,
+    TooManyIssues, TemplateUnavailable, DeviceNotFound, DeviceUnassigned, WritablePropertyRejected,
+    WritablePropertyNotAcknowledged, InvalidInputLine };
 } // namespace codes
 
 // Where in the body a JSON syntax error is.

@@ -75,7 +75,7 @@ TextPosition positionAt(std::string_view body, size_t offset)
 Issue describeJsonError(std::string_view body)
 {
     Issue issue;
-    issue.code = "invalid-json";
+    issue.code = std::string(codes::InvalidJson);
     issue.severity = Severity::Error;
     issue.expected = "a JSON document";
 

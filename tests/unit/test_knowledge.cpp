@@ -1,3 +1,5 @@
+#include "diagnose/diagnosis.h"
+#include "knowledge/advice.h"
 #include "knowledge/logscanner.h"
 #include "testdata.h"
 
@@ -7,6 +9,7 @@
 #include <map>
 #include <set>
 #include <sstream>
+#include <thread>
 
 using namespace iotc;
 
@@ -69,6 +72,111 @@ TEST(KnowledgeBase, BrokenDataIsAClearError)
 {
     EXPECT_THROW(KnowledgeBase::fromJson("{"), std::runtime_error);
     EXPECT_THROW(KnowledgeBase::fromJson(R"({"entries":[{"code":"x","patterns":["(unclosed"]}]})"), std::runtime_error);
+}
+
+TEST(Advice, EveryIssueCodeSaysWhatItMeansAndWhatToDo)
+{
+    const auto& book = AdviceBook::builtIn();
+    ASSERT_EQ(book.loadError(), "");
+    for (const auto code : codes::all) {
+        const auto* a = adviceFor(AdviceKind::Issue, code);
+        ASSERT_TRUE(a) << "no advice for issue code " << code;
+        EXPECT_EQ(a->code, code);
+        EXPECT_FALSE(a->title.empty()) << code;
+        EXPECT_FALSE(a->meaning.empty()) << code;
+        EXPECT_FALSE(a->whatToDo.empty()) << code;
+    }
+    std::set<std::string_view> known(codes::all.begin(), codes::all.end());
+    EXPECT_EQ(known.size(), codes::all.size()) << "no code twice in codes::all";
+    for (const auto& a : book.entries(AdviceKind::Issue))
+        EXPECT_TRUE(known.count(a.code)) << a.code << " has advice but no constant in codes::";
+}
+
+TEST(Advice, EveryDiagnosisCauseHasAVerdictAndWhatToDo)
+{
+    ASSERT_EQ(AdviceBook::builtIn().loadError(), "");
+    std::set<std::string> ranked;
+    for (const auto& cause : causeRanking()) {
+        ranked.insert(cause.toStdString());
+        const auto* a = adviceFor(AdviceKind::Cause, cause.toStdString());
+        ASSERT_TRUE(a) << "no advice for cause " << cause.toStdString();
+        EXPECT_FALSE(a->title.empty()) << cause.toStdString();
+        EXPECT_FALSE(a->whatToDo.empty()) << cause.toStdString();
+    }
+    EXPECT_GE(ranked.size(), 21u);
+    for (const auto& a : AdviceBook::builtIn().entries(AdviceKind::Cause))
+        EXPECT_TRUE(ranked.count(a.code)) << a.code << " has advice but the diagnoser never ranks it";
+    for (const char* finding : { "dps-unreachable", "dps-not-checked", "edge-runtime-old" })
+        EXPECT_TRUE(adviceFor(AdviceKind::Finding, finding)) << finding;
+}
+
+TEST(Advice, TextsAreTheOnesTheViewsAndTheVerdictShowedBefore)
+{
+    const auto* noData = adviceFor(AdviceKind::Cause, "no-data");
+    ASSERT_TRUE(noData);
+    EXPECT_EQ(noData->title, "No data arrived from the device");
+    EXPECT_EQ(noData->whatToDo,
+        "The device is provisioned but sent nothing while we listened: check that it is running, connected and "
+        "sending (its logs), and the network path.");
+    const auto* unmodeled = adviceFor(AdviceKind::Issue, codes::UnmodeledCapability);
+    ASSERT_TRUE(unmodeled);
+    EXPECT_EQ(unmodeled->meaning + " What to do: " + unmodeled->whatToDo,
+        "IoT Central drops fields the template does not define (they show as Unmodeled data). What to do: fix the "
+        "name's spelling and casing on the device, or add the capability to the template and publish it.");
+    // One code, two kinds: the verdict and the message's issue say different things.
+    const auto* cause = adviceFor(AdviceKind::Cause, codes::InvalidJson);
+    const auto* issue = adviceFor(AdviceKind::Issue, codes::InvalidJson);
+    ASSERT_TRUE(cause && issue);
+    EXPECT_EQ(cause->title, "The device sends malformed JSON");
+    EXPECT_NE(cause->whatToDo, issue->whatToDo);
+    EXPECT_EQ(adviceFor(AdviceKind::Issue, "INVALID-JSON"), nullptr) << "codes are exact";
+    EXPECT_EQ(adviceFor(AdviceKind::Issue, "no-data"), nullptr) << "a cause is not an issue";
+    EXPECT_EQ(adviceFor(AdviceKind::Cause, "no-such-cause"), nullptr);
+}
+
+TEST(Advice, LoadsOnceForEveryThread)
+{
+    std::vector<std::thread> threads;
+    std::vector<const AdviceBook*> seen(8, nullptr);
+    for (size_t i = 0; i < seen.size(); ++i)
+        threads.emplace_back([&seen, i] { seen[i] = &AdviceBook::builtIn(); });
+    for (auto& t : threads)
+        t.join();
+    for (const auto* book : seen)
+        EXPECT_EQ(book, seen.front());
+    EXPECT_FALSE(seen.front()->entries(AdviceKind::Issue).empty());
+}
+
+TEST(Advice, BrokenOrOversizedDataIsAClearError)
+{
+    const auto book = AdviceBook::fromJson(
+        R"({"issues":[{"code":"x","meaning":"m","whatToDo":"w","docs":"https://example.com"}],"causes":[]})");
+    ASSERT_TRUE(book.find(AdviceKind::Issue, "x"));
+    EXPECT_EQ(book.find(AdviceKind::Issue, "x")->docs, "https://example.com");
+    EXPECT_EQ(book.find(AdviceKind::Cause, "x"), nullptr);
+    EXPECT_TRUE(book.entries(AdviceKind::Finding).empty());
+    EXPECT_THROW(AdviceBook::fromJson("{"), std::runtime_error);
+    EXPECT_THROW(AdviceBook::fromJson("[]"), std::runtime_error);
+    EXPECT_THROW(AdviceBook::fromJson(R"({"issues":{}})"), std::runtime_error);
+    EXPECT_THROW(AdviceBook::fromJson(R"({"issues":[1]})"), std::runtime_error);
+    EXPECT_THROW(AdviceBook::fromJson(R"({"issues":[{"meaning":"m","whatToDo":"w"}]})"), std::runtime_error);
+    EXPECT_THROW(AdviceBook::fromJson(R"({"issues":[{"code":"x","meaning":"m"}]})"), std::runtime_error);
+    EXPECT_THROW(AdviceBook::fromJson(R"({"causes":[{"code":"x","whatToDo":"w"}]})"), std::runtime_error);
+    EXPECT_THROW(AdviceBook::fromJson(R"({"issues":[{"code":"x","meaning":2,"whatToDo":"w"}]})"), std::runtime_error);
+    EXPECT_THROW(
+        AdviceBook::fromJson(
+            R"({"issues":[{"code":"x","meaning":"m","whatToDo":"w"},{"code":"x","meaning":"n","whatToDo":"v"}]})"),
+        std::runtime_error)
+        << "a code twice";
+    const std::string longText(5000, 'a');
+    EXPECT_THROW(AdviceBook::fromJson(QByteArray::fromStdString(
+                     R"({"issues":[{"code":"x","meaning":")" + longText + R"(","whatToDo":"w"}]})")),
+        std::runtime_error);
+    std::string many = R"({"findings":[)";
+    for (int i = 0; i < 1001; ++i)
+        many += (i ? "," : "") + std::string(R"({"code":"c)") + std::to_string(i) + R"(","title":"t","whatToDo":"w"})";
+    EXPECT_THROW(AdviceBook::fromJson(QByteArray::fromStdString(many + "]}")), std::runtime_error);
+    EXPECT_THROW(AdviceBook::fromJson(QByteArray(2 << 20, ' ')), std::runtime_error);
 }
 
 struct LogCase {
