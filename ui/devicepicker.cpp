@@ -3,6 +3,7 @@
 #include "devicelistmodel.h"
 
 #include "central/centralclient.h"
+#include "central/devicefilter.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -20,30 +21,19 @@
 
 namespace iotc {
 
-// Substring on id and display name, plus status and template filters.
+// The device list's filter: the one rule of core/central/devicefilter (status, template, text).
 class DeviceFilter : public QSortFilterProxyModel {
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
-    QString text;
-    int status = -1;
-    QString templateId;
-    bool anyTemplate = true;
+    DeviceListFilter rule;
 
     void refresh() { invalidateRowsFilter(); }
 
 protected:
     bool filterAcceptsRow(int row, const QModelIndex&) const override
     {
-        const auto* m = static_cast<const DeviceListModel*>(sourceModel());
-        const Device* d = m->deviceAt(row);
-        if (!d)
-            return false;
-        if (status >= 0 && m->data(m->index(row, 0), DeviceListModel::StatusRole).toInt() != status)
-            return false;
-        if (!anyTemplate && d->templateId != templateId)
-            return false;
-        return text.isEmpty() || d->id.contains(text, Qt::CaseInsensitive)
-            || d->displayName.contains(text, Qt::CaseInsensitive);
+        const Device* d = static_cast<const DeviceListModel*>(sourceModel())->deviceAt(row);
+        return d && matches(*d, rule);
     }
 };
 
@@ -241,10 +231,11 @@ void DevicePicker::focusSearch()
 
 void DevicePicker::applyFilter()
 {
-    m_filter->text = m_search->text().trimmed();
-    m_filter->status = m_status->currentData().toInt();
-    m_filter->anyTemplate = m_template->currentIndex() <= 0;
-    m_filter->templateId = m_template->currentData().toString();
+    m_filter->rule.text = m_search->text().trimmed();
+    const int status = m_status->currentData().toInt();
+    m_filter->rule.status = status < 0 ? std::nullopt : std::optional(static_cast<DeviceStatus>(status));
+    m_filter->rule.templateId
+        = m_template->currentIndex() <= 0 ? std::nullopt : std::optional(m_template->currentData().toString());
     m_refiltering = true;
     m_filter->refresh();
     m_refiltering = false;

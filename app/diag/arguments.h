@@ -79,6 +79,6 @@ std::optional<QString> secretArgument(const std::string& value, QString* error);
 std::optional<QString> secretFromFile(const std::string& path, QString* error);
 
 // A secret file is small; anything larger is not one.
-inline constexpr size_t MaxSecretBytes = 64 * 1024;
+inline constexpr size_t MaxSecretBytes = size_t { 64 } * 1024;
 
 } // namespace iotc::cli

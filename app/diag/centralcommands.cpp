@@ -3,6 +3,7 @@
 #include "textoutput.h"
 
 #include "central/centralclient.h"
+#include "central/devicefilter.h"
 #include "knowledge/knowledgebase.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
@@ -17,13 +18,6 @@
 namespace iotc::cli {
 
 namespace {
-
-std::set<std::string> withConnection(std::set<std::string> own, bool flags)
-{
-    const auto& extra = flags ? connectionFlagOptions() : connectionValueOptions();
-    own.insert(extra.begin(), extra.end());
-    return own;
-}
 
 void print(const QJsonObject& o)
 {
@@ -55,67 +49,46 @@ QJsonObject deviceWithStatus(const Device& d)
     return o;
 }
 
-bool prepare(const std::vector<std::string>& words, const char* command, const char* usage,
-    const std::set<std::string>& values, const std::set<std::string>& flags, size_t positionals, Arguments& args,
-    Connection& connection, int& exitCode)
+// The central commands' shared start: the connection, and --output (json or text).
+CommandSetup prepare(const char* command, const std::vector<std::string>& words)
 {
-    args = parseArguments(words, withConnection(values, false), withConnection(flags, true));
-    if (args.has("help")) {
-        std::printf("%s%s", usage, ConnectionUsage);
-        exitCode = ExitOk;
-        return false;
-    }
-    if (!args.error.empty() || args.positional.size() != positionals) {
-        std::fprintf(stderr, "iotc-diag %s: %s\n%s%s", command,
-            args.error.empty() ? "wrong number of arguments" : args.error.c_str(), usage, ConnectionUsage);
-        exitCode = ExitUsage;
-        return false;
-    }
-    OptionReader options(args);
-    options.choice("output", "json", { "json", "text" });
-    options.choice(
-        "status", "", { "provisioned", "registered", "blocked", "blocked-or-waiting-for-approval", "unassigned" });
-    if (!options.ok()) {
-        exitCode = options.fail(command);
-        return false;
-    }
-    if (!resolveConnection(args, command, connection)) {
-        exitCode = ExitUsage;
-        return false;
-    }
-    return true;
+    return setUpCommand(command, words, { .check = [command](const Arguments& args) {
+        OptionReader options(args);
+        options.choice("output", "json", { "json", "text" });
+        return options.ok() ? ExitOk : options.fail(command);
+    } });
 }
 
 } // namespace
 
 int runDevices(const std::vector<std::string>& words)
 {
-    Arguments args;
-    Connection connection;
-    int exitCode = ExitOk;
-    static const char* usage
-        = "usage: iotc-diag devices [--status S] [--template T] [--search TEXT] [--output json|text]\n";
-    if (!prepare(words, "devices", usage, { "status", "template", "search", "output" }, { "help" }, 0, args, connection,
-            exitCode))
-        return exitCode;
-    const QString status = QString::fromStdString(args.value("status").value_or(""));
-    const QString tpl = QString::fromStdString(args.value("template").value_or(""));
-    const QString search = QString::fromStdString(args.value("search").value_or(""));
+    DeviceListFilter filter;
+    const auto setup = setUpCommand("devices", words, { .check = [&filter](const Arguments& args) {
+        OptionReader options(args);
+        options.choice("output", "json", { "json", "text" });
+        const std::string status = options.choice(
+            "status", "", { "provisioned", "registered", "blocked", "blocked-or-waiting-for-approval", "unassigned" });
+        if (!options.ok())
+            return options.fail("devices");
+        filter.status = statusFromName(status); // nullopt: any status
+        if (const auto tpl = args.value("template"); tpl && !tpl->empty())
+            filter.templateId = QString::fromStdString(*tpl);
+        filter.text = QString::fromStdString(args.value("search").value_or(""));
+        return int(ExitOk);
+    } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
+    const Connection& connection = setup.context->connection;
     CentralClient client(connection.profile);
     std::mutex mutex;
     QJsonArray list;
     auto future = client.listDevices([&](const QList<Device>& page) {
         std::lock_guard lock(mutex);
-        for (const auto& d : page) {
-            if (!status.isEmpty() && QString::fromLatin1(statusName(deviceStatus(d))) != status)
-                continue;
-            if (!tpl.isEmpty() && d.templateId != tpl)
-                continue;
-            if (!search.isEmpty() && !d.id.contains(search, Qt::CaseInsensitive)
-                && !d.displayName.contains(search, Qt::CaseInsensitive))
-                continue;
-            list.append(deviceWithStatus(d));
-        }
+        for (const auto& d : page)
+            if (matches(d, filter))
+                list.append(deviceWithStatus(d));
         return true;
     });
     future.waitForFinished();
@@ -140,12 +113,11 @@ int runDevices(const std::vector<std::string>& words)
 
 int runDeviceShow(const std::vector<std::string>& words)
 {
-    Arguments args;
-    Connection connection;
-    int exitCode = ExitOk;
-    static const char* usage = "usage: iotc-diag device show DEVICE_ID   (prints JSON)\n";
-    if (!prepare(words, "device show", usage, {}, { "help" }, 1, args, connection, exitCode))
-        return exitCode;
+    const auto setup = prepare("device show", words);
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
+    const Connection& connection = setup.context->connection;
     CentralClient client(connection.profile);
     auto f = client.device(QString::fromStdString(args.positional[0]));
     f.waitForFinished();
@@ -158,12 +130,11 @@ int runDeviceShow(const std::vector<std::string>& words)
 
 int runTemplateShow(const std::vector<std::string>& words)
 {
-    Arguments args;
-    Connection connection;
-    int exitCode = ExitOk;
-    static const char* usage = "usage: iotc-diag template show TEMPLATE_ID   (prints JSON)\n";
-    if (!prepare(words, "template show", usage, {}, { "help" }, 1, args, connection, exitCode))
-        return exitCode;
+    const auto setup = prepare("template show", words);
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
+    const Connection& connection = setup.context->connection;
     CentralClient client(connection.profile);
     auto f = client.deviceTemplate(QString::fromStdString(args.positional[0]));
     f.waitForFinished();
@@ -176,14 +147,11 @@ int runTemplateShow(const std::vector<std::string>& words)
 
 int runRegistrationInfo(const std::vector<std::string>& words)
 {
-    Arguments args;
-    Connection connection;
-    int exitCode = ExitOk;
-    static const char* usage = "usage: iotc-diag registration-info DEVICE_ID [--output json|text]\n"
-                               "The device's provisioning status (with what it means and what to do) and DPS's own\n"
-                               "answer for its credentials. Exit 1 when the device is not provisioned and assigned.\n";
-    if (!prepare(words, "registration-info", usage, { "output" }, { "help" }, 1, args, connection, exitCode))
-        return exitCode;
+    const auto setup = prepare("registration-info", words);
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
+    const Connection& connection = setup.context->connection;
     const QString id = QString::fromStdString(args.positional[0]);
     CentralClient client(connection.profile);
     const ProvisioningReport report = checkProvisioning(client, id);

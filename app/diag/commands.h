@@ -22,8 +22,11 @@ int runReplay(const std::vector<std::string>& words);
 int runValidateProperties(const std::vector<std::string>& words);
 int runMonitorProperties(const std::vector<std::string>& words);
 int runDiagnose(const std::vector<std::string>& words);
+int runVersion(const std::vector<std::string>& words);
+int runHelp(const std::vector<std::string>& words); // the overview, or "help COMMAND"
 
-// Entry point of iotc-diag (after QCoreApplication is set up).
+// Entry point of iotc-diag (after QCoreApplication is set up): dispatches by the command table
+// (commandtable.h), which also generates every help text.
 int runDiag(int argc, char** argv);
 
 } // namespace iotc::cli

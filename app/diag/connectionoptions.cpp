@@ -20,16 +20,44 @@ const char* const ConnectionUsage
       "            URLs are https:// (plain http:// only to 127.0.0.1, ::1 or localhost), without user-info.\n"
       "            --timeout bounds each request, its retries and waits included.\n";
 
+const std::vector<OptionSpec>& connectionOptionSpecs()
+{
+    static const std::vector<OptionSpec> specs {
+        { "app", "SUBDOMAIN", "the application: SUBDOMAIN.azureiotcentral.com" },
+        { "dns-suffix", "S", "the application's domain with --app (azureiotcentral.com)" },
+        { "base-url", "URL", "the application's URL, instead of --app" },
+        { "token", "TOKEN|@FILE|-", "API token; @FILE or - (standard input) keep it out of ps and the history" },
+        { "token-file", "FILE", "read the API token from FILE (without a token option: IOTC_API_TOKEN)" },
+        { "dps-endpoint", "URL", "the Device Provisioning Service (global.azure-devices-provisioning.net)" },
+        { "timeout", "SECONDS", "see --timeout below" },
+        { "az", "", "a bearer token from 'az login' (Entra ID) instead of an API token" },
+        { "demo", "", "start the simulated app in-process and use it" },
+    };
+    return specs;
+}
+
+namespace {
+
+std::set<std::string> connectionNames(bool flags)
+{
+    std::set<std::string> s;
+    for (const auto& o : connectionOptionSpecs())
+        if ((o.value && *o.value) != flags)
+            s.insert(o.name);
+    return s;
+}
+
+} // namespace
+
 const std::set<std::string>& connectionValueOptions()
 {
-    static const std::set<std::string> s { "app", "dns-suffix", "base-url", "token", "token-file", "dps-endpoint",
-        "timeout" };
+    static const std::set<std::string> s = connectionNames(false);
     return s;
 }
 
 const std::set<std::string>& connectionFlagOptions()
 {
-    static const std::set<std::string> s { "az", "demo" };
+    static const std::set<std::string> s = connectionNames(true);
     return s;
 }
 
@@ -109,6 +137,49 @@ bool resolveConnection(const Arguments& args, const char* command, Connection& o
         return fail("no credential: give --token, set IOTC_API_TOKEN, or use --az");
     }
     return true;
+}
+
+CommandSetup setUpCommand(const char* command, const std::vector<std::string>& words, const SetupOptions& options)
+{
+    CommandSetup setup;
+    const CommandSpec& spec = commandSpec(command);
+    CommandContext context;
+    context.spec = &spec;
+    context.args = parseCommandWords(spec, words);
+    const Arguments& args = context.args;
+    if (args.has("help")) {
+        writeAll(stdout, commandHelp(spec));
+        setup.exitCode = ExitOk;
+        return setup;
+    }
+    std::string problem = args.error;
+    if (problem.empty())
+        positionalsFit(spec, args, problem);
+    if (!problem.empty()) {
+        setup.exitCode = usageError(spec, problem);
+        return setup;
+    }
+    if (options.check) {
+        if (const int code = options.check(args); code != ExitOk) {
+            setup.exitCode = code;
+            return setup;
+        }
+    }
+    const bool wanted = spec.connection == ConnectionUse::Required
+        || (spec.connection == ConnectionUse::Optional && hasApplication(args));
+    if (wanted) {
+        // --timeout is the REST bound only where the table says so; elsewhere it is the command's.
+        Arguments connectionArgs = args;
+        if (spec.timeout != TimeoutMeaning::Request)
+            connectionArgs.values.erase("timeout");
+        if (!resolveConnection(connectionArgs, command, context.connection, options.demoRateHz)) {
+            setup.exitCode = ExitUsage;
+            return setup;
+        }
+        context.haveApp = true;
+    }
+    setup.context = std::move(context);
+    return setup;
 }
 
 } // namespace iotc::cli

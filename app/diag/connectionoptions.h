@@ -1,18 +1,20 @@
 #pragma once
 
 #include "arguments.h"
+#include "commandtable.h"
 
 #include "central/connection.h"
 
+#include <functional>
 #include <memory>
+#include <optional>
 #include <set>
 #include <string>
+#include <vector>
 
-namespace iotc {
-namespace sim {
+namespace iotc::sim {
 class SimulatedApp;
-}
-} // namespace iotc
+} // namespace iotc::sim
 
 namespace iotc::cli {
 
@@ -24,6 +26,8 @@ struct Connection {
     std::shared_ptr<sim::SimulatedApp> demo; // kept alive while the command runs
 };
 
+// The connection options with one line of help each; the two sets below are their names.
+const std::vector<OptionSpec>& connectionOptionSpecs();
 const std::set<std::string>& connectionValueOptions();
 const std::set<std::string>& connectionFlagOptions();
 
@@ -33,5 +37,33 @@ bool resolveConnection(const Arguments& args, const char* command, Connection& o
 bool hasApplication(const Arguments& args);
 
 extern const char* const ConnectionUsage;
+
+// A command ready to run: its words parsed with the options the command table gives it, its
+// positionals counted, its own options judged and, when it takes one, its application resolved.
+struct CommandContext {
+    const CommandSpec* spec = nullptr;
+    Arguments args;
+    Connection connection;
+    bool haveApp = false; // an application was named and resolved (connection is usable)
+};
+
+struct CommandSetup {
+    std::optional<CommandContext> context; // set when the command can go on
+    int exitCode = ExitOk; // what the command returns when it cannot (help printed: ExitOk)
+    bool ready() const { return context.has_value(); }
+};
+
+struct SetupOptions {
+    double demoRateHz = 0; // --demo's message rate (REST-only commands need nothing to stream)
+    // Judges the command's own options after parsing and before anything connects: returns
+    // ExitOk to go on, or the exit code, having said why on stderr.
+    std::function<int(const Arguments&)> check;
+};
+
+// The one way a command starts: parse (by the table), --help (prints the generated help, exit 0),
+// usage problems (exit 2), options.check, then the connection. --timeout reaches the connection
+// (as the REST bound) only where the table says it means that; elsewhere the command reads it.
+// With ConnectionUse::Optional the application is resolved only when one is named.
+CommandSetup setUpCommand(const char* command, const std::vector<std::string>& words, const SetupOptions& options = {});
 
 } // namespace iotc::cli

@@ -1,83 +1,75 @@
 #include "commands.h"
 
 #include "arguments.h"
+#include "commandtable.h"
+#include "textoutput.h"
 
 #include <cstdio>
-#include <cstring>
 
 namespace iotc::cli {
 
-namespace {
+int runVersion(const std::vector<std::string>&)
+{
+    std::printf("iotc-diag %s\n", IOTC_VERSION);
+    return ExitOk;
+}
 
-constexpr const char* Usage = "usage: iotc-diag COMMAND [OPTIONS]\n"
-                              "\n"
-                              "Finds out why a device's data does not show up in Azure IoT Central.\n"
-                              "\n"
-                              "Commands:\n"
-                              "  validate   validate a payload (or a JSON Lines batch) against a device template\n"
-                              "  template   print a device template's flattened capability index\n"
-                              "  version    print the version\n"
-                              "\n"
-                              "Run 'iotc-diag COMMAND --help' for a command's options.\n";
-
-} // namespace
+int runHelp(const std::vector<std::string>& words)
+{
+    size_t consumed = 0;
+    const CommandSpec* spec = findCommand(words, &consumed);
+    if (words.empty() || !spec || consumed != words.size()) {
+        if (!words.empty()) {
+            std::string name;
+            for (const auto& w : words)
+                name += (name.empty() ? "" : " ") + w;
+            std::fprintf(
+                stderr, "iotc-diag help: no command '%s'\n\n%s", printable(name).c_str(), overviewHelp().c_str());
+            return ExitUsage;
+        }
+        writeAll(stdout, overviewHelp());
+        return ExitOk;
+    }
+    writeAll(stdout, commandHelp(*spec));
+    return ExitOk;
+}
 
 int runDiag(int argc, char** argv)
 {
     if (argc < 2) {
-        std::fputs(Usage, stderr);
+        std::fputs(overviewHelp().c_str(), stderr);
         return ExitUsage;
     }
-    const std::string command = argv[1];
-    std::vector<std::string> words(argv + 2, argv + argc);
-    if (command == "validate")
-        return runValidate(words);
-    if (command == "template") {
-        if (!words.empty() && words.front() == "show")
-            return runTemplateShow(std::vector<std::string>(words.begin() + 1, words.end()));
-        return runTemplate(words);
-    }
-    if (command == "devices")
-        return runDevices(words);
-    if (command == "device") {
-        if (words.empty() || words.front() != "show") {
-            std::fputs("usage: iotc-diag device show DEVICE_ID [connection options]\n", stderr);
+    std::vector<std::string> words(argv + 1, argv + argc);
+    const std::string& command = words.front();
+    if (command == "--version")
+        return runVersion({});
+    if (command == "--help" || command == "-h")
+        return runHelp({});
+    size_t consumed = 0;
+    const CommandSpec* spec = findCommand(words, &consumed);
+    if (!spec) {
+        // "device" alone, or "device frobnicate": the commands that begin with that word.
+        std::string usage;
+        for (const auto& c : commandTable())
+            if (std::string_view(c.name).starts_with(command + " "))
+                usage += usageLine(c);
+        if (!usage.empty()) {
+            std::fprintf(stderr, "%s", usage.c_str());
             return ExitUsage;
         }
-        return runDeviceShow(std::vector<std::string>(words.begin() + 1, words.end()));
+        std::fprintf(
+            stderr, "iotc-diag: unknown command '%s'\n\n%s", printable(command).c_str(), overviewHelp().c_str());
+        return ExitUsage;
     }
-    if (command == "registration-info")
-        return runRegistrationInfo(words);
-    if (command == "monitor-events")
-        return runMonitorEvents(words);
-    if (command == "validate-messages")
-        return runValidateMessages(words);
-    if (command == "capture")
-        return runCapture(words);
-    if (command == "replay")
-        return runReplay(words);
-    if (command == "validate-properties")
-        return runValidateProperties(words);
-    if (command == "monitor-properties")
-        return runMonitorProperties(words);
-    if (command == "diagnose")
-        return runDiagnose(words);
-    if (command == "sim")
-        return runSim(words);
-    if (command == "explain")
-        return runExplain(words);
-    if (command == "scan-log")
-        return runScanLog(words);
-    if (command == "version" || command == "--version") {
-        std::printf("iotc-diag %s\n", IOTC_VERSION);
+    words.erase(words.begin(), words.begin() + static_cast<std::ptrdiff_t>(consumed));
+    // COMMAND --help prints the help generated from the table, for every command alike; the
+    // words are read with the command's own options, so "--payload --help" stays a value.
+    if (parseCommandWords(*spec, words).has("help")) {
+        writeAll(stdout, commandHelp(*spec));
         return ExitOk;
     }
-    if (command == "help" || command == "--help" || command == "-h") {
-        std::fputs(Usage, stdout);
-        return ExitOk;
-    }
-    std::fprintf(stderr, "iotc-diag: unknown command '%s'\n\n%s", command.c_str(), Usage);
-    return ExitUsage;
+    return spec->run(words);
 }
 
 } // namespace iotc::cli

@@ -32,39 +32,14 @@ std::string reportPathProblem(const std::string& path)
     return {};
 }
 
-} // namespace
-
-int runDiagnose(const std::vector<std::string>& words)
+// The command's own options into options (and text), or the exit code having said why.
+int judgeOptions(const Arguments& args, DiagnoseOptions& options, bool& text)
 {
-    static const char* usage
-        = "usage: iotc-diag diagnose DEVICE_ID [--listen S] [--lookback M] [--device-log FILE]\n"
-          "                          [--report FILE.md|.html|.json] [--eventhub-connection-string CS|@FILE|-]\n"
-          "                          [--output json|text]\n"
-          "Walks the troubleshooting guide for the device and names the likely causes with what to do.\n"
-          "--eventhub-connection-string @FILE reads the secret from FILE (- or @-: standard input), so it\n"
-          "stays out of ps and the shell history.\n"
-          "Exit 0 healthy, 1 a problem found, 2 could not run.\n";
-    auto values = connectionValueOptions();
-    values.insert({ "listen", "lookback", "device-log", "report", "output", "eventhub-connection-string" });
-    auto flags = connectionFlagOptions();
-    flags.insert("help");
-    const auto args = parseArguments(words, values, flags);
-    if (args.has("help")) {
-        std::printf("%s%s", usage, ConnectionUsage);
-        return ExitOk;
-    }
-    if (!args.error.empty() || args.positional.size() != 1) {
-        std::fprintf(stderr, "iotc-diag diagnose: %s\n%s",
-            args.error.empty() ? "give one DEVICE_ID" : args.error.c_str(), usage);
-        return ExitUsage;
-    }
-    DiagnoseOptions options;
     options.deviceId = QString::fromStdString(args.positional[0]);
-    // Every option is judged before any work: a diagnosis takes minutes.
     OptionReader reader(args);
     options.listenSeconds = static_cast<int>(reader.integer("listen", options.listenSeconds, 0, 86400));
     options.lookbackMinutes = reader.number("lookback", options.lookbackMinutes, 0, 129600, "minutes");
-    const bool text = reader.choice("output", "json", { "json", "text" }) == "text";
+    text = reader.choice("output", "json", { "json", "text" }) == "text";
     if (!reader.ok())
         return reader.fail("diagnose");
     if (auto report = args.value("report")) {
@@ -94,9 +69,22 @@ int runDiagnose(const std::vector<std::string>& words)
         }
         options.eventHub = *t;
     }
-    Connection connection;
-    if (!resolveConnection(args, "diagnose", connection, 2.0))
-        return ExitUsage;
+    return ExitOk;
+}
+
+} // namespace
+
+int runDiagnose(const std::vector<std::string>& words)
+{
+    DiagnoseOptions options;
+    bool text = false;
+    // Every option is judged before any work (a diagnosis takes minutes), then the connection.
+    const auto setup = setUpCommand("diagnose", words,
+        { .demoRateHz = 2.0, .check = [&](const Arguments& args) { return judgeOptions(args, options, text); } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
+    const Connection& connection = setup.context->connection;
     Diagnoser diagnoser(connection.profile, options);
     const auto diagnosis = diagnoser.run([text](const QString& check, const QString& what) {
         if (text)

@@ -1,5 +1,6 @@
 #include "arguments.h"
 #include "commands.h"
+#include "connectionoptions.h"
 #include "inputfile.h"
 #include "textoutput.h"
 
@@ -55,20 +56,12 @@ bool outputOption(const Arguments& args, const char* command, bool& jsonOutput)
 
 int runExplain(const std::vector<std::string>& words)
 {
-    const auto args = parseArguments(words, { "output" }, { "help" });
-    if (args.has("help") || (args.error.empty() && args.positional.empty())) {
-        std::fputs("usage: iotc-diag explain CODE_OR_TEXT [--output json|text]\n"
-                   "Explains an error code (401002, 400209, IoTHubUnauthorized, DEVICE_BLOCKED, 403006, 429 ...),\n"
-                   "a provisioning status, or entries matching free text. Exit 1 when nothing matches.\n",
-            args.has("help") ? stdout : stderr);
-        return args.has("help") ? ExitOk : ExitUsage;
-    }
     bool jsonOutput = true;
-    if (!args.error.empty() || !outputOption(args, "explain", jsonOutput)) {
-        if (!args.error.empty())
-            std::fprintf(stderr, "iotc-diag explain: %s\n", args.error.c_str());
-        return ExitUsage;
-    }
+    const auto setup = setUpCommand("explain", words,
+        { .check = [&](const Arguments& a) { return outputOption(a, "explain", jsonOutput) ? ExitOk : ExitUsage; } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
     std::string query;
     for (const auto& w : args.positional)
         query += (query.empty() ? "" : " ") + w;
@@ -92,19 +85,12 @@ int runExplain(const std::vector<std::string>& words)
 
 int runScanLog(const std::vector<std::string>& words)
 {
-    const auto args = parseArguments(words, { "output" }, { "help" });
-    if (args.has("help") || (args.error.empty() && args.positional.size() != 1)) {
-        std::fputs("usage: iotc-diag scan-log FILE|- [--output json|text]\n"
-                   "Finds known error codes and messages in a device log. Exit 1 when it finds any.\n",
-            args.has("help") ? stdout : stderr);
-        return args.has("help") ? ExitOk : ExitUsage;
-    }
     bool jsonOutput = true;
-    if (!args.error.empty() || !outputOption(args, "scan-log", jsonOutput)) {
-        if (!args.error.empty())
-            std::fprintf(stderr, "iotc-diag scan-log: %s\n", args.error.c_str());
-        return ExitUsage;
-    }
+    const auto setup = setUpCommand("scan-log", words,
+        { .check = [&](const Arguments& a) { return outputOption(a, "scan-log", jsonOutput) ? ExitOk : ExitUsage; } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
     std::string bytes;
     std::string readError;
     if (!readInputFile(args.positional.front(), bytes, readError, MaxLogBytes)) {

@@ -1,26 +1,20 @@
 #include "arguments.h"
 #include "commands.h"
 #include "connectionoptions.h"
+#include "runloop.h"
+#include "streamoutput.h"
 #include "templateloading.h"
 #include "textoutput.h"
 
 #include "central/centralclient.h"
-#include "eventhub/eventhubconsumer.h"
 #include "monitor/capturefile.h"
+#include "monitor/eventstream.h"
 #include "monitor/monitorpipeline.h"
-#include "monitor/tokenrenewal.h"
-#include "util/jsondepth.h"
+#include "monitor/templateresolver.h"
 #include "validate/issuejson.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
-#include <QElapsedTimer>
-#include <QJsonDocument>
-#include <QJsonObject>
-#include <QTimer>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 #include <limits>
 #include <nlohmann/json.hpp>
@@ -28,12 +22,6 @@
 namespace iotc::cli {
 
 namespace {
-
-std::atomic<bool> g_interrupted { false };
-extern "C" void onInterrupt(int)
-{
-    g_interrupted = true;
-}
 
 enum class Mode { Monitor, Validate, Capture };
 
@@ -88,59 +76,9 @@ bool parseStart(const std::string& text, ConsumerStart& start)
     return true;
 }
 
-nlohmann::json eventJson(const TelemetryEvent& e, bool annotations, bool properties)
-{
-    using nlohmann::json;
-    bool tooDeep = false;
-    json payload = parseJsonBounded(std::string_view(e.body.constData(), static_cast<size_t>(e.body.size())), &tooDeep);
-    if (payload.is_discarded())
-        payload = QString::fromUtf8(e.body).toStdString(); // not JSON (or too deep to read): the text as received
-    json event = {
-        { "origin", e.deviceId.toStdString() },
-        { "module", e.moduleId.toStdString() },
-        { "component", e.component.toStdString() },
-        { "interface", e.modelId.toStdString() },
-        { "partition", e.partition },
-        { "sequenceNumber", e.sequenceNumber },
-        { "enqueuedTime",
-            QDateTime::fromMSecsSinceEpoch(e.enqueuedMs, Qt::UTC).toString(Qt::ISODateWithMs).toStdString() },
-        { "payload", std::move(payload) },
-    };
-    if (tooDeep)
-        event["payloadNote"] = "the body nests more than " + std::to_string(MaxJsonDepth)
-            + " levels deep: shown as text, not read as JSON";
-    if (annotations) {
-        event["annotations"] = {
-            { "iothub-connection-device-id", e.deviceId.toStdString() },
-            { "iothub-connection-module-id", e.moduleId.toStdString() },
-            { "iothub-connection-auth-method", e.authMethod.toStdString() },
-            { "iothub-message-source", e.messageSource.toStdString() },
-            { "dt-subject", e.component.toStdString() },
-            { "dt-dataschema", e.modelId.toStdString() },
-            { "x-opt-sequence-number", e.sequenceNumber },
-            { "x-opt-offset", e.offset.toStdString() },
-            { "x-opt-enqueued-time", e.enqueuedMs },
-        };
-        event["contentType"] = e.contentType ? json(e.contentType->toStdString()) : json();
-        event["contentEncoding"] = e.contentEncoding ? json(e.contentEncoding->toStdString()) : json();
-    }
-    if (properties) {
-        json props = json::object();
-        for (const auto& [k, v] : e.applicationProperties)
-            props[k.toStdString()] = v.toStdString();
-        event["properties"] = props;
-    }
-    return event;
-}
-
-std::string dumpLine(const nlohmann::json& j)
-{
-    return j.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace) + "\n";
-}
-
-// The consumers for this run: from an Event Hubs connection string, or one per hub of the app.
-bool targetsFor(
-    const Arguments& args, Connection& connection, bool haveApp, QList<EventHubTarget>& targets, const char* command)
+// Where to read when an Event Hubs connection string says so (target set); false, having said why,
+// when the argument is not one, or when neither it nor an application names a source.
+bool sourceFor(const Arguments& args, bool haveApp, std::optional<EventHubTarget>& target, const char* command)
 {
     QString error;
     if (auto cs = args.value("eventhub-connection-string")) {
@@ -151,13 +89,12 @@ bool targetsFor(
                 stderr, "iotc-diag %s: --eventhub-connection-string: %s\n", command, qPrintable(printable(error)));
             return false;
         }
-        auto t = EventHubTarget::fromConnectionString(*text, error);
-        if (!t) {
+        target = EventHubTarget::fromConnectionString(*text, error);
+        if (!target) {
             std::fprintf(
                 stderr, "iotc-diag %s: --eventhub-connection-string: %s\n", command, qPrintable(printable(error)));
             return false;
         }
-        targets = { *t };
         return true;
     }
     if (!haveApp) {
@@ -167,25 +104,7 @@ bool targetsFor(
             command, ConnectionUsage);
         return false;
     }
-    CentralClient client(connection.profile);
-    auto f = client.eventSasTokens();
-    f.waitForFinished();
-    const auto r = f.result();
-    if (!r.ok()) {
-        std::fprintf(stderr, "iotc-diag %s: cannot get the app's event hub tokens: %s\n", command,
-            qPrintable(printable(r.error.summary())));
-        if (r.error.httpStatus == 401 || r.error.httpStatus == 403)
-            std::fprintf(stderr,
-                "  generateEventSasTokens needs an Entra ID bearer token (--az) in most apps, or give "
-                "--eventhub-connection-string.\n");
-        return false;
-    }
-    targets = EventHubTarget::fromEventSasTokens(*r.value, error);
-    if (targets.isEmpty()) {
-        std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(printable(error)));
-        return false;
-    }
-    return true;
+    return true; // the application's hubs: the stream asks for them
 }
 
 int runStream(Mode mode, const std::vector<std::string>& words)
@@ -261,9 +180,15 @@ int runStream(Mode mode, const std::vector<std::string>& words)
         if (!resolveConnection(restArgs, command, connection, 2.0))
             return ExitUsage;
     }
-    QList<EventHubTarget> targets;
-    if (!targetsFor(args, connection, haveApp, targets, command))
+    EventStreamOptions streamOptions;
+    streamOptions.consumer = options;
+    streamOptions.validate = mode == Mode::Validate;
+    streamOptions.maxEvents = maxMessages;
+    if (!sourceFor(args, haveApp, streamOptions.target, command))
         return ExitUsage;
+    // The application's tokens (and their renewal: they expire within the hour, and a monitor runs for
+    // days; the az CLI's never renews), when it is where the stream reads.
+    const auto client = haveApp ? std::make_shared<CentralClient>(connection.profile) : nullptr;
 
     std::shared_ptr<TemplateResolver> resolver;
     if (mode == Mode::Validate) {
@@ -273,189 +198,85 @@ int runStream(Mode mode, const std::vector<std::string>& words)
                 return ExitUsage;
             resolver = std::make_shared<TemplateResolver>(tpl);
         } else {
-            resolver = std::make_shared<TemplateResolver>(
-                haveApp ? std::make_shared<CentralClient>(connection.profile) : nullptr);
+            resolver = std::make_shared<TemplateResolver>(client);
         }
     }
-    // Field histories are for charts: the CLI keeps the last value only.
-    MonitorPipeline pipeline(
-        resolver ? resolver : std::make_shared<TemplateResolver>(std::shared_ptr<CentralClient>()), 1);
-    std::unique_ptr<CaptureWriter> capture;
-    if (mode == Mode::Capture) {
-        try {
-            capture = std::make_unique<CaptureWriter>(QString::fromStdString(*args.value("out")));
-        } catch (const std::exception& e) {
-            std::fprintf(stderr, "iotc-diag capture: %s\n", e.what());
-            return ExitUsage;
-        }
-    }
-
-    std::vector<std::unique_ptr<EventHubConsumer>> consumers;
-    // The application's tokens expire (an hour): new ones are asked for in time, so a monitor runs
-    // for days (the az CLI's never renews).
-    const auto tokenSource = haveApp && !args.value("eventhub-connection-string")
-        ? std::make_shared<CentralClient>(connection.profile)
-        : nullptr;
-    for (const auto& t : targets) {
-        consumers.push_back(std::make_unique<EventHubConsumer>(t, options));
-        renewTokensThrough(tokenSource, consumers.back().get(), t.entityPath);
-    }
+    // Field histories are for charts: the CLI keeps the last value only (the stream's default).
+    EventStream stream(streamOptions.target ? nullptr : client, resolver, streamOptions);
+    // The run's time starts once the hubs are found (the application is asked for them first).
+    RunLoop loop;
+    bool started = false;
+    QString failure;
+    QString captureError;
     QString endReason = QStringLiteral("timeout");
     qint64 seen = 0;
     qint64 withErrors = 0;
-    QElapsedTimer clock;
-    clock.start();
-    const bool colour = !jsonOut && isTerminal(stdout);
+    const ValidateOutput how { jsonOut, withAnnotations, withProperties, !jsonOut && isTerminal(stdout), minimum };
     std::map<int, std::string> lastStates;
-    auto drain = [&] {
-        for (auto& c : consumers) {
-            for (;;) {
-                auto batch = c->take(2000);
-                if (batch.empty())
-                    break;
-                if (maxMessages > 0 && seen + static_cast<qint64>(batch.size()) > maxMessages)
-                    batch.resize(static_cast<size_t>(maxMessages - seen));
-                seen += static_cast<qint64>(batch.size());
-                std::string out;
-                if (mode == Mode::Capture) {
-                    for (const auto& e : batch)
-                        capture->write(e);
-                    capture->flush();
-                } else if (mode == Mode::Monitor) {
-                    for (const auto& e : batch) {
-                        if (jsonOut)
-                            out += dumpLine({ { "event", eventJson(e, withAnnotations, withProperties) } });
-                        else
-                            out += QDateTime::fromMSecsSinceEpoch(e.enqueuedMs, Qt::UTC)
-                                       .toString(Qt::ISODateWithMs)
-                                       .toStdString()
-                                + "  " + printable(e.deviceId.toStdString())
-                                + (e.component.isEmpty() ? "" : "/" + printable(e.component.toStdString())) + "  "
-                                + printable(QString::fromUtf8(e.body).toStdString()) + "\n";
-                    }
-                } else {
-                    for (auto& o : pipeline.process(std::move(batch))) {
-                        std::vector<Issue> kept;
-                        for (auto& i : o.issues)
-                            if (i.severity >= minimum)
-                                kept.push_back(std::move(i));
-                        withErrors += hasErrors(kept);
-                        if (jsonOut) {
-                            std::string line = "{\"event\":"
-                                + eventJson(o.event, withAnnotations, withProperties)
-                                      .dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                                + ",\"issues\":";
-                            appendIssuesJson(line, kept);
-                            out += line + "}\n";
-                        } else if (!kept.empty()) {
-                            out += printable(o.event.deviceId.toStdString()) + " ("
-                                + QDateTime::fromMSecsSinceEpoch(o.event.enqueuedMs, Qt::UTC)
-                                      .toString(Qt::ISODate)
-                                      .toStdString()
-                                + "):\n";
-                            for (const auto& i : kept)
-                                out += "  " + formatIssueText(i, colour);
-                        }
-                    }
-                }
-                writeAll(stdout, out);
-                std::fflush(stdout);
-                if (maxMessages > 0 && seen >= maxMessages) {
-                    endReason = QStringLiteral("max-messages");
-                    QCoreApplication::quit();
-                    return;
-                }
+    // The hubs are found (a connection string names one at once): before the consumers start, the
+    // capture opens and the run begins.
+    QObject::connect(&stream, &EventStream::started, &stream, [&](const QStringList& hubs) {
+        if (mode == Mode::Capture) {
+            captureError = stream.startCapture(QString::fromStdString(*args.value("out")));
+            if (!captureError.isEmpty()) {
+                stream.stop(); // nothing was read
+                loop.finish();
+                return;
             }
         }
-    };
-    auto reportStates = [&] {
-        // Failures are never silent: every partition's change of state goes to stderr.
-        for (auto& c : consumers) {
-            for (const auto& p : c->partitions()) {
-                const std::string state = std::string(partitionStateName(p.state))
-                    + (p.condition.isEmpty() ? "" : " " + printable(p.condition.toStdString()))
-                    + (p.description.isEmpty() ? "" : ": " + printable(p.description.toStdString()));
-                auto& last = lastStates[p.partition];
-                if (last != state) {
-                    if (p.state != PartitionState::State::Connecting && p.state != PartitionState::State::Receiving)
-                        std::fprintf(stderr, "partition %d: %s\n", p.partition, state.c_str());
-                    last = state;
-                }
-            }
-        }
-    };
-    int failedConsumers = 0;
-    QString failure;
-    for (auto& c : consumers) {
-        QObject::connect(c.get(), &EventHubConsumer::eventsAvailable, c.get(), drain);
-        QObject::connect(c.get(), &EventHubConsumer::stateChanged, c.get(), reportStates);
-        QObject::connect(c.get(), &EventHubConsumer::failed, c.get(), [&](const QString& why) {
-            failure = why;
-            if (++failedConsumers == static_cast<int>(consumers.size())) {
-                endReason = QStringLiteral("failed");
-                QCoreApplication::quit();
-            }
-        });
-        c->start();
-    }
-    std::signal(SIGINT, onInterrupt);
-    std::signal(SIGTERM, onInterrupt);
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &poll, [&] {
-        if (g_interrupted) {
-            endReason = QStringLiteral("interrupted");
-            QCoreApplication::quit();
-        } else if (timeout > 0 && clock.elapsed() >= timeout * 1000) {
-            endReason = QStringLiteral("timeout");
-            QCoreApplication::quit();
+        started = true;
+        loop.setDeadline(timeout);
+        if (mode != Mode::Capture)
+            std::fprintf(stderr, "Monitoring %lld hub(s)%s, until %s.\n", static_cast<long long>(hubs.size()),
+                options.deviceFilter.isEmpty() ? "" : qPrintable(QStringLiteral(" for ") + options.deviceFilter),
+                timeout > 0 ? qPrintable(QString::number(timeout) + QStringLiteral(" s have passed")
+                    + (maxMessages ? QStringLiteral(" or ") + QString::number(maxMessages)
+                                + QStringLiteral(" messages arrived")
+                                   : QString()))
+                            : "Ctrl-C");
+    });
+    QObject::connect(&stream, &EventStream::failed, &stream, [&](const QString& why) {
+        failure = why;
+        endReason = QStringLiteral("failed");
+        loop.finish();
+    });
+    QObject::connect(&stream, &EventStream::eventsReceived, &stream, [&](const std::vector<TelemetryEvent>& events) {
+        seen += static_cast<qint64>(events.size());
+        if (mode == Mode::Monitor) {
+            writeAll(stdout, eventLines(events, jsonOut, withAnnotations, withProperties));
+            std::fflush(stdout);
         }
     });
-    poll.start(50);
-    if (mode != Mode::Capture)
-        std::fprintf(stderr, "Monitoring %lld hub(s)%s, until %s.\n", static_cast<long long>(consumers.size()),
-            options.deviceFilter.isEmpty() ? "" : qPrintable(QStringLiteral(" for ") + options.deviceFilter),
-            timeout > 0 ? qPrintable(QString::number(timeout) + QStringLiteral(" s have passed")
-                + (maxMessages
-                        ? QStringLiteral(" or ") + QString::number(maxMessages) + QStringLiteral(" messages arrived")
-                        : QString()))
-                        : "Ctrl-C");
-    QCoreApplication::exec();
-    if (endReason != QLatin1String("max-messages"))
-        drain();
-    quint64 dropped = 0;
-    for (auto& c : consumers) {
-        dropped += c->dropped();
-        c->stop();
+    QObject::connect(&stream, &EventStream::observations, &stream, [&](const ObservationBatch& batch) {
+        writeAll(stdout, observationLines(*batch, how, withErrors));
+        std::fflush(stdout);
+    });
+    QObject::connect(&stream, &EventStream::limitReached, &stream, [&] {
+        endReason = QStringLiteral("max-messages");
+        loop.finish();
+    });
+    QObject::connect(&stream, &EventStream::statusChanged, &stream,
+        [&](const MonitorStatus& status) { reportPartitionStates(status.partitions, lastStates); });
+    stream.start();
+    const RunLoop::End end = loop.exec();
+    if (end != RunLoop::End::Done)
+        endReason = QString::fromLatin1(endName(end));
+    if (!captureError.isEmpty()) {
+        std::fprintf(stderr, "iotc-diag capture: %s\n", qPrintable(captureError));
+        return ExitUsage;
     }
-    const double seconds = static_cast<double>(clock.elapsed()) / 1000.0;
+    if (!started) {
+        std::fprintf(stderr, "iotc-diag %s: %s\n", command,
+            failure.isEmpty() ? "interrupted before the event hubs were found" : qPrintable(printable(failure)));
+        return ExitUsage;
+    }
+    // Stops reading, then hands on what was received (not past --max-messages), closes the capture.
+    stream.stop();
+    const quint64 dropped = stream.status().dropped;
+    const double seconds = static_cast<double>(loop.elapsedMs()) / 1000.0;
     if (mode == Mode::Validate) {
-        nlohmann::json devices = nlohmann::json::object();
-        for (const auto& [id, s] : pipeline.stats())
-            devices[id.toStdString()] = { { "messages", s.messages }, { "issues", s.issues } };
-        const auto& evicted = pipeline.evictions();
-        const nlohmann::json summary = { { "summary",
-            { { "messages", seen }, { "devices", devices }, { "reason", endReason.toStdString() },
-                { "seconds", seconds }, { "dropped", dropped },
-                { "evicted",
-                    { { "devices", evicted.devices }, { "fields", evicted.fields },
-                        { "unmodeledNames", evicted.unmodeledNames } } } } } };
-        if (jsonOut) {
-            writeAll(stdout, dumpLine(summary));
-        } else {
-            std::string text = "\nSummary: " + std::to_string(seen) + " message(s) in "
-                + std::to_string(static_cast<int>(seconds)) + " s (" + endReason.toStdString() + ")\n";
-            for (const auto& [id, s] : pipeline.stats()) {
-                text += "  " + printable(id.toStdString()) + ": " + std::to_string(s.messages) + " message(s)";
-                for (const auto& [code, n] : s.issues)
-                    text += ", " + code + " x" + std::to_string(n);
-                text += "\n";
-            }
-            if (evicted.devices)
-                text += "  (and " + std::to_string(evicted.devices) + " device(s) seen least recently, not listed: "
-                    + "statistics are kept for " + std::to_string(pipeline.limits().devices) + " devices at most)\n";
-            writeAll(stdout, text);
-        }
         // The summary comes first, whatever ended the run, a failure included.
+        writeSummary(stream.pipeline(), seen, endReason, seconds, dropped, jsonOut);
         if (endReason == QLatin1String("failed")) {
             std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(printable(failure)));
             return ExitUsage;
@@ -467,17 +288,17 @@ int runStream(Mode mode, const std::vector<std::string>& words)
         return ExitUsage;
     }
     if (mode == Mode::Capture) {
-        const QString writeError = capture->close();
-        if (!writeError.isEmpty()) {
+        const MonitorStatus& status = stream.status();
+        if (!status.captureError.isEmpty()) {
             // Buffered writes fail late: the file holds at most what was handed to it.
             std::fprintf(stderr,
                 "iotc-diag capture: writing %s failed (%s); the file is incomplete: %lld event(s) handed to it, "
                 "%lld refused (%s).\n",
-                args.value("out")->c_str(), qPrintable(writeError), static_cast<long long>(capture->written()),
-                static_cast<long long>(capture->failed()), qPrintable(endReason));
+                args.value("out")->c_str(), qPrintable(status.captureError), static_cast<long long>(status.captured),
+                static_cast<long long>(status.captureFailed), qPrintable(endReason));
             return ExitUsage;
         }
-        std::fprintf(stderr, "Captured %lld event(s) to %s (%s).\n", static_cast<long long>(capture->written()),
+        std::fprintf(stderr, "Captured %lld event(s) to %s (%s).\n", static_cast<long long>(status.captured),
             args.value("out")->c_str(), qPrintable(endReason));
     } else
         std::fprintf(stderr, "%lld event(s) (%s)%s\n", static_cast<long long>(seen), qPrintable(endReason),

@@ -1,5 +1,6 @@
 #include "arguments.h"
 #include "commands.h"
+#include "connectionoptions.h"
 #include "templateloading.h"
 #include "textoutput.h"
 
@@ -56,23 +57,17 @@ std::string modelText(const ModelIndex& model, const std::string& indent)
 
 int runTemplate(const std::vector<std::string>& words)
 {
-    const auto args = parseArguments(words, { "template", "models", "output" }, { "help" });
-    if (args.has("help")) {
-        std::puts("usage: iotc-diag template --template FILE [--models DIR] [--output json|text]\n"
-                  "Prints the device template's flattened capability index.");
-        return ExitOk;
-    }
-    if (!args.error.empty() || !args.value("template")) {
-        std::fprintf(stderr,
-            "iotc-diag template: %s\nusage: iotc-diag template --template FILE [--models DIR] "
-            "[--output json|text]\n",
-            args.error.empty() ? "--template is required" : args.error.c_str());
-        return ExitUsage;
-    }
-    OptionReader options(args);
-    const std::string output = options.choice("output", "json", { "json", "text" });
-    if (!options.ok())
-        return options.fail("template");
+    std::string output;
+    const auto setup = setUpCommand("template", words, { .check = [&](const Arguments& a) {
+        if (!a.value("template"))
+            return usageError(commandSpec("template"), "--template is required");
+        OptionReader options(a);
+        output = options.choice("output", "json", { "json", "text" });
+        return options.ok() ? ExitOk : options.fail("template");
+    } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
     const auto tpl = loadTemplateOrReport(*args.value("template"), args.value("models").value_or(""));
     if (!tpl)
         return ExitUsage;

@@ -1,6 +1,7 @@
 #include "arguments.h"
 #include "batchvalidate.h"
 #include "commands.h"
+#include "connectionoptions.h"
 #include "inputfile.h"
 #include "templateloading.h"
 #include "textoutput.h"
@@ -12,43 +13,24 @@
 
 namespace iotc::cli {
 
-namespace {
-
-constexpr const char* Usage
-    = "usage: iotc-diag validate --template FILE (--payload FILE|- | --payloads FILE.jsonl)\n"
-      "                          [--component NAME] [--module NAME] [--model-id DTMI]\n"
-      "                          [--content-type T] [--content-encoding E] [--properties]\n"
-      "                          [--edge-version V] [--models DIR] [--output json|text]\n"
-      "Validates a device payload against its device template. Omitted --content-type /\n"
-      "--content-encoding mean the message carried none. Exit 0: no errors, 1: errors, 2: usage.\n";
-
-} // namespace
-
 int runValidate(const std::vector<std::string>& words)
 {
-    const auto args = parseArguments(words,
-        { "template", "payload", "payloads", "component", "module", "model-id", "content-type", "content-encoding",
-            "edge-version", "models", "output" },
-        { "properties", "help" });
-    if (args.has("help")) {
-        std::fputs(Usage, stdout);
-        return ExitOk;
-    }
-    std::string problem = args.error;
-    if (problem.empty() && !args.value("template"))
-        problem = "--template is required";
-    if (problem.empty() && args.has("payload") == args.has("payloads"))
-        problem = "give exactly one of --payload or --payloads";
-    if (problem.empty() && !args.positional.empty())
-        problem = "unexpected argument " + args.positional.front();
-    OptionReader options(args);
-    const std::string output = options.choice("output", "text", { "json", "text" });
-    if (problem.empty())
-        problem = options.error();
-    if (!problem.empty()) {
-        std::fprintf(stderr, "iotc-diag validate: %s\n%s", problem.c_str(), Usage);
-        return ExitUsage;
-    }
+    std::string output;
+    const auto setup = setUpCommand("validate", words, { .check = [&](const Arguments& a) {
+        std::string problem;
+        if (!a.value("template"))
+            problem = "--template is required";
+        else if (a.has("payload") == a.has("payloads"))
+            problem = "give exactly one of --payload or --payloads";
+        OptionReader options(a);
+        output = options.choice("output", "text", { "json", "text" });
+        if (problem.empty())
+            problem = options.error();
+        return problem.empty() ? ExitOk : usageError(commandSpec("validate"), problem);
+    } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
 
     const auto tpl = loadTemplateOrReport(*args.value("template"), args.value("models").value_or(""));
     if (!tpl)

@@ -11,6 +11,7 @@
 #include <functional>
 #include <memory>
 #include <optional>
+#include <utility>
 
 namespace iotc {
 
@@ -39,6 +40,18 @@ public:
     Diagnosis run(const std::function<void(const QString&, const QString&)>& progress = {});
 
 private:
+    struct Context; // what the checks share: the client, the device, the evidence per cause ...
+
+    // One function per check, in the order they run; each returns what it found and adds its evidence.
+    std::pair<DiagnosisCheck, DiagnosisCheck> checkApplicationAndDevice(Context& c) const; // one call answers both
+    DiagnosisCheck checkProvisioning(Context& c) const;
+    DiagnosisCheck checkData(Context& c) const;
+    DiagnosisCheck checkDeviceLog(Context& c) const;
+    DiagnosisCheck checkPayload(Context& c) const; // also picks the sample messages
+    DiagnosisCheck checkProperties(Context& c) const;
+    DiagnosisCheck checkEdge(Context& c) const;
+    static void rankCauses(Context& c); // the verdict
+
     ConnectionProfile m_profile;
     DiagnoseOptions m_options;
 };

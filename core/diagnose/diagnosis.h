@@ -1,5 +1,7 @@
 #pragma once
 
+#include "validate/issue.h"
+
 #include <QJsonObject>
 #include <QString>
 #include <QStringList>
@@ -11,7 +13,7 @@ namespace iotc {
 // What one check of the guided diagnosis found.
 struct DiagnosisFinding {
     QString code; // cause code (device-blocked ...) or knowledge-base / issue code
-    QString severity; // info, warning, error
+    Severity severity = Severity::Info;
     QString title;
     QString explanation;
     QString mitigation;
@@ -54,6 +56,31 @@ struct Diagnosis {
 
     bool healthy() const { return causes.empty(); }
 };
+
+// The causes a diagnosis can conclude (DiagnosisCause::code), most fundamental first.
+namespace causes {
+inline constexpr QLatin1String AppUnreachable("app-unreachable");
+inline constexpr QLatin1String CredentialsInvalid("credentials-invalid");
+inline constexpr QLatin1String DeviceNotFound("device-not-found");
+inline constexpr QLatin1String DeviceBlocked("device-blocked");
+inline constexpr QLatin1String DeviceBlockedOrWaitingForApproval("device-blocked-or-waiting-for-approval");
+inline constexpr QLatin1String DpsInvalidCredentials("dps-invalid-credentials");
+inline constexpr QLatin1String DpsThrottled("dps-throttled");
+inline constexpr QLatin1String DeviceUnassigned("device-unassigned");
+inline constexpr QLatin1String DeviceNeverConnected("device-never-connected");
+inline constexpr QLatin1String NoData("no-data");
+inline constexpr QLatin1String InvalidJson("invalid-json");
+inline constexpr QLatin1String InvalidEncoding("invalid-encoding");
+inline constexpr QLatin1String SchemaMismatch("schema-mismatch");
+inline constexpr QLatin1String UnmodeledCapability("unmodeled-capability");
+inline constexpr QLatin1String UnknownComponent("unknown-component");
+inline constexpr QLatin1String DuplicateCapability("duplicate-capability");
+inline constexpr QLatin1String EdgeUnmodeled("edge-unmodeled");
+inline constexpr QLatin1String WritablePropertyRejected("writable-property-rejected");
+inline constexpr QLatin1String WritablePropertyNotAcknowledged("writable-property-not-acknowledged");
+inline constexpr QLatin1String ContentTypeOrEncoding("content-type-or-encoding");
+inline constexpr QLatin1String DeviceLogErrors("device-log-errors");
+} // namespace causes
 
 const char* checkStatusName(DiagnosisCheck::Status s);
 

@@ -64,8 +64,9 @@ QJsonObject diagnosisToJson(const Diagnosis& d)
         QJsonArray findings;
         for (const auto& f : check.findings)
             findings.append(QJsonObject { { QStringLiteral("code"), f.code },
-                { QStringLiteral("severity"), f.severity }, { QStringLiteral("title"), r(f.title) },
-                { QStringLiteral("explanation"), r(f.explanation) }, { QStringLiteral("mitigation"), r(f.mitigation) },
+                { QStringLiteral("severity"), QString::fromLatin1(severityName(f.severity)) },
+                { QStringLiteral("title"), r(f.title) }, { QStringLiteral("explanation"), r(f.explanation) },
+                { QStringLiteral("mitigation"), r(f.mitigation) },
                 { QStringLiteral("evidence"), strings(f.evidence) } });
         checks.append(QJsonObject { { QStringLiteral("id"), check.id }, { QStringLiteral("title"), check.title },
             { QStringLiteral("status"), QString::fromLatin1(checkStatusName(check.status)) },
@@ -115,7 +116,8 @@ QString diagnosisToMarkdown(const Diagnosis& d)
             continue;
         out += QStringLiteral("\n### %1\n\n").arg(md(check.title));
         for (const auto& f : check.findings) {
-            out += QStringLiteral("- **%1** `%2` (%3): %4").arg(md(f.title), f.code, f.severity, md(f.explanation));
+            out += QStringLiteral("- **%1** `%2` (%3): %4")
+                       .arg(md(f.title), f.code, QString::fromLatin1(severityName(f.severity)), md(f.explanation));
             if (!f.mitigation.isEmpty())
                 out += QStringLiteral(" — %1").arg(md(f.mitigation));
             out += QLatin1Char('\n');
@@ -176,7 +178,8 @@ QString diagnosisToHtml(const Diagnosis& d)
         out += QStringLiteral("<h3>%1</h3><ul>").arg(html(check.title));
         for (const auto& f : check.findings)
             out += QStringLiteral("<li><strong>%1</strong> <code>%2</code> (%3): %4 %5</li>")
-                       .arg(html(f.title), f.code, f.severity, html(f.explanation), html(f.mitigation));
+                       .arg(html(f.title), f.code, QString::fromLatin1(severityName(f.severity)), html(f.explanation),
+                           html(f.mitigation));
         out += QStringLiteral("</ul>");
     }
     if (!d.samples.empty()) {

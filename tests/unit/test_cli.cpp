@@ -2,7 +2,10 @@
 #include "testdata.h"
 
 #include "diag/arguments.h"
+#include "diag/commandtable.h"
+#include "diag/connectionoptions.h"
 #include "diag/inputfile.h"
+#include "diag/runloop.h"
 #include "diag/textoutput.h"
 
 #include <QByteArray>
@@ -12,7 +15,11 @@
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
 
+#include <QTimer>
+
 #include <algorithm>
+#include <atomic>
+#include <csignal>
 #include <fstream>
 
 using nlohmann::json;
@@ -353,6 +360,179 @@ TEST(Arguments, LineReaderCapsTheLineNotTheFile)
     iotc::cli::LineReader directory;
     EXPECT_FALSE(directory.open(dir.path().toStdString(), error));
     EXPECT_NE(error.find("is a directory"), std::string::npos) << error;
+}
+
+} // namespace
+
+// Issue 13: one command table behind the dispatcher, every help text and every command's options.
+namespace {
+
+using namespace iotc::cli;
+
+QStringList nameWords(const CommandSpec& spec)
+{
+    return QString::fromLatin1(spec.name).split(QLatin1Char(' '));
+}
+
+TEST(CommandTable, TheOverviewListsEveryCommand)
+{
+    // Every command the dispatcher knew before the table, written out here so a command dropped
+    // from the table fails this test instead of silently vanishing from the help.
+    const std::vector<std::string> known { "validate", "template", "template show", "devices", "device show",
+        "registration-info", "monitor-events", "validate-messages", "capture", "replay", "validate-properties",
+        "monitor-properties", "diagnose", "sim", "explain", "scan-log", "version", "help" };
+    EXPECT_EQ(commandTable().size(), known.size());
+    const auto help = diag({ QStringLiteral("--help") });
+    EXPECT_EQ(help.exitCode, 0);
+    EXPECT_EQ(diag({ QStringLiteral("help") }).out, help.out);
+    const auto none = diag({});
+    EXPECT_EQ(none.exitCode, 2) << "no command is a usage error";
+    EXPECT_EQ(none.err, help.out) << "the same overview, on stderr";
+    for (const auto& name : known) {
+        EXPECT_NE(help.out.find("\n  " + name + " "), std::string::npos) << name << " missing in\n" << help.out;
+        size_t consumed = 0;
+        std::vector<std::string> words;
+        for (const auto& w : QString::fromStdString(name).split(QLatin1Char(' ')))
+            words.push_back(w.toStdString());
+        const CommandSpec* spec = findCommand(words, &consumed);
+        ASSERT_NE(spec, nullptr) << name;
+        EXPECT_EQ(spec->name, name);
+        EXPECT_EQ(consumed, words.size());
+        EXPECT_NE(spec->run, nullptr) << name;
+    }
+    const auto unknown = diag({ QStringLiteral("frobnicate") });
+    EXPECT_EQ(unknown.exitCode, 2);
+    EXPECT_NE(unknown.err.find("unknown command 'frobnicate'"), std::string::npos) << unknown.err;
+    EXPECT_NE(unknown.err.find("  diagnose "), std::string::npos) << "followed by the overview";
+    const auto device = diag({ QStringLiteral("device") });
+    EXPECT_EQ(device.exitCode, 2);
+    EXPECT_EQ(device.err, "usage: iotc-diag device show DEVICE_ID [connection options]\n");
+}
+
+TEST(CommandTable, EveryCommandHelpShowsItsOptions)
+{
+    for (const auto& spec : commandTable()) {
+        const auto r = diag(nameWords(spec) << QStringLiteral("--help"));
+        EXPECT_EQ(r.exitCode, 0) << spec.name << "\n" << r.err;
+        EXPECT_TRUE(r.err.empty()) << spec.name << ": " << r.err;
+        EXPECT_EQ(r.out.rfind(usageLine(spec), 0), 0u) << spec.name << "\n" << r.out;
+        EXPECT_EQ(r.out, commandHelp(spec)) << spec.name;
+        for (const auto* list : { &spec.values, &spec.flags })
+            for (const auto& o : *list)
+                EXPECT_EQ(r.out.find(std::string("\n  --") + o.name + " ") == std::string::npos, o.hidden)
+                    << spec.name << " --" << o.name << "\n"
+                    << r.out;
+        for (const char* connection : { "\n  --app SUBDOMAIN", "\n  --token-file FILE", "\n  --demo " })
+            EXPECT_EQ(r.out.find(connection) != std::string::npos, spec.connection != ConnectionUse::None)
+                << spec.name << connection;
+        const auto timeout = r.out.find("\n--timeout: ");
+        ASSERT_NE(timeout, std::string::npos) << spec.name << ": what --timeout means";
+        EXPECT_EQ(r.out.find("\n--timeout: none", timeout) != std::string::npos, spec.timeout == TimeoutMeaning::None)
+            << spec.name;
+        // "help COMMAND" says the same.
+        EXPECT_EQ(diag(QStringList { QStringLiteral("help") } + nameWords(spec)).out, r.out) << spec.name;
+    }
+    // A value that happens to read "--help" is a value, not a request for help.
+    const auto r = diag({ QStringLiteral("validate"), QStringLiteral("--template"), Controller,
+        QStringLiteral("--payload"), QStringLiteral("--help") });
+    EXPECT_EQ(r.exitCode, 2) << r.out;
+    EXPECT_NE(r.err.find("--payload: cannot open --help"), std::string::npos) << r.err;
+}
+
+TEST(CommandTable, TimeoutMeansWhatTheTableSays)
+{
+    std::vector<std::string> words { "--base-url", "http://127.0.0.1:9", "--token", "t", "--timeout", "5" };
+    auto setup = setUpCommand("devices", words);
+    ASSERT_TRUE(setup.ready()) << setup.exitCode;
+    EXPECT_TRUE(setup.context->haveApp);
+    EXPECT_EQ(setup.context->connection.profile.timeoutMs, 5000) << "a REST bound for devices";
+
+    words = { "dev1", "--base-url", "http://127.0.0.1:9", "--token", "t", "--timeout", "3600" };
+    setup = setUpCommand("monitor-properties", words);
+    ASSERT_TRUE(setup.ready()) << "the run's length, not limited to the REST bound's 600 s";
+    EXPECT_EQ(setup.context->connection.profile.timeoutMs, iotc::ConnectionProfile().timeoutMs);
+    EXPECT_EQ(setup.context->args.value("timeout"), "3600");
+
+    setup = setUpCommand("monitor-events", {});
+    ASSERT_TRUE(setup.ready()) << "the application is optional for the stream commands";
+    EXPECT_FALSE(setup.context->haveApp);
+
+    EXPECT_EQ(setUpCommand("devices", { "--bogus" }).exitCode, ExitUsage);
+    EXPECT_EQ(setUpCommand("devices", {}).exitCode, ExitUsage) << "no application";
+    EXPECT_EQ(setUpCommand("device show", { "--demo" }).exitCode, ExitUsage) << "no DEVICE_ID";
+    EXPECT_EQ(setUpCommand("device show", { "a", "b", "--demo" }).exitCode, ExitUsage);
+    bool checked = false;
+    const auto refused = setUpCommand("devices", {}, { .check = [&](const Arguments&) {
+        checked = true;
+        return 7;
+    } });
+    EXPECT_TRUE(checked);
+    EXPECT_EQ(refused.exitCode, 7) << "the command's own check runs before the connection";
+    std::string problem;
+    EXPECT_TRUE(positionalsFit(commandSpec("explain"), parseArguments({ "a", "b", "c" }, {}, {}), problem));
+    EXPECT_FALSE(positionalsFit(commandSpec("scan-log"), parseArguments({ "a", "b" }, {}, {}), problem));
+    EXPECT_EQ(problem, "unexpected argument b");
+}
+
+std::atomic<int> g_previousHandlerCalls { 0 };
+extern "C" void previousHandler(int)
+{
+    ++g_previousHandlerCalls;
+}
+
+TEST(RunLoop, EndsAtTheDeadline)
+{
+    RunLoop loop(0.2);
+    EXPECT_EQ(loop.exec(), RunLoop::End::Deadline);
+    EXPECT_GE(loop.elapsedMs(), 200);
+    EXPECT_LT(loop.elapsedMs(), 5000);
+    EXPECT_STREQ(endName(RunLoop::End::Deadline), "timeout");
+}
+
+TEST(RunLoop, EndsWhenDoneBeforeTheDeadline)
+{
+    bool ready = false;
+    QTimer::singleShot(100, [&] { ready = true; });
+    RunLoop loop(
+        30, [&] { return ready; }, 10);
+    EXPECT_EQ(loop.exec(), RunLoop::End::Done);
+    EXPECT_GE(loop.elapsedMs(), 100);
+    EXPECT_LT(loop.elapsedMs(), 5000);
+
+    RunLoop finished(30);
+    QTimer::singleShot(50, [&] { finished.finish(); });
+    EXPECT_EQ(finished.exec(), RunLoop::End::Done);
+    EXPECT_LT(finished.elapsedMs(), 5000);
+
+    RunLoop later(0);
+    QTimer::singleShot(100, [&] { later.setDeadline(0.1); });
+    EXPECT_EQ(later.exec(), RunLoop::End::Deadline) << "a deadline set once the run is under way";
+    EXPECT_GE(later.elapsedMs(), 100) << "counted from setDeadline()";
+    EXPECT_LT(later.elapsedMs(), 5000);
+
+    RunLoop already(30, [] { return true; });
+    EXPECT_EQ(already.exec(), RunLoop::End::Done);
+    EXPECT_LT(already.elapsedMs(), 1000) << "a condition that already holds does not wait";
+}
+
+TEST(RunLoop, EndsOnSigintAndSigtermAndRestoresTheHandlers)
+{
+    std::signal(SIGINT, previousHandler);
+    std::signal(SIGTERM, previousHandler);
+    for (int signal : { SIGINT, SIGTERM }) {
+        RunLoop loop(30);
+        QTimer::singleShot(50, [signal] { std::raise(signal); });
+        EXPECT_EQ(loop.exec(), RunLoop::End::Signal) << signal;
+        EXPECT_LT(loop.elapsedMs(), 5000);
+    }
+    EXPECT_EQ(g_previousHandlerCalls, 0) << "the loop's handler caught them";
+    std::raise(SIGINT);
+    std::raise(SIGTERM);
+    EXPECT_EQ(g_previousHandlerCalls, 2) << "the handlers from before are back";
+    std::signal(SIGINT, SIG_DFL);
+    std::signal(SIGTERM, SIG_DFL);
+    RunLoop after(0.05);
+    EXPECT_EQ(after.exec(), RunLoop::End::Deadline) << "an old signal does not end a new loop";
 }
 
 } // namespace

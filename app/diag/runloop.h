@@ -1,0 +1,49 @@
+#pragma once
+
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QTimer>
+
+#include <functional>
+#include <optional>
+
+namespace iotc::cli {
+
+// How a command that runs until told otherwise waits: the Qt event loop turns until the done
+// condition holds (or finish() is called), the deadline passes, or SIGINT/SIGTERM arrives.
+//     RunLoop loop(timeoutSeconds);            // the deadline counts from here
+//     switch (loop.exec()) { case RunLoop::End::Signal: ... }
+// The signal handlers are installed for exec() only, and the previous ones restored after it.
+class RunLoop {
+public:
+    enum class End { Done, Deadline, Signal };
+
+    // seconds <= 0: no deadline. done is asked every pollMs (and once before the loop starts).
+    explicit RunLoop(double seconds = 0, std::function<bool()> done = {}, int pollMs = 50);
+    RunLoop(const RunLoop&) = delete;
+    RunLoop& operator=(const RunLoop&) = delete;
+
+    End exec();
+    // Ends exec() as Done, at once; from a slot or callback running inside the loop. (Not
+    // QCoreApplication::quit(): it ends only QCoreApplication::exec(), which this is not.)
+    void finish();
+    // A new deadline, counted from now (<= 0: none); for a run whose time starts only once it is
+    // under way (the clock below restarts too).
+    void setDeadline(double seconds);
+    // Milliseconds since the loop was made, or since setDeadline().
+    qint64 elapsedMs() const { return m_clock.elapsed(); }
+
+private:
+    std::optional<End> due() const;
+
+    double m_seconds;
+    std::function<bool()> m_done;
+    int m_pollMs;
+    bool m_finished = false;
+    QElapsedTimer m_clock;
+    QEventLoop m_loop;
+};
+
+const char* endName(RunLoop::End end); // "done", "timeout", "interrupted"
+
+} // namespace iotc::cli
