@@ -97,17 +97,10 @@ int runValidateProperties(const std::vector<std::string>& words)
         return ExitUsage;
     }
     const auto snapshot = PropertySnapshot::fromRest(*r.value, componentNamesOf(resolution.validator.get()));
-    std::vector<Issue> issues;
-    if (resolution.validator)
-        issues = validateReportedProperties(snapshot, *resolution.validator);
-    else if (resolution.problem)
-        issues.push_back(*resolution.problem);
+    const std::vector<Issue> issues = propertyIssues(snapshot, resolution.validator.get(), resolution.problem);
     QJsonArray properties;
-    for (const auto& p : snapshot.properties) {
+    for (const auto& p : snapshot.properties)
         properties.append(p.toJson());
-        if (auto i = writableSyncIssue(p))
-            issues.push_back(std::move(*i));
-    }
     std::string issueText;
     appendIssuesJson(issueText, issues);
     QJsonObject out { { QStringLiteral("deviceId"), id }, { QStringLiteral("template"), resolution.templateId },

@@ -29,14 +29,14 @@ std::optional<Issue> writableSyncIssue(const PropertyState& p)
     Issue i;
     i.path = p.key().toStdString();
     if (p.sync == SyncState::Rejected) {
-        i.code = "writable-property-rejected";
+        i.code = codes::WritablePropertyRejected;
         i.severity = Severity::Error;
         i.message = "The device rejected the value set for " + p.key().toStdString() + " (ack code "
             + std::to_string(p.ackCode.value_or(0))
             + (p.ackDescription.isEmpty() ? "" : ": " + p.ackDescription.toStdString()) + ")";
         i.suggestion = "check the value against what the device accepts, or fix the device's handling of it";
     } else {
-        i.code = "writable-property-not-acknowledged";
+        i.code = codes::WritablePropertyNotAcknowledged;
         i.severity = p.sync == SyncState::Stale ? Severity::Error : Severity::Warning;
         i.message = "The device has not acknowledged version " + std::to_string(p.desiredVersion.value_or(0)) + " of "
             + p.key().toStdString()
@@ -49,6 +49,20 @@ std::optional<Issue> writableSyncIssue(const PropertyState& p)
     if (p.ackVersion)
         i.actual = "ack version " + std::to_string(*p.ackVersion) + ", code " + std::to_string(p.ackCode.value_or(0));
     return i;
+}
+
+std::vector<Issue> propertyIssues(
+    const PropertySnapshot& snapshot, const PayloadValidator* validator, const std::optional<Issue>& noValidator)
+{
+    std::vector<Issue> issues;
+    if (validator)
+        issues = validateReportedProperties(snapshot, *validator);
+    else if (noValidator)
+        issues.push_back(*noValidator);
+    for (const auto& p : snapshot.properties)
+        if (auto i = writableSyncIssue(p))
+            issues.push_back(std::move(*i));
+    return issues;
 }
 
 } // namespace iotc

@@ -21,4 +21,10 @@ std::vector<Issue> validateReportedProperties(const PropertySnapshot& snapshot, 
 // warning); nothing for one in sync or not writable.
 std::optional<Issue> writableSyncIssue(const PropertyState& p);
 
+// Every issue of one properties snapshot, the one rule for the watch, the CLI and the diagnoser:
+// the reported values judged against the template (with no validator: noValidator, why there is
+// none, when given), then each writable property's acknowledgement issue, in snapshot order.
+std::vector<Issue> propertyIssues(const PropertySnapshot& snapshot, const PayloadValidator* validator,
+    const std::optional<Issue>& noValidator = std::nullopt);
+
 } // namespace iotc

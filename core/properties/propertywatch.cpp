@@ -30,14 +30,9 @@ void PropertyWatch::start()
     m_monitor->setComponentNames(componentNamesOf(resolution.validator.get()));
     connect(m_monitor, &PropertyMonitor::updated, this,
         [this, resolution](const PropertySnapshot& snapshot, const QList<PropertyChange>& changes) {
-            PropertyView view { snapshot, changes, {}, resolution.templateId, m_monitor->polls() };
-            if (resolution.validator)
-                view.issues = validateReportedProperties(snapshot, *resolution.validator);
-            else if (resolution.problem)
-                view.issues.push_back(*resolution.problem);
-            for (const auto& p : snapshot.properties)
-                if (auto i = writableSyncIssue(p))
-                    view.issues.push_back(std::move(*i));
+            PropertyView view { snapshot, changes,
+                propertyIssues(snapshot, resolution.validator.get(), resolution.problem), resolution.templateId,
+                m_monitor->polls() };
             Q_EMIT updated(view);
         });
     connect(m_monitor, &PropertyMonitor::pollFailed, this,

@@ -583,6 +583,13 @@ QString redactedSample(const QString& text, qsizetype maxChars)
         qsizetype cut = std::max<qsizetype>(maxChars, 0);
         if (cut > 0 && out.at(cut - 1).isHighSurrogate())
             --cut; // never half a character
+        // Nor half a marker: "<reda" would read as the body's own text.
+        for (qsizetype m = std::max<qsizetype>(cut - Marker.size() + 1, 0); m < cut; ++m) {
+            if (QStringView(out).mid(m, Marker.size()) == Marker) {
+                cut = m;
+                break;
+            }
+        }
         out.truncate(cut);
     }
     return out;

@@ -15,7 +15,8 @@ namespace iotc {
 QString redactSecrets(const QString& text);
 
 // A sample of a body for a report or an export: redacted whole, then cut to maxChars (never the
-// other way round: a cut can part a key from its value, and a half key is still a secret).
+// other way round: a cut can part a key from its value, and a half key is still a secret). The cut
+// never halves a character or a <redacted> marker. For a message, reportSample (report/sample.h).
 QString redactedSample(const QString& text, qsizetype maxChars);
 
 } // namespace iotc

@@ -1,9 +1,12 @@
 #include "properties/propertysnapshot.h"
+#include "properties/propertyvalidation.h"
 #include "testdata.h"
 
 #include <QFile>
 #include <QJsonDocument>
 #include <gtest/gtest.h>
+
+#include <algorithm>
 
 using namespace iotc;
 
@@ -96,4 +99,101 @@ TEST(Properties, DiffReportsEveryKindOfChange)
     EXPECT_EQ(changes[2].kind, PropertyChange::Kind::SyncChanged);
     EXPECT_EQ(changes[3].kind, PropertyChange::Kind::Removed);
     EXPECT_EQ(changes[3].toJson().value(QStringLiteral("property")).toString(), QStringLiteral("y"));
+}
+
+namespace {
+
+std::vector<std::string> issueCodes(const std::vector<Issue>& issues)
+{
+    std::vector<std::string> out;
+    out.reserve(issues.size());
+    for (const auto& i : issues)
+        out.push_back(i.code + "@" + i.path);
+    return out;
+}
+
+// A REST properties answer: osVersion is not in the template, serialNumber has the wrong type,
+// the thermostat's targetTemperature was rejected, a root writable is pending and one accepted.
+QJsonObject restAnswer()
+{
+    return QJsonDocument::fromJson(R"({
+        "serialNumber": 42,
+        "osVersion": "10.0",
+        "$metadata": {
+            "serialNumber": {"lastUpdateTime": "2024-01-01T00:00:00Z"},
+            "osVersion": {"lastUpdateTime": "2024-01-01T00:00:00Z"},
+            "pendingOne": {"desiredValue": 5, "desiredVersion": 3}
+        },
+        "thermostat1": {
+            "__t": "c",
+            "targetTemperature": 21,
+            "$metadata": {
+                "targetTemperature": {"desiredValue": 99, "desiredVersion": 7, "ackVersion": 7, "ackCode": 400,
+                                      "ackDescription": "out of range"},
+                "maxTempSinceLastReboot": {"desiredValue": 1, "desiredVersion": 2, "ackVersion": 2, "ackCode": 200}
+            }
+        }
+    })")
+        .object();
+}
+
+} // namespace
+
+TEST(PropertyIssues, ReportedValidationThenAcknowledgementsInSnapshotOrder)
+{
+    const PayloadValidator validator(test::loadTemplate(test::TemperatureController));
+    const auto snapshot = PropertySnapshot::fromRest(restAnswer(), componentNamesOf(&validator));
+    const auto issues = propertyIssues(snapshot, &validator, std::nullopt);
+    // The validator's own findings, then one per writable property the device did not accept.
+    const auto reported = validateReportedProperties(snapshot, validator);
+    ASSERT_GE(reported.size(), 2u);
+    ASSERT_EQ(issues.size(), reported.size() + 2);
+    for (size_t k = 0; k < reported.size(); ++k)
+        EXPECT_EQ(issues[k].code + "@" + issues[k].path, reported[k].code + "@" + reported[k].path);
+    const auto codes = issueCodes(issues);
+    EXPECT_NE(std::find(codes.begin(), codes.end(), "unmodeled-capability@osVersion"), codes.end());
+    EXPECT_NE(std::find(codes.begin(), codes.end(), "schema-mismatch@serialNumber"), codes.end());
+    // Snapshot order: thermostat1 (a component level) is read before the root level.
+    const Issue& rejected = issues[reported.size()];
+    EXPECT_EQ(rejected.code, "writable-property-rejected");
+    EXPECT_EQ(rejected.path, "thermostat1.targetTemperature");
+    EXPECT_EQ(rejected.severity, Severity::Error);
+    EXPECT_NE(rejected.message.find("out of range"), std::string::npos);
+    const Issue& pending = issues[reported.size() + 1];
+    EXPECT_EQ(pending.code, "writable-property-not-acknowledged");
+    EXPECT_EQ(pending.path, "pendingOne");
+    EXPECT_EQ(pending.severity, Severity::Warning);
+}
+
+TEST(PropertyIssues, WithoutATemplateSaysWhyAndStillChecksAcknowledgements)
+{
+    const auto snapshot = PropertySnapshot::fromRest(restAnswer(), { QStringLiteral("thermostat1") });
+    Issue why;
+    why.code = "template-unavailable";
+    why.severity = Severity::Info;
+    why.message = "no template";
+    EXPECT_EQ(issueCodes(propertyIssues(snapshot, nullptr, why)),
+        (std::vector<std::string> { "template-unavailable@", "writable-property-rejected@thermostat1.targetTemperature",
+            "writable-property-not-acknowledged@pendingOne" }));
+    // Without a reason (the diagnoser's use), only the acknowledgements.
+    EXPECT_EQ(issueCodes(propertyIssues(snapshot, nullptr)),
+        (std::vector<std::string> { "writable-property-rejected@thermostat1.targetTemperature",
+            "writable-property-not-acknowledged@pendingOne" }));
+}
+
+TEST(PropertyIssues, ASnapshotInSyncHasNone)
+{
+    PropertySnapshot s;
+    PropertyState accepted;
+    accepted.name = QStringLiteral("setPoint");
+    accepted.desiredVersion = 2;
+    accepted.ackVersion = 2;
+    accepted.ackCode = 200;
+    accepted.sync = syncStateOf(accepted);
+    s.properties = { accepted };
+    EXPECT_TRUE(propertyIssues(s, nullptr).empty());
+    s.properties[0].sync = SyncState::Stale;
+    const auto stale = propertyIssues(s, nullptr);
+    ASSERT_EQ(stale.size(), 1u);
+    EXPECT_EQ(stale[0].severity, Severity::Error) << "stale: the device probably never answers";
 }
