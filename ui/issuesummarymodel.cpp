@@ -12,29 +12,6 @@ namespace iotc {
 
 namespace {
 
-// What an issue code means and what to do, from resources/knowledge/advice.json; codes the
-// knowledge base knows (error codes, provisioning statuses) from codes.json.
-QString advice(const QString& code)
-{
-    const std::string c = code.toStdString();
-    if (const auto* a = adviceFor(AdviceKind::Issue, c))
-        return QString::fromStdString(a->meaning) + QObject::tr(" What to do: ") + QString::fromStdString(a->whatToDo);
-    if (const auto* e = KnowledgeBase::builtIn().byCode(c))
-        return QString::fromStdString(e->description + " What to do: " + e->mitigation);
-    return {};
-}
-
-// A finding's severity, whether the finding holds it as text or as the enum.
-Severity severityOf(const QString& name)
-{
-    return parseSeverity(name.toStdString()).value_or(Severity::Info);
-}
-
-[[maybe_unused]] Severity severityOf(Severity s)
-{
-    return s;
-}
-
 QString when(qint64 ms)
 {
     return ms ? QDateTime::fromMSecsSinceEpoch(ms, Qt::UTC).toString(QStringLiteral("HH:mm:ss")) : QString();
@@ -65,7 +42,7 @@ IssueSummaryModel::Group& IssueSummaryModel::groupFor(const QString& code, const
     Group g;
     g.code = code;
     g.source = source;
-    g.advice = advice(code);
+    g.advice = QString::fromStdString(issueAdviceText(code.toStdString()));
     m_groups.push_back(g);
     endInsertRows();
     return m_groups.back();
@@ -108,7 +85,7 @@ void IssueSummaryModel::addDiagnosis(const Diagnosis& d)
         for (const auto& f : check.findings) {
             bool inserted = false;
             Group& g = groupFor(f.code, tr("diagnosis"), inserted);
-            g.severity = severityOf(f.severity);
+            g.severity = f.severity;
             ++g.count;
             if (g.firstMs == 0)
                 g.firstMs = now;

@@ -1,6 +1,6 @@
 #include "screenshotsafe.h"
 
-#include "report/redact.h"
+#include "util/redact.h"
 
 #include <atomic>
 

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "central/connection.h"
-#include "eventhub/eventhubconsumer.h"
+#include "monitor/eventstream.h"
 #include "eventhub/eventhubtarget.h"
 
 #include <QFutureWatcher>

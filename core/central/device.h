@@ -23,4 +23,13 @@ struct Device {
     QJsonObject toJson() const;
 };
 
+// A device's provisioning status as IoT Central's REST API lets us tell it. Blocked devices and
+// devices waiting for approval both read enabled:false, provisioned:false: we say so rather than
+// guess (the Devices page in IoT Central shows which).
+enum class DeviceStatus { Provisioned, Registered, Blocked, BlockedOrWaitingForApproval, Unassigned };
+
+DeviceStatus deviceStatus(const Device& device);
+// provisioned, registered, blocked, blocked-or-waiting-for-approval, unassigned
+const char* statusName(DeviceStatus status);
+
 } // namespace iotc

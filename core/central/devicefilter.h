@@ -1,7 +1,6 @@
 #pragma once
 
 #include "central/device.h"
-#include "provisioning/devicestatus.h"
 
 #include <QString>
 

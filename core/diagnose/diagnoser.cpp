@@ -11,7 +11,8 @@
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
 #include "provisioning/provisioningcheck.h"
-#include "report/redact.h"
+#include "util/redact.h"
+#include "diagnose/sample.h"
 #include "validate/edgeruntimerule.h"
 
 #include <QDateTime>
@@ -45,7 +46,8 @@ const QStringList& causeRanking()
         causes::DpsThrottled, causes::DeviceUnassigned, causes::DeviceNeverConnected, causes::NoData,
         causes::InvalidJson, causes::InvalidEncoding, causes::SchemaMismatch, causes::UnmodeledCapability,
         causes::UnknownComponent, causes::DuplicateCapability, causes::EdgeUnmodeled, causes::WritablePropertyRejected,
-        causes::WritablePropertyNotAcknowledged, causes::ContentTypeOrEncoding, causes::DeviceLogErrors };
+        causes::WritablePropertyNotAcknowledged, causes::ContentTypeOrEncoding, causes::FileUploadLimitExceeded,
+        causes::DeviceLogErrors };
     return ranking;
 }
 
@@ -75,16 +77,6 @@ QString causeForIssue(std::string_view code)
         { codes::MissingComponentMarker, causes::UnknownComponent },
         { codes::InvalidAck, causes::WritablePropertyNotAcknowledged },
     };
-    if (auto it = map.find(code); it != map.end())
-        return it->second;
-    return {};
-}
-
-QString logCause(const std::string& code)
-{
-    static const std::map<std::string, QLatin1String> map { { "401002", causes::DpsInvalidCredentials },
-        { "429", causes::DpsThrottled }, { "429001", causes::DpsThrottled },
-        { "DEVICE_BLOCKED", causes::DeviceBlocked }, { "400209", causes::DeviceBlockedOrWaitingForApproval } };
     if (auto it = map.find(code); it != map.end())
         return it->second;
     return {};
@@ -325,12 +317,15 @@ DiagnosisCheck Diagnoser::checkDeviceLog(Context& c) const
         const QString line = QStringLiteral("log line %1: %2").arg(f.line).arg(redactSecrets(q(f.text)));
         log.findings.push_back(finding(q(f.entry->code), f.entry->severity, q(f.entry->title), q(f.entry->description),
             q(f.entry->mitigation), { line }));
-        const QString cause = logCause(f.entry->code);
-        if (!cause.isEmpty())
-            c.cause(cause, line);
-        else if (f.entry->severity == Severity::Error)
-            // Not one of the guide's connection causes (file upload, MQTT, TLS ...), still the device's
-            // own word that something fails: a cause, with what to do for that code.
+        // The code's own cause (codes.json "cause": 401002, 429, DEVICE_BLOCKED, 403006 ...); an
+        // error without one (MQTT, TLS, network ...) is still the device's own word that something
+        // fails: device-log-errors, with what to do for that code.
+        const std::string_view cause = logCause(*f.entry);
+        if (cause.empty())
+            continue;
+        if (cause != GenericLogCause)
+            c.cause(QString::fromUtf8(cause.data(), static_cast<qsizetype>(cause.size())), line);
+        else
             c.cause(causes::DeviceLogErrors,
                 line + QStringLiteral(" — ") + q(f.entry->code) + QStringLiteral(": ") + q(f.entry->title)
                     + QStringLiteral(". What to do: ") + q(f.entry->mitigation));
@@ -354,14 +349,7 @@ DiagnosisCheck Diagnoser::checkPayload(Context& c) const
         }
         modeled += clean;
         if (!o.issues.empty() && c.d.samples.size() < 5) {
-            SampleMessage s;
-            s.enqueuedTime = QDateTime::fromMSecsSinceEpoch(o.event.enqueuedMs, Qt::UTC).toString(Qt::ISODateWithMs);
-            s.component = o.event.component;
-            s.module = o.event.moduleId;
-            s.body = redactedSample(QString::fromUtf8(o.event.body), 2000);
-            for (const auto& i : o.issues)
-                s.issues << q(i.code);
-            c.d.samples.push_back(s);
+            c.d.samples.push_back(reportSample(o, DiagnosisSampleChars));
         }
     }
     if (c.observations.empty()) {
@@ -406,15 +394,10 @@ DiagnosisCheck Diagnoser::checkProperties(Context& c) const
     }
     auto resolution = c.resolver->forDevice(c.dev->id);
     const auto snapshot = PropertySnapshot::fromRest(*r.value, componentNamesOf(resolution.validator.get()));
-    std::vector<Issue> issues;
-    if (resolution.validator)
-        issues = validateReportedProperties(snapshot, *resolution.validator);
+    const std::vector<Issue> issues = propertyIssues(snapshot, resolution.validator.get());
     int writable = 0;
-    for (const auto& p : snapshot.properties) {
+    for (const auto& p : snapshot.properties)
         writable += p.sync != SyncState::None;
-        if (auto i = writableSyncIssue(p))
-            issues.push_back(std::move(*i));
-    }
     bool anyError = false;
     for (const auto& i : issues) {
         if (i.severity == Severity::Info)

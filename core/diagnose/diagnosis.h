@@ -79,6 +79,7 @@ inline constexpr QLatin1String EdgeUnmodeled("edge-unmodeled");
 inline constexpr QLatin1String WritablePropertyRejected("writable-property-rejected");
 inline constexpr QLatin1String WritablePropertyNotAcknowledged("writable-property-not-acknowledged");
 inline constexpr QLatin1String ContentTypeOrEncoding("content-type-or-encoding");
+inline constexpr QLatin1String FileUploadLimitExceeded("file-upload-limit-exceeded");
 inline constexpr QLatin1String DeviceLogErrors("device-log-errors");
 } // namespace causes
 

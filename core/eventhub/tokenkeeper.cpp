@@ -1,6 +1,6 @@
 #include "tokenkeeper.h"
 
-#include "provisioning/sas.h"
+#include "util/sas.h"
 
 #include <algorithm>
 

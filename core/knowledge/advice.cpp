@@ -1,5 +1,7 @@
 #include "advice.h"
 
+#include "knowledgebase.h"
+
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -131,6 +133,15 @@ const std::vector<Advice>& AdviceBook::entries(AdviceKind kind) const
 const Advice* adviceFor(AdviceKind kind, std::string_view code)
 {
     return AdviceBook::builtIn().find(kind, code);
+}
+
+std::string issueAdviceText(std::string_view code)
+{
+    if (const auto* a = adviceFor(AdviceKind::Issue, code))
+        return a->meaning + " What to do: " + a->whatToDo;
+    if (const auto* e = KnowledgeBase::builtIn().byCode(std::string(code)))
+        return e->description + " What to do: " + e->mitigation;
+    return {};
 }
 
 } // namespace iotc

@@ -48,4 +48,8 @@ private:
 // AdviceBook::builtIn().find(kind, code).
 const Advice* adviceFor(AdviceKind kind, std::string_view code);
 
+// "<what it means> What to do: <what to do>" for an issue code from the advice book, else for a code
+// the knowledge base knows (error codes, provisioning statuses); empty when neither knows it.
+std::string issueAdviceText(std::string_view code);
+
 } // namespace iotc

@@ -1,6 +1,6 @@
 #include "knowledgebase.h"
 
-#include "template/capabilityindex.h"
+#include "util/asciistrings.h"
 
 #include <QFile>
 #include <QJsonArray>
@@ -69,6 +69,10 @@ KnowledgeBase KnowledgeBase::fromJson(const QByteArray& json)
             e.httpStatus = o.value(QStringLiteral("httpStatus")).toInt();
         e.aliases = strings(o.value(QStringLiteral("aliases")));
         e.supersedes = strings(o.value(QStringLiteral("supersedes")));
+        const QJsonValue cause = o.value(QStringLiteral("cause"));
+        if (!cause.isUndefined() && (!cause.isString() || cause.toString().isEmpty()))
+            throw std::runtime_error("knowledge base: the cause of " + e.code + " is not a cause code");
+        e.cause = cause.toString().toStdString();
         for (const auto& p : strings(o.value(QStringLiteral("patterns"))))
             e.patterns.push_back(compile(p, e.code));
         for (const auto& a : strings(o.value(QStringLiteral("anchors"))))

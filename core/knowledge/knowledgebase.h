@@ -25,9 +25,13 @@ struct KnowledgeEntry {
     std::optional<int> httpStatus;
     std::vector<std::string> aliases;
     std::vector<std::string> supersedes; // more general codes this one makes redundant on a line
+    // The diagnosis cause (advice.json "causes") this code in a device log is evidence of, when it
+    // names one of its own (401002: dps-invalid-credentials, 403006: file-upload-limit-exceeded);
+    // empty for the rest, which logCause() in logscanner.h reports together.
+    std::string cause;
     std::vector<std::regex> patterns; // how it shows up in device logs
-    // Lower-case substrings of which a matching line must contain at least one: a cheap test that
-    // spares the regexes on almost every line.
+    // Lower-case substrings of which every match of the patterns contains at least one: a cheap test
+    // that spares the regexes on almost every line, and on most of a long line.
     std::vector<std::string> anchors;
 };
 

@@ -8,14 +8,8 @@ namespace iotc {
 
 struct KnowledgeEntry;
 
-// A device's provisioning status as IoT Central's REST API lets us tell it. Blocked devices and
-// devices waiting for approval both read enabled:false, provisioned:false: we say so rather than
-// guess (the Devices page in IoT Central shows which).
-enum class DeviceStatus { Provisioned, Registered, Blocked, BlockedOrWaitingForApproval, Unassigned };
-
-DeviceStatus deviceStatus(const Device& device);
-const char* statusName(
-    DeviceStatus status); // provisioned, registered, blocked, blocked-or-waiting-for-approval, unassigned
+// DeviceStatus, deviceStatus() and statusName() are the device's own (central/device.h); what each
+// status means for provisioning, in the guide's words:
 const KnowledgeEntry& statusKnowledge(DeviceStatus status); // the guide's description and mitigation
 
 } // namespace iotc

@@ -1,6 +1,6 @@
 #include "dpscheck.h"
 
-#include "sas.h"
+#include "util/sas.h"
 
 #include "central/originpolicy.h"
 

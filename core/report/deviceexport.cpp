@@ -33,17 +33,6 @@ DiagnosisFinding finding(const QString& code, Severity severity, const QString& 
     return f;
 }
 
-// What an issue code means and what to do: the advice book, else the knowledge base.
-QString issueAdvice(const QString& code)
-{
-    const std::string c = code.toStdString();
-    if (const auto* a = adviceFor(AdviceKind::Issue, c))
-        return QString::fromStdString(a->meaning + " What to do: " + a->whatToDo);
-    if (const auto* e = KnowledgeBase::builtIn().byCode(c))
-        return QString::fromStdString(e->description + " What to do: " + e->mitigation);
-    return {};
-}
-
 DiagnosisCheck provisioningCheck(const ProvisioningReport& report)
 {
     const auto& k = statusKnowledge(report.status);
@@ -79,8 +68,9 @@ DiagnosisCheck payloadCheck(const DeviceRecord* record)
             payload.status = g.severity == Severity::Error         ? DiagnosisCheck::Status::Failed
                 : payload.status == DiagnosisCheck::Status::Failed ? payload.status
                                                                    : DiagnosisCheck::Status::Warning;
-        payload.findings.push_back(finding(g.code, g.severity, g.code, issueAdvice(g.code), QString(),
-            { QStringLiteral("%1 time(s): %2").arg(g.count).arg(g.example) }));
+        payload.findings.push_back(
+            finding(g.code, g.severity, g.code, QString::fromStdString(issueAdviceText(g.code.toStdString())),
+                QString(), { QStringLiteral("%1 time(s): %2").arg(g.count).arg(g.example) }));
     }
     if (record->issuesNotGrouped() > 0)
         addSentence(payload.summary,

@@ -1,7 +1,7 @@
 #pragma once
 
 #include "devicerecord.h"
-#include "sample.h"
+#include "diagnose/sample.h"
 
 #include "diagnose/diagnosis.h"
 

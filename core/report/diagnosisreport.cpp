@@ -1,6 +1,6 @@
 #include "diagnosisreport.h"
 
-#include "redact.h"
+#include "util/redact.h"
 
 #include <QFile>
 #include <QJsonArray>

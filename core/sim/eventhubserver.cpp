@@ -1,7 +1,7 @@
 #include "eventhubserver.h"
 
 #include "amqpnodes.h"
-#include "provisioning/sas.h"
+#include "util/sas.h"
 #include "wiresender.h"
 
 #include <QDateTime>

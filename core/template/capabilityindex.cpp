@@ -1,5 +1,7 @@
 #include "capabilityindex.h"
 
+#include "util/asciistrings.h"
+
 #include <algorithm>
 
 namespace iotc {
@@ -21,28 +23,6 @@ const char* capabilityKindName(CapabilityKind kind)
         return "other";
     }
     return "other";
-}
-
-std::string asciiLower(std::string_view s)
-{
-    std::string out(s);
-    for (auto& c : out) {
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    }
-    return out;
-}
-
-bool equalsIgnoringCase(std::string_view a, std::string_view b)
-{
-    if (a.size() != b.size())
-        return false;
-    auto lower = [](char c) { return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; };
-    for (size_t i = 0; i < a.size(); ++i) {
-        if (lower(a[i]) != lower(b[i]))
-            return false;
-    }
-    return true;
 }
 
 void CapabilityScope::add(Capability capability)

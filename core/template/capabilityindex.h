@@ -85,7 +85,4 @@ struct DeviceTemplate {
     const ModuleIndex* module(std::string_view name) const;
 };
 
-std::string asciiLower(std::string_view s);
-bool equalsIgnoringCase(std::string_view a, std::string_view b); // ASCII only
-
 } // namespace iotc

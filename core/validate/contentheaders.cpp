@@ -1,5 +1,7 @@
 #include "contentheaders.h"
 
+#include "util/asciistrings.h"
+
 #include "template/capabilityindex.h"
 
 namespace iotc {

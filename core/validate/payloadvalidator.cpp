@@ -1,5 +1,7 @@
 #include "payloadvalidator.h"
 
+#include "util/asciistrings.h"
+
 #include "contentheaders.h"
 #include "edgeruntimerule.h"
 #include "jsonerror.h"

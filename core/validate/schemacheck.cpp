@@ -1,5 +1,7 @@
 #include "schemacheck.h"
 
+#include "util/asciistrings.h"
+
 #include "timeformats.h"
 
 #include <cfloat>

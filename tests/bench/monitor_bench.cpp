@@ -10,7 +10,7 @@
 #include "eventhub/eventhubconsumer.h"
 #include "monitor/capturefile.h"
 #include "monitor/monitorpipeline.h"
-#include "provisioning/sas.h"
+#include "util/sas.h"
 #include "sim/simulatedapp.h"
 #include "template/templateparser.h"
 

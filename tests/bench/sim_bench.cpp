@@ -2,7 +2,7 @@
 // loopback (target: >= 150,000 events/s, so the simulator is never the product's bottleneck).
 // Run: make bench (or build/tests/bench/iotc-bench-sim [events]).
 #include "amqptestclient.h"
-#include "provisioning/sas.h"
+#include "util/sas.h"
 #include "sim/simulatedapp.h"
 
 #include <QCoreApplication>

@@ -2,7 +2,7 @@
 // encoding the redactor promises), with any text around it, never survives; any text at all is
 // redacted without a crash.
 #include "fuzzinput.h"
-#include "report/redact.h"
+#include "util/redact.h"
 
 #include <QString>
 #include <QUrl>

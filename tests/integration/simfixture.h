@@ -2,7 +2,7 @@
 
 // Shared helpers of the integration suites: a running simulated app and blocking HTTP calls
 // through QNetworkAccessManager (the simulator serves on its own thread).
-#include "provisioning/sas.h"
+#include "util/sas.h"
 #include "sim/simulatedapp.h"
 
 #include <QJsonDocument>

@@ -4,7 +4,7 @@
 
 #include "diagnose/diagnoser.h"
 #include "report/diagnosisreport.h"
-#include "report/redact.h"
+#include "util/redact.h"
 
 #include <QJsonDocument>
 #include <gtest/gtest.h>
@@ -94,10 +94,11 @@ TEST_F(Diagnose, ADeviceLogWithOtherErrorsIsACauseWithWhatToDo)
     EXPECT_TRUE(diagnose("file-upload-failing").healthy()) << "without the log, nothing is wrong";
     const auto d = diagnose("file-upload-failing", device->log.join(QLatin1Char('\n')));
     ASSERT_FALSE(d.causes.empty());
-    EXPECT_EQ(d.causes.front().code, QStringLiteral("device-log-errors"));
+    EXPECT_EQ(d.causes.front().code, QStringLiteral("file-upload-limit-exceeded")) << "its own cause (issue 14)";
     ASSERT_FALSE(d.causes.front().evidence.isEmpty());
     EXPECT_TRUE(d.causes.front().evidence.front().contains(QStringLiteral("403006")));
-    EXPECT_TRUE(d.causes.front().evidence.front().contains(QStringLiteral("What to do")));
+    EXPECT_TRUE(d.causes.front().mitigation.contains(QStringLiteral("notify IoT Central promptly")))
+        << d.causes.front().mitigation.toStdString();
 }
 
 TEST_F(Diagnose, EdgeRuntimeVersionIsReadFromTheSystemModules)

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <fstream>
 #include <map>
 #include <set>
@@ -278,3 +279,262 @@ TEST(LogScanner, CodesAcrossTheScanningWindowsAreFoundOnceAndOnlyWhole)
     }
     EXPECT_TRUE(scanLog(glued).findings.empty());
 }
+
+// Issue 14: status codes as the SDKs spell them, socket errors, line counting and the 403006 headline.
+
+struct Spelling {
+    const char* line;
+    const char* code; // nullptr: nothing is found
+};
+
+class LogSpellings : public ::testing::TestWithParam<Spelling> { };
+
+void PrintTo(const Spelling& s, std::ostream* os)
+{
+    *os << s.line;
+}
+
+TEST_P(LogSpellings, AreRecognisedAsTheirCode)
+{
+    const auto& s = GetParam();
+    const auto scan = scanLog(std::string(s.line) + "\n");
+    if (!s.code) {
+        EXPECT_TRUE(scan.findings.empty()) << scan.findings.front().entry->code << " in: " << s.line;
+        return;
+    }
+    EXPECT_EQ(codesIn(scan), (std::multiset<std::string> { s.code })) << s.line;
+    // The scanner searches a long line only around the anchors: every match must hold one.
+    for (const auto& f : scan.findings) {
+        std::string lower = f.matched;
+        std::transform(lower.begin(), lower.end(), lower.begin(),
+            [](char c) { return c >= 'A' && c <= 'Z' ? static_cast<char>(c - 'A' + 'a') : c; });
+        EXPECT_TRUE(std::any_of(f.entry->anchors.begin(), f.entry->anchors.end(),
+            [&](const std::string& a) { return lower.find(a) != std::string::npos; }))
+            << f.entry->code << " matched \"" << f.matched << "\" without any of its anchors";
+        // The same code far into a long line, across the scanning windows, is found the same.
+        const auto far = scanLog(std::string(5000, '.') + " " + s.line + " " + std::string(3000, '.'));
+        EXPECT_EQ(codesIn(far), codesIn(scan)) << s.line;
+    }
+}
+
+INSTANTIATE_TEST_SUITE_P(StatusWordsWithTheirNumber, LogSpellings,
+    ::testing::Values(
+        // .NET HttpStatusCode names with the number in brackets.
+        Spelling { "[10:00:01 ERR] Registration failed: BadRequest (400)", "400" },
+        Spelling { "Send failed: Bad Request (400)", "400" }, Spelling { "DPS answered Unauthorized (401)", "401" },
+        Spelling { "Upload abandoned: IoT Hub answered Forbidden (403)", "403" },
+        Spelling { "GetTwin failed: NotFound (404)", "404" }, Spelling { "PreconditionFailed (412)", "412" },
+        Spelling { "Send failed: TooManyRequests (429), backing off", "429" },
+        Spelling { "InternalServerError (500)", "500" },
+        // HttpRequestException and Azure.Core: the number first, the name in brackets.
+        Spelling { "Response status code does not indicate success: 401 (Unauthorized).", "401" },
+        Spelling { "Response status code does not indicate success: 429 (Too Many Requests).", "429" },
+        Spelling { "Status: 403 (Server failed to authenticate the request. Make sure the value of Authorization "
+                   "header is formed correctly including the signature.)",
+            "403" },
+        // The DPS HTTP transport (AutoRest) and HttpResponseMessage.ToString().
+        Spelling {
+            "Microsoft.Rest.HttpOperationException: Operation returned an invalid status code 'NotFound'", "404" },
+        Spelling { "StatusCode: 429, ReasonPhrase: 'Too Many Requests', Version: 1.1", "429" },
+        Spelling { "StatusCode: Unauthorized", "401" },
+        // ClientWebSocket; Python's HTTP pipeline (DEBUG and the ServiceError).
+        Spelling { "The server returned status code '401' when status code '101' was expected.", "401" },
+        Spelling { "DEBUG azure.iot.device.common.pipeline.pipeline_stages_http HTTP Response Status: 403", "403" },
+        Spelling { "HTTP operation returned: 403 TooManyDevicesError(Error: Forbidden)", "403" },
+        Spelling { "HTTP/1.1 404 Not Found", "404" },
+        // The six-digit IoT Hub codes and their names win over the status beside them.
+        Spelling { "HTTP Response Status: 403 {\"errorCode\":403006}", "403006" },
+        Spelling {
+            "QuotaExceededException: {\"Message\":\"ErrorCode:DeviceMaximumActiveFileUploadLimitExceeded;Number of "
+            "active file upload requests cannot exceed 10\"} Forbidden (403)",
+            "403006" },
+        Spelling { "{\"Message\":\"ErrorCode:IotHubQuotaExceeded;Total number of messages on IotHub 'hub' exceeded the "
+                   "allocated quota\"} Forbidden (403)",
+            "403002" },
+        Spelling { "DeviceNotFoundException: ErrorCode:DeviceNotFound NotFound (404)", "404001" },
+        Spelling { "IotHubThrottledException: TooManyRequests (429)", "429001" },
+        Spelling { "Unauthorized (401) {\"errorCode\":401002}", "401002" },
+        // Not status codes.
+        Spelling { "Sent 401 bytes in 403 ms (message 1429, version 500)", nullptr },
+        Spelling { "Unauthorized access is logged (see section 401)", nullptr },
+        Spelling { "NotFound (4041)", nullptr }, Spelling { "Forbidden (404)", nullptr },
+        Spelling { "Network reachable again after 12 s", nullptr }));
+
+INSTANTIATE_TEST_SUITE_P(SocketErrors, LogSpellings,
+    ::testing::Values(Spelling { "OSError: [Errno 101] Network is unreachable", "NETWORK_UNREACHABLE" },
+        Spelling { "wlan0: network unreachable", "NETWORK_UNREACHABLE" },
+        Spelling { "Error: connect ENETUNREACH 10.20.0.4:8883 - Local (0.0.0.0:0)", "NETWORK_UNREACHABLE" },
+        Spelling { "Error: connect EHOSTUNREACH 10.20.0.4:8883", "NETWORK_UNREACHABLE" },
+        Spelling { "OSError: [Errno 113] No route to host", "NETWORK_UNREACHABLE" },
+        Spelling { "System.Net.Sockets.SocketException (10051): A socket operation was attempted to an unreachable "
+                   "network.",
+            "NETWORK_UNREACHABLE" },
+        Spelling { "System.Net.Sockets.SocketException (10065)", "NETWORK_UNREACHABLE" },
+        Spelling { "SocketErrorCode: NetworkUnreachable", "NETWORK_UNREACHABLE" },
+        Spelling { "connect() failed with WSAENETUNREACH", "NETWORK_UNREACHABLE" },
+        Spelling { "Error: File:socketio_berkeley.c Func:initiate_socket_connection Line:612 Failure: connect failure "
+                   "101.",
+            "NETWORK_UNREACHABLE" },
+        Spelling { "Error: connect ECONNREFUSED 20.49.110.132:8883", "CONNECTION_REFUSED" },
+        Spelling { "SocketException (10061): No connection could be made because the target machine actively refused "
+                   "it.",
+            "CONNECTION_REFUSED" },
+        Spelling { "Failure: connect failure 111.", "CONNECTION_REFUSED" },
+        Spelling { "Error: connect ETIMEDOUT 20.49.110.132:8883", "TIMEOUT" },
+        Spelling { "OSError: [Errno 110] Connection timed out", "TIMEOUT" },
+        Spelling { "SocketException (10060): A connection attempt failed because the connected party did not properly "
+                   "respond after a period of time",
+            "TIMEOUT" },
+        Spelling { "socket.gaierror: [Errno -2] Name or service not known", "DNS_FAILURE" },
+        Spelling { "getaddrinfo ENOTFOUND global.azure-devices-provisioning.net", "DNS_FAILURE" },
+        Spelling { "DNS did not resolve hostname IP address. Hostname:iotc-x.azure-devices.net", "DNS_FAILURE" },
+        Spelling { "SocketException (11001): No such host is known.", "DNS_FAILURE" }));
+
+struct LineCount {
+    const char* text;
+    size_t lines;
+};
+
+TEST(LogScanner, CountsLinesAsAnEditorDoes)
+{
+    const std::vector<LineCount> cases { { "", 0 }, { "a", 1 }, { "a\n", 1 }, { "a\r\n", 1 }, { "\n", 1 },
+        { "\r\n", 1 }, { "\n\n", 2 }, { "a\nb", 2 }, { "a\nb\n", 2 }, { "a\r\nb\r\n", 2 }, { "a\n\nb\n", 3 },
+        { "a\r\nb", 2 } };
+    for (const auto& c : cases)
+        EXPECT_EQ(scanLog(c.text).lines, c.lines) << "\"" << c.text << "\"";
+    // The code on the last line counts, with or without a line end, and "\r" is not part of the line.
+    for (const char* text : { "ok\r\nDEVICE_BLOCKED\r\n", "ok\r\nDEVICE_BLOCKED", "ok\nDEVICE_BLOCKED\n" }) {
+        const auto scan = scanLog(text);
+        EXPECT_EQ(scan.lines, 2u) << text;
+        ASSERT_EQ(scan.findings.size(), 1u) << text;
+        EXPECT_EQ(scan.findings[0].line, 2u);
+        EXPECT_EQ(scan.findings[0].text, "DEVICE_BLOCKED");
+    }
+    std::string utf16("\xFF\xFE", 2);
+    for (char c : std::string("one\r\ntwo\r\n")) {
+        utf16 += c;
+        utf16 += '\0';
+    }
+    EXPECT_EQ(scanLog(utf16).lines, 2u) << "UTF-16 too";
+    EXPECT_EQ(scanLog(readFile("logs/c-sdk.log")).lines, 6u);
+    EXPECT_EQ(scanLog(readFile("logs/healthy.log")).lines, 4u);
+}
+
+TEST(LogHeadline, AFileUpload403006IsItsOwnCauseWithTheGuidesMitigation)
+{
+    const auto& kb = KnowledgeBase::builtIn();
+    const auto* upload = kb.byCode("403006");
+    ASSERT_TRUE(upload);
+    EXPECT_EQ(upload->cause, "file-upload-limit-exceeded");
+    EXPECT_EQ(logCause(*upload), "file-upload-limit-exceeded");
+    // An earlier general error (the 401 and the unreachable network) does not hide it.
+    const auto scan
+        = scanLog("Registration failed: Unauthorized (401)\n"
+                  "OSError: [Errno 101] Network is unreachable\n"
+                  "HTTP Response Status: 403\n"
+                  "Upload failed: {\"Message\":\"ErrorCode:DeviceMaximumActiveFileUploadLimitExceeded;Number "
+                  "of active file upload requests cannot exceed 10\"}\n");
+    EXPECT_EQ(codesIn(scan), (std::multiset<std::string> { "401", "NETWORK_UNREACHABLE", "403", "403006" }));
+    const auto headline = logHeadline(scan);
+    ASSERT_TRUE(headline);
+    EXPECT_EQ(headline->cause, "file-upload-limit-exceeded");
+    ASSERT_LT(headline->finding, scan.findings.size());
+    EXPECT_EQ(scan.findings[headline->finding].entry->code, "403006");
+    EXPECT_EQ(scan.findings[headline->finding].line, 4u);
+    EXPECT_EQ(headline->occurrences, 1u);
+    ASSERT_TRUE(headline->advice) << "advice.json has the cause";
+    EXPECT_NE(headline->advice->title.find("403006"), std::string::npos) << headline->advice->title;
+    EXPECT_NE(headline->advice->title.find("file upload"), std::string::npos) << headline->advice->title;
+    // The guide: notify that each upload has completed; if that does not help, reduce the request timeout.
+    for (const auto* text : { &headline->advice->whatToDo, &upload->mitigation }) {
+        EXPECT_NE(text->find("notify IoT Central promptly"), std::string::npos) << *text;
+        EXPECT_NE(text->find("reduce the upload request timeout"), std::string::npos) << *text;
+    }
+    EXPECT_NE(headline->cause, GenericLogCause);
+}
+
+TEST(LogHeadline, TheGeneralCauseOnlyWhenNoCodeNamesItsOwn)
+{
+    const auto generic = logHeadline(scanLog("connect ETIMEDOUT 1.2.3.4:8883\nconnect ENETUNREACH 1.2.3.4:8883\n"
+                                             "Error: connect ENETUNREACH 1.2.3.4:8883\n"));
+    ASSERT_TRUE(generic);
+    EXPECT_EQ(generic->cause, GenericLogCause);
+    EXPECT_EQ(generic->occurrences, 2u) << "the unreachable network twice; the time-out is a warning";
+    ASSERT_TRUE(generic->advice);
+    EXPECT_EQ(generic->advice->title, "The device's log reports errors");
+    // A code with its own cause beats a more severe code without one (as the diagnosis ranks them).
+    const auto throttled = logHeadline(scanLog("connect ENETUNREACH 1.2.3.4:8883\nstatus 429, retry-after 3\n"));
+    ASSERT_TRUE(throttled);
+    EXPECT_EQ(throttled->cause, "dps-throttled");
+    // Warnings only, or nothing: no headline.
+    EXPECT_FALSE(logHeadline(scanLog("connect ETIMEDOUT 1.2.3.4:8883\n")));
+    EXPECT_FALSE(logHeadline(scanLog("")));
+    EXPECT_FALSE(logHeadline(scanLog(readFile("logs/healthy.log"))));
+}
+
+TEST(LogHeadline, EveryCauseACodeNamesHasAVerdictAndWhatToDo)
+{
+    std::set<std::string> causes;
+    for (const auto& e : KnowledgeBase::builtIn().entries()) {
+        if (e.cause.empty())
+            continue;
+        causes.insert(e.cause);
+        const auto* a = adviceFor(AdviceKind::Cause, e.cause);
+        ASSERT_TRUE(a) << e.code << " names cause " << e.cause << ", which advice.json does not know";
+        EXPECT_FALSE(a->whatToDo.empty()) << e.cause;
+    }
+    EXPECT_EQ(causes,
+        (std::set<std::string> { "dps-invalid-credentials", "dps-throttled", "device-blocked",
+            "device-blocked-or-waiting-for-approval", "file-upload-limit-exceeded" }));
+    EXPECT_TRUE(adviceFor(AdviceKind::Cause, std::string(GenericLogCause)));
+    EXPECT_THROW(KnowledgeBase::fromJson(R"({"entries":[{"code":"x","cause":""}]})"), std::runtime_error);
+    EXPECT_THROW(KnowledgeBase::fromJson(R"({"entries":[{"code":"x","cause":3}]})"), std::runtime_error);
+    EXPECT_EQ(KnowledgeBase::fromJson(R"({"entries":[{"code":"x","cause":"c"}]})").byCode("x")->cause, "c");
+}
+
+struct FixtureHeadline {
+    const char* file;
+    std::multiset<std::string> expected;
+    const char* headline; // nullptr: none
+};
+
+class SdkLogHeadlines : public ::testing::TestWithParam<FixtureHeadline> { };
+
+void PrintTo(const FixtureHeadline& c, std::ostream* os)
+{
+    *os << c.file;
+}
+
+TEST_P(SdkLogHeadlines, FindTheCodesAndTheHeadline)
+{
+    const auto& c = GetParam();
+    const std::string text = readFile(std::string("logs/") + c.file);
+    ASSERT_FALSE(text.empty()) << c.file;
+    const auto scan = scanLog(text);
+    EXPECT_EQ(codesIn(scan), c.expected);
+    EXPECT_EQ(scan.lines, static_cast<size_t>(std::count(text.begin(), text.end(), '\n'))) << "newline-terminated";
+    for (const auto& f : scan.findings) {
+        EXPECT_LE(f.line, scan.lines);
+        EXPECT_NE(f.text.find(f.matched), std::string::npos);
+    }
+    const auto headline = logHeadline(scan);
+    if (!c.headline) {
+        EXPECT_FALSE(headline) << headline->cause;
+        return;
+    }
+    ASSERT_TRUE(headline);
+    EXPECT_EQ(headline->cause, c.headline);
+}
+
+INSTANTIATE_TEST_SUITE_P(RealisticLogs, SdkLogHeadlines,
+    ::testing::Values(
+        FixtureHeadline { "dotnet-fileupload.log",
+            { "NETWORK_UNREACHABLE", "NETWORK_UNREACHABLE", "403006", "403", "400" }, "file-upload-limit-exceeded" },
+        FixtureHeadline {
+            "python-fileupload.log", { "NETWORK_UNREACHABLE", "403", "403006", "403" }, "file-upload-limit-exceeded" },
+        FixtureHeadline { "node-network.log",
+            { "NETWORK_UNREACHABLE", "NETWORK_UNREACHABLE", "NETWORK_UNREACHABLE", "TIMEOUT" }, "device-log-errors" },
+        FixtureHeadline { "dotnet-sdk.log", { "DEVICE_DISABLED", "429001", "403006" }, "file-upload-limit-exceeded" },
+        FixtureHeadline { "c-sdk.log", { "401002" }, "dps-invalid-credentials" },
+        FixtureHeadline { "java-sdk.log", { "TLS_CERTIFICATE", "TIMEOUT" }, "device-log-errors" },
+        FixtureHeadline { "healthy.log", {}, nullptr }));

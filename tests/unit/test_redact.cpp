@@ -1,7 +1,7 @@
 // The one redactor: every secret shape (key spelling, quoting, case, URL/JSON/HTML escaping,
 // Authorization schemes, connection strings, JWTs) loses its value, and text without a secret's
 // key/value shape stays as it was.
-#include "report/redact.h"
+#include "util/redact.h"
 
 #include <QUrl>
 #include <gtest/gtest.h>

@@ -1,7 +1,7 @@
 // The report sample: a body is redacted whole and only then cut, so a cut at any offset, through a
 // key, its separator or its value, never lets a piece of the secret out in any spelling.
-#include "report/redact.h"
-#include "report/sample.h"
+#include "util/redact.h"
+#include "diagnose/sample.h"
 
 #include <QUrl>
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // SAS tokens against vectors computed independently (Python hmac/hashlib/urllib).
-#include "provisioning/sas.h"
+#include "util/sas.h"
 
 #include <gtest/gtest.h>
 

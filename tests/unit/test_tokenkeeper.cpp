@@ -1,7 +1,7 @@
 // When CBS tokens are renewed: made here from a key, or asked for (ready-made, IoT Central's).
 #include "eventhub/tokenkeeper.h"
 
-#include "provisioning/sas.h"
+#include "util/sas.h"
 
 #include <gtest/gtest.h>
 

@@ -1,6 +1,6 @@
 #include "sample.h"
 
-#include "redact.h"
+#include "util/redact.h"
 
 #include <QDateTime>
 
