@@ -4,8 +4,9 @@
 #include "inputfile.h"
 #include "textoutput.h"
 
+#include "knowledge/advice.h"
 #include "knowledge/logscanner.h"
-#include "report/redact.h"
+#include "util/redact.h"
 
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,53 @@ std::string redacted(const std::string& text)
     return redactSecrets(QString::fromStdString(text)).toStdString();
 }
 
+// The advice book's texts for a code of ours (an issue, a diagnosis cause or a check's finding),
+// every kind that has it: the same code may be both an issue and a cause, with different words.
+struct AdviceMatch {
+    const char* kind; // "issue", "cause", "finding"
+    const Advice* advice;
+};
+
+std::vector<AdviceMatch> adviceMatches(const std::string& query)
+{
+    std::string code;
+    for (const char c : query)
+        code += (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c; // the codes are lower-case
+    std::vector<AdviceMatch> out;
+    for (const auto& [kind, name] : { std::pair { AdviceKind::Issue, "issue" },
+             std::pair { AdviceKind::Cause, "cause" }, std::pair { AdviceKind::Finding, "finding" } })
+        if (const Advice* a = adviceFor(kind, code))
+            out.push_back({ name, a });
+    return out;
+}
+
+// The shape of entryJson: the advice has no severity, HTTP status or aliases; its link is the source.
+json adviceJson(const AdviceMatch& m)
+{
+    return {
+        { "code", m.advice->code },
+        { "kind", m.kind },
+        { "title", m.advice->title },
+        { "description", m.advice->meaning },
+        { "mitigation", m.advice->whatToDo },
+        { "severity", json() },
+        { "httpStatus", json() },
+        { "aliases", json::array() },
+        { "source", m.advice->docs },
+    };
+}
+
+std::string adviceText(const AdviceMatch& m)
+{
+    std::string out = m.advice->code + " - " + m.advice->title + " (" + m.kind + ")\n";
+    if (!m.advice->meaning.empty())
+        out += "  " + m.advice->meaning + "\n";
+    out += "  What to do: " + m.advice->whatToDo + "\n";
+    if (!m.advice->docs.empty())
+        out += "  More: " + m.advice->docs + "\n";
+    return out + "\n";
+}
+
 bool outputOption(const Arguments& args, const char* command, bool& jsonOutput)
 {
     OptionReader options(args);
@@ -66,21 +114,27 @@ int runExplain(const std::vector<std::string>& words)
     for (const auto& w : args.positional)
         query += (query.empty() ? "" : " ") + w;
     const auto found = KnowledgeBase::builtIn().search(query);
+    // Nothing from the guide: our own codes (unmodeled-capability, no-data ...) have advice.
+    const auto advice = found.empty() ? adviceMatches(query) : std::vector<AdviceMatch> {};
     if (jsonOutput) {
         json list = json::array();
         for (const auto* e : found)
             list.push_back(entryJson(*e));
+        for (const auto& m : advice)
+            list.push_back(adviceJson(m));
         writeAll(stdout, dump({ { "query", query }, { "entries", list } }));
     } else {
         std::string out;
         for (const auto* e : found)
             out += e->code + " - " + e->title + " (" + severityName(e->severity) + ")\n  " + e->description
                 + "\n  What to do: " + e->mitigation + "\n\n";
-        if (found.empty())
+        for (const auto& m : advice)
+            out += adviceText(m);
+        if (found.empty() && advice.empty())
             out = "Nothing in the knowledge base matches \"" + printable(query) + "\".\n";
         writeAll(stdout, out);
     }
-    return found.empty() ? ExitProblem : ExitOk;
+    return found.empty() && advice.empty() ? ExitProblem : ExitOk;
 }
 
 int runScanLog(const std::vector<std::string>& words)
@@ -98,6 +152,7 @@ int runScanLog(const std::vector<std::string>& words)
         return ExitUsage;
     }
     const auto scan = scanLog(bytes);
+    const auto headline = logHeadline(scan); // the cause the log points to, with what to do
     if (jsonOutput) {
         json list = json::array();
         for (const auto& f : scan.findings) {
@@ -105,10 +160,25 @@ int runScanLog(const std::vector<std::string>& words)
                 { "code", f.entry->code }, { "title", f.entry->title }, { "explanation", f.entry->description },
                 { "mitigation", f.entry->mitigation }, { "severity", severityName(f.entry->severity) } });
         }
-        writeAll(stdout, dump({ { "findings", list }, { "lines", scan.lines }, { "dropped", scan.dropped } }));
+        json head; // null when the log shows no error
+        if (headline) {
+            const auto& f = scan.findings[headline->finding];
+            head = { { "cause", headline->cause },
+                { "title", headline->advice ? headline->advice->title : f.entry->title },
+                { "whatToDo", headline->advice ? headline->advice->whatToDo : f.entry->mitigation },
+                { "code", f.entry->code }, { "line", f.line }, { "occurrences", headline->occurrences } };
+        }
+        writeAll(stdout,
+            dump({ { "headline", head }, { "findings", list }, { "lines", scan.lines }, { "dropped", scan.dropped } }));
     } else {
         const bool colour = isTerminal(stdout);
         std::string out;
+        if (headline) {
+            const auto& f = scan.findings[headline->finding];
+            out += "Headline: " + (headline->advice ? headline->advice->title : f.entry->title) + " [" + headline->cause
+                + "] (" + f.entry->code + " at line " + std::to_string(f.line)
+                + ")\n  What to do: " + (headline->advice ? headline->advice->whatToDo : f.entry->mitigation) + "\n\n";
+        }
         for (const auto& f : scan.findings) {
             Issue issue;
             issue.code = f.entry->code;

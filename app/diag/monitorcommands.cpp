@@ -25,29 +25,6 @@ namespace {
 
 enum class Mode { Monitor, Validate, Capture };
 
-const char* usageOf(Mode mode)
-{
-    switch (mode) {
-    case Mode::Monitor:
-        return "usage: iotc-diag monitor-events [--device-id ID|PATTERN] [--module-id ID] [--start "
-               "now|-5m|TIME|beginning]\n"
-               "                                [--timeout S] [--max-messages N] [--properties anno,app,all]\n"
-               "                                [--consumer-group CG] [--eventhub-connection-string CS|@FILE|-] "
-               "[--output "
-               "jsonl|text]\n"
-               "--eventhub-connection-string @FILE (or - for standard input) keeps the key out of ps and the shell "
-               "history.\n";
-    case Mode::Validate:
-        return "usage: iotc-diag validate-messages [monitor-events options] [--template FILE] [--minimum-severity "
-               "info|warning|error]\n"
-               "Always ends with a summary (per device: messages, issues by code), whatever ended the run.\n";
-    case Mode::Capture:
-        return "usage: iotc-diag capture --out FILE[.gz] [monitor-events filters] [--timeout S] [--max-messages N]\n"
-               "A name ending in .gz is written gzip-compressed; replay reads either.\n";
-    }
-    return "";
-}
-
 bool parseStart(const std::string& text, ConsumerStart& start)
 {
     if (text.empty() || text == "now" || text == "latest") {
@@ -107,79 +84,75 @@ bool sourceFor(const Arguments& args, bool haveApp, std::optional<EventHubTarget
     return true; // the application's hubs: the stream asks for them
 }
 
-int runStream(Mode mode, const std::vector<std::string>& words)
+// What a stream command's own options say, read and judged before anything connects.
+struct StreamSettings {
+    ConsumerOptions consumer;
+    double timeout = 300;
+    qint64 maxMessages = 0;
+    bool annotations = false;
+    bool properties = false;
+    bool jsonOut = true;
+    Severity minimum = Severity::Info;
+};
+
+// setUpCommand's check: ExitOk, or ExitUsage having said why on stderr.
+int readSettings(Mode mode, const char* command, const Arguments& args, StreamSettings& s)
 {
-    const char* command = mode == Mode::Monitor ? "monitor-events"
-        : mode == Mode::Validate                ? "validate-messages"
-                                                : "capture";
-    std::set<std::string> values { "device-id", "module-id", "start", "max-messages", "properties", "output",
-        "consumer-group", "eventhub-connection-string", "template", "models", "minimum-severity", "out" };
-    auto conn = connectionValueOptions();
-    values.insert(conn.begin(), conn.end());
-    std::set<std::string> flags { "help" };
-    auto connFlags = connectionFlagOptions();
-    flags.insert(connFlags.begin(), connFlags.end());
-    // --timeout is a connection option (REST seconds) elsewhere; here it bounds the run, as in az.
-    const auto args = parseArguments(words, values, flags);
-    if (args.has("help")) {
-        std::printf("%s%s", usageOf(mode), ConnectionUsage);
-        return ExitOk;
-    }
-    if (!args.error.empty() || !args.positional.empty()) {
-        std::fprintf(stderr, "iotc-diag %s: %s\n%s", command,
-            args.error.empty() ? "unexpected argument" : args.error.c_str(), usageOf(mode));
-        return ExitUsage;
-    }
-    ConsumerOptions options;
-    if (!parseStart(args.value("start").value_or("now"), options.start)) {
+    if (!parseStart(args.value("start").value_or("now"), s.consumer.start)) {
         std::fprintf(stderr, "iotc-diag %s: %s\n", command,
             invalidValue(
                 "start", printable(args.value("start").value_or("")), "now, beginning, -Ns/-Nm/-Nh or an ISO 8601 time")
                 .c_str());
         return ExitUsage;
     }
-    options.consumerGroup = QString::fromStdString(args.value("consumer-group").value_or("$Default"));
-    options.deviceFilter = QString::fromStdString(args.value("device-id").value_or(""));
-    options.moduleFilter = QString::fromStdString(args.value("module-id").value_or(""));
+    s.consumer.consumerGroup = QString::fromStdString(args.value("consumer-group").value_or("$Default"));
+    s.consumer.deviceFilter = QString::fromStdString(args.value("device-id").value_or(""));
+    s.consumer.moduleFilter = QString::fromStdString(args.value("module-id").value_or(""));
     OptionReader reader(args);
-    const double timeout = reader.number("timeout", 300, 0, 1e9, "seconds (0 = until Ctrl-C)");
-    const qint64 maxMessages = reader.integer("max-messages", 0, 0, std::numeric_limits<qint64>::max());
+    // --timeout bounds the run here, as in az (the table says so: it never reaches the connection).
+    s.timeout = reader.number("timeout", 300, 0, 1e9, "seconds (0 = until Ctrl-C)");
+    s.maxMessages = reader.integer("max-messages", 0, 0, std::numeric_limits<qint64>::max());
     const std::string props = args.value("properties").value_or("");
-    if (!QString::fromStdString(props).split(QLatin1Char(','), Qt::SkipEmptyParts).isEmpty()) {
-        for (const auto& part : QString::fromStdString(props).split(QLatin1Char(','), Qt::SkipEmptyParts))
-            if (!QStringList {
-                    QStringLiteral("anno"), QStringLiteral("sys"), QStringLiteral("app"), QStringLiteral("all") }
-                     .contains(part.trimmed())) {
-                std::fprintf(stderr, "iotc-diag %s: %s\n", command,
-                    invalidValue("properties", printable(props), "anno, sys, app or all, separated by commas").c_str());
-                return ExitUsage;
-            }
-    }
-    const bool withAnnotations
-        = props.find("anno") != std::string::npos || props.find("sys") != std::string::npos || props == "all";
-    const bool withProperties = props.find("app") != std::string::npos || props == "all";
-    const std::string output
-        = reader.choice("output", mode == Mode::Capture ? "text" : "jsonl", { "jsonl", "json", "text" });
-    const bool jsonOut = output != "text";
+    for (const auto& part : QString::fromStdString(props).split(QLatin1Char(','), Qt::SkipEmptyParts))
+        if (!QStringList { QStringLiteral("anno"), QStringLiteral("sys"), QStringLiteral("app"), QStringLiteral("all") }
+                 .contains(part.trimmed())) {
+            std::fprintf(stderr, "iotc-diag %s: %s\n", command,
+                invalidValue("properties", printable(props), "anno, sys, app or all, separated by commas").c_str());
+            return ExitUsage;
+        }
+    s.annotations = props.find("anno") != std::string::npos || props.find("sys") != std::string::npos || props == "all";
+    s.properties = props.find("app") != std::string::npos || props == "all";
+    s.jsonOut
+        = reader.choice("output", mode == Mode::Capture ? "text" : "jsonl", { "jsonl", "json", "text" }) != "text";
     const std::string severity = reader.choice("minimum-severity", "info", { "info", "warning", "error" });
     if (!reader.ok())
         return reader.fail(command);
-    const Severity minimum = parseSeverity(severity).value_or(Severity::Info);
+    s.minimum = parseSeverity(severity).value_or(Severity::Info);
     if (mode == Mode::Capture && !args.value("out")) {
         std::fprintf(stderr, "iotc-diag capture: --out FILE is required\n");
         return ExitUsage;
     }
+    return ExitOk;
+}
 
+int runStream(Mode mode, const std::vector<std::string>& words)
+{
+    const char* command = mode == Mode::Monitor ? "monitor-events"
+        : mode == Mode::Validate                ? "validate-messages"
+                                                : "capture";
+    StreamSettings settings;
     // The app (for tokens and templates) is optional when a connection string says where to read.
-    Connection connection;
-    const bool haveApp = hasApplication(args);
-    if (haveApp) {
-        // Without --timeout meaning REST seconds here, keep the default request timeout.
-        Arguments restArgs = args;
-        restArgs.values.erase("timeout");
-        if (!resolveConnection(restArgs, command, connection, 2.0))
-            return ExitUsage;
-    }
+    const auto setup = setUpCommand(command, words,
+        { .demoRateHz = 2.0, .check = [&](const Arguments& a) { return readSettings(mode, command, a, settings); } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
+    const bool haveApp = setup.context->haveApp;
+    const Connection& connection = setup.context->connection;
+    const ConsumerOptions& options = settings.consumer;
+    const double timeout = settings.timeout;
+    const qint64 maxMessages = settings.maxMessages;
+    const bool jsonOut = settings.jsonOut;
     EventStreamOptions streamOptions;
     streamOptions.consumer = options;
     streamOptions.validate = mode == Mode::Validate;
@@ -211,7 +184,8 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     QString endReason = QStringLiteral("timeout");
     qint64 seen = 0;
     qint64 withErrors = 0;
-    const ValidateOutput how { jsonOut, withAnnotations, withProperties, !jsonOut && isTerminal(stdout), minimum };
+    const ValidateOutput how { jsonOut, settings.annotations, settings.properties, !jsonOut && isTerminal(stdout),
+        settings.minimum };
     std::map<int, std::string> lastStates;
     // The hubs are found (a connection string names one at once): before the consumers start, the
     // capture opens and the run begins.
@@ -243,7 +217,7 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     QObject::connect(&stream, &EventStream::eventsReceived, &stream, [&](const std::vector<TelemetryEvent>& events) {
         seen += static_cast<qint64>(events.size());
         if (mode == Mode::Monitor) {
-            writeAll(stdout, eventLines(events, jsonOut, withAnnotations, withProperties));
+            writeAll(stdout, eventLines(events, jsonOut, settings.annotations, settings.properties));
             std::fflush(stdout);
         }
     });
@@ -327,13 +301,15 @@ int runCapture(const std::vector<std::string>& words)
 
 int runReplay(const std::vector<std::string>& words)
 {
-    const auto args = parseArguments(words, { "template", "models", "output" }, { "validate", "help" });
-    if (args.has("help") || args.positional.size() != 1 || !args.error.empty()) {
-        std::fputs("usage: iotc-diag replay FILE [--validate --template FILE] [--output jsonl|text]\n"
-                   "Reads a capture and prints its events, or, with --validate, what validation finds in them.\n",
-            args.has("help") ? stdout : stderr);
-        return args.has("help") ? ExitOk : ExitUsage;
-    }
+    bool jsonOut = true;
+    const auto setup = setUpCommand("replay", words, { .check = [&](const Arguments& a) {
+        OptionReader reader(a);
+        jsonOut = reader.choice("output", "jsonl", { "jsonl", "json", "text" }) != "text";
+        return reader.ok() ? ExitOk : reader.fail("replay");
+    } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
     std::shared_ptr<TemplateResolver> resolver;
     if (auto file = args.value("template")) {
         auto tpl = loadTemplateOrReport(*file, args.value("models").value_or(""));
@@ -344,10 +320,6 @@ int runReplay(const std::vector<std::string>& words)
         resolver = std::make_shared<TemplateResolver>(std::shared_ptr<CentralClient>());
     }
     const bool validate = args.has("validate");
-    OptionReader reader(args);
-    const bool jsonOut = reader.choice("output", "jsonl", { "jsonl", "json", "text" }) != "text";
-    if (!reader.ok())
-        return reader.fail("replay");
     MonitorPipeline pipeline(resolver, 1);
     qint64 bad = 0, tooLong = 0, withErrors = 0;
     QString error;

@@ -127,6 +127,48 @@ TEST(MonitorCommands, BadStartAndNoSource)
     EXPECT_TRUE(r.err.contains("eventhub-connection-string"));
 }
 
+// The stream commands start as every command does (the command table's options, its usage errors),
+// and judge their own options before anything connects: --demo is never started for a bad value.
+TEST(MonitorCommands, UsageProblemsComeFromTheCommandTable)
+{
+    const std::vector<std::pair<QStringList, const char*>> cases {
+        { { QStringLiteral("monitor-events"), QStringLiteral("extra") },
+            "iotc-diag monitor-events: unexpected argument extra\nusage: iotc-diag monitor-events " },
+        { { QStringLiteral("validate-messages"), QStringLiteral("--bogus") }, "usage: iotc-diag validate-messages " },
+        { { QStringLiteral("capture"), QStringLiteral("--demo") }, "iotc-diag capture: --out FILE is required" },
+        { { QStringLiteral("monitor-events"), QStringLiteral("--demo"), QStringLiteral("--properties"),
+              QStringLiteral("anno,bogus") },
+            "--properties" },
+        { { QStringLiteral("validate-messages"), QStringLiteral("--demo"), QStringLiteral("--timeout"),
+              QStringLiteral("-1") },
+            "--timeout" },
+        { { QStringLiteral("replay") }, "iotc-diag replay: give one FILE\nusage: iotc-diag replay FILE" },
+        { { QStringLiteral("replay"), QStringLiteral("a"), QStringLiteral("b") }, "unexpected argument b" },
+        { { QStringLiteral("replay"), QStringLiteral("a"), QStringLiteral("--output"), QStringLiteral("yaml") },
+            "iotc-diag replay: invalid value for --output: yaml" },
+    };
+    for (const auto& [args, message] : cases) {
+        const auto r = diag(args, 20000);
+        const std::string label = args.join(QLatin1Char(' ')).toStdString();
+        EXPECT_EQ(r.exitCode, 2) << label;
+        EXPECT_TRUE(r.lines.empty()) << label;
+        EXPECT_TRUE(r.err.contains(message)) << label << "\n" << r.err.toStdString();
+        EXPECT_FALSE(r.err.contains("Monitoring")) << label << ": refused before anything connects";
+    }
+}
+
+// --timeout is the run's length for the stream commands, not the REST bound (1 to 600 s).
+TEST(MonitorCommands, TimeoutIsTheRunLengthNotTheRequestBound)
+{
+    const auto r = diag({ QStringLiteral("monitor-events"), QStringLiteral("--demo"), QStringLiteral("--device-id"),
+        QStringLiteral("wrong-casing"), QStringLiteral("--max-messages"), QStringLiteral("1"),
+        QStringLiteral("--timeout"), QStringLiteral("3600") });
+    EXPECT_EQ(r.exitCode, 0) << r.err.toStdString();
+    ASSERT_EQ(r.lines.size(), 1u) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains("until 3600 s have passed or 1 messages arrived")) << r.err.toStdString();
+    EXPECT_TRUE(r.err.contains("1 event(s) (max-messages)")) << r.err.toStdString();
+}
+
 } // namespace
 
 namespace {
