@@ -2,19 +2,13 @@
 
 #include "diagnose/diagnosis.h"
 
-#include <optional>
-
 namespace iotc {
 
-struct ProvisioningReport;
-class IssueSummaryModel;
-class RawDataModel;
+class DeviceView;
 
-// The device's findings, status, recent messages with issues and environment, as one Diagnosis
-// (the report renderers redact secrets and write Markdown, HTML or JSON). A diagnosis that was run
-// is the base; otherwise what the panes saw is summarised as checks.
-Diagnosis buildDeviceExport(const QString& application, const QString& deviceId, const ProvisioningReport* provisioning,
-    const IssueSummaryModel& issues, const RawDataModel& messages, const std::optional<Diagnosis>& diagnosis,
-    int maxSamples = 20);
+// The selected device's export, built in core (report/deviceexport.h) from the view's core values:
+// its DeviceRecord of live messages, the Status tab's provisioning report and the last diagnosis.
+// Nothing is read back out of a table model, so a table's row cap or filter changes nothing.
+Diagnosis deviceViewExport(const QString& application, const DeviceView& view);
 
 } // namespace iotc

@@ -69,6 +69,7 @@ void DeviceView::setDevice(const QString& deviceId)
     m_properties->setDevice(deviceId.isEmpty() ? nullptr : client, m_session->workerThread(), deviceId);
     m_raw->setDevice(deviceId.isEmpty() ? QStringLiteral("\x01none") : deviceId);
     m_issues->setDevice(deviceId);
+    m_record.setDevice(deviceId);
     m_diagnose->setTarget(m_session->profile(), m_session->eventHubTarget(), deviceId);
 }
 
@@ -80,6 +81,7 @@ void DeviceView::append(const ObservationBatch& batch)
     m_properties->noteEvents(batch);
     m_raw->append(batch);
     m_issues->append(batch);
+    m_record.append(batch);
 }
 
 bool DeviceView::showTab(const QString& name)

@@ -1,6 +1,7 @@
 #pragma once
 
 #include "monitor/livemonitor.h"
+#include "report/devicerecord.h"
 
 #include <QWidget>
 
@@ -36,6 +37,8 @@ public:
     RawDataPane* rawData() const { return m_raw; }
     IssueSummaryModel* issues() const { return m_issues; }
     DiagnosePane* diagnose() const { return m_diagnose; }
+    // This device's live messages as core values, for the export (bounded; not capped by a table).
+    const DeviceRecord& record() const { return m_record; }
     QTabWidget* tabs() const { return m_tabs; }
 
 Q_SIGNALS:
@@ -54,6 +57,7 @@ private:
     IssueSummaryModel* m_issues;
     QTableView* m_issuesView;
     DiagnosePane* m_diagnose;
+    DeviceRecord m_record;
 };
 
 } // namespace iotc

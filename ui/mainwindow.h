@@ -1,23 +1,22 @@
 #pragma once
 
 #include "diagnose/diagnosis.h"
-#include "template/capabilityindex.h"
+#include "monitor/livemonitor.h"
 
-#include <QFutureWatcher>
 #include <QMainWindow>
 
-#include <memory>
+#include <functional>
 
 class QAction;
 class QDockWidget;
 class QLabel;
 class QTabWidget;
-class QTableView;
 
 namespace iotc {
 
+class AllDevicesPane;
 class Session;
-class SecretStore;
+class SignInFlow;
 class TemplatePane;
 class TemplateWorkspace;
 class PayloadPane;
@@ -50,16 +49,46 @@ public:
     sim::SimulatedApp* demoApp() const;
     TemplatePane* templatePane() const;
     PayloadPane* payloadPane() const;
+    SignInFlow* signIn() const { return m_signIn; }
     DevicePicker* devicePicker() const { return m_picker; }
     DeviceView* deviceView() const { return m_deviceView; }
-    RawDataPane* appRawData() const { return m_appRaw; }
-    DeviceActivityModel* activity() const { return m_activity; }
+    AllDevicesPane* allDevices() const { return m_allDevices; }
+    RawDataPane* appRawData() const;
+    DeviceActivityModel* activity() const;
     KnowledgePane* knowledgePane() const { return m_knowledge; }
     MonitorStatusWidget* monitorStatus() const { return m_monitorStatus; }
     QTabWidget* mainTabs() const { return m_tabs; }
 
+    // The main actions, kept by name: the toolbar is built from them, the shortcuts dialog lists
+    // every action with a key (shortcutActions()).
+    struct Actions {
+        QAction* connect = nullptr;
+        QAction* demo = nullptr;
+        QAction* openTemplate = nullptr;
+        QAction* exportReport = nullptr;
+        QAction* saveScreenshot = nullptr;
+        QAction* copyScreenshot = nullptr;
+        QAction* monitor = nullptr;
+        QAction* capture = nullptr;
+        QAction* openCapture = nullptr;
+        QAction* searchDevices = nullptr;
+        QAction* openDevice = nullptr;
+        QAction* diagnose = nullptr;
+        QAction* screenshotSafe = nullptr;
+        QAction* shortcuts = nullptr;
+    };
+    const Actions& mainActions() const { return m_actions; }
+    QList<QAction*> toolBarActions() const;
+    const QList<QAction*>& shortcutActions() const { return m_shortcutActions; }
+
+    // Opens the device (in the picker when it is listed) and shows the Device page.
     void selectDevice(const QString& id);
     bool showView(const QString& name); // device tabs (status, telemetry, …), app, codes, template
+    QString currentDevice() const;
+    // Selects the device's newest Raw data message, so its detail shows (as a user clicking it).
+    void selectNewestMessage();
+    // A scripted run (--screenshot): nothing waits for a click (a failed connection is not a dialog).
+    void setUnattended(bool on);
     // The device's report (findings, status, recent messages with issues), and writing it (blocking:
     // tests and --screenshot use it; the Export action writes on a worker thread).
     Diagnosis deviceReport() const;
@@ -82,7 +111,9 @@ protected:
 
 private:
     void createActions();
+    void createToolBar();
     void wireSession();
+    void routeObservations(const ObservationBatch& batch);
     void showShortcuts();
     void exportInteractive();
     void restoreSettings();
@@ -94,18 +125,14 @@ private:
     QDockWidget* m_pickerDock;
     QTabWidget* m_tabs;
     DeviceView* m_deviceView;
-    RawDataPane* m_appRaw;
-    DeviceActivityModel* m_activity;
-    QTableView* m_activityView;
+    AllDevicesPane* m_allDevices;
     KnowledgePane* m_knowledge;
     TemplateWorkspace* m_template;
     MonitorStatusWidget* m_monitorStatus;
     QLabel* m_connection;
-    std::shared_ptr<SecretStore> m_secrets; // one store: its in-memory fallback lasts the whole run
-    QAction* m_monitorAction = nullptr;
-    QAction* m_captureAction = nullptr;
+    SignInFlow* m_signIn = nullptr;
+    Actions m_actions;
     QList<QAction*> m_shortcutActions;
-    bool m_demoRequested = false;
 };
 
 } // namespace iotc

@@ -1,8 +1,5 @@
-#include "devicepicker.h"
-#include "deviceview.h"
 #include "mainwindow.h"
 #include "payloadpane.h"
-#include "rawdatapane.h"
 
 #include "util/numbers.h"
 
@@ -11,7 +8,6 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
-#include <QSortFilterProxyModel>
 #include <QTimer>
 
 int main(int argc, char** argv)
@@ -57,59 +53,68 @@ int main(int argc, char** argv)
     const int wait = static_cast<int>(*waitValue);
 
     iotc::MainWindow window;
+    const bool shooting = parser.isSet(screenshot);
+    window.setUnattended(shooting);
     const QString deviceId = parser.value(selectDevice);
     const QString view = parser.value(tab);
+    // Opens what --select-device and --tab asked for, with or without --screenshot.
     auto applyView = [&window, deviceId, view] {
         if (!deviceId.isEmpty())
             window.selectDevice(deviceId);
         if (!view.isEmpty() && !window.showView(view))
             std::fprintf(stderr, "iotc-workbench: no view called %s\n", qPrintable(view));
     };
-    if (parser.isSet(screenshot)) {
-        const QString file = parser.value(screenshot);
-        auto shoot = [&window, file, view] {
-            // The Raw data picture shows a message's detail, as a user clicking a row would see it.
-            if (view == QLatin1String("raw") && window.deviceView()->rawData()->filtered()->rowCount() > 0)
-                window.deviceView()->rawData()->selectRow(window.deviceView()->rawData()->filtered()->rowCount() - 1);
-            const bool saved = window.saveScreenshot(file);
-            if (!saved)
-                std::fprintf(stderr, "iotc-workbench: cannot write %s\n", qPrintable(file));
-            QCoreApplication::exit(saved ? 0 : 1);
-        };
-        if (parser.isSet(demo)) {
-            // Ready = connected to the demo app and the device list is in.
+    const QString file = parser.value(screenshot);
+    auto shoot = [&window, file, view] {
+        // The Raw data picture shows a message's detail, as a user clicking a row would see it.
+        if (view == QLatin1String("raw"))
+            window.selectNewestMessage();
+        const bool saved = window.saveScreenshot(file);
+        if (!saved)
+            std::fprintf(stderr, "iotc-workbench: cannot write %s\n", qPrintable(file));
+        QCoreApplication::exit(saved ? 0 : 1);
+    };
+    // When what was asked for is ready: once (a later reconnect or template leaves the view alone).
+    auto ready = [applyView, shoot, shooting, wait] {
+        applyView();
+        if (shooting)
+            QTimer::singleShot(wait, shoot);
+    };
+    if (parser.isSet(demo)) {
+        // Ready = connected to the demo app and the device list is in.
+        if (shooting) {
             QObject::connect(&window, &iotc::MainWindow::connected, &window, [](bool ok) {
                 if (!ok) {
                     std::fprintf(stderr, "iotc-workbench: the demo app did not start\n");
                     QCoreApplication::exit(1);
                 }
             });
-            QObject::connect(&window, &iotc::MainWindow::devicesLoaded, &window, [applyView, shoot, wait] {
-                applyView();
-                QTimer::singleShot(wait, shoot);
-            });
-        } else {
-            QObject::connect(
-                &window, &iotc::MainWindow::templateLoaded, &window, [&window, applyView, shoot, wait](bool ok) {
-                    if (!ok) {
+        }
+        QObject::connect(&window, &iotc::MainWindow::devicesLoaded, &window, ready, Qt::SingleShotConnection);
+    } else if (parser.isSet(templateFile)) {
+        QObject::connect(
+            &window, &iotc::MainWindow::templateLoaded, &window,
+            [&window, ready, shooting](bool ok) {
+                if (!ok) {
+                    if (shooting)
                         QCoreApplication::exit(1);
-                        return;
-                    }
+                    return;
+                }
+                if (shooting) {
                     window.payloadPane()->validate();
                     window.showView(QStringLiteral("template"));
-                    applyView();
-                    QTimer::singleShot(wait, shoot);
-                });
-            if (!parser.isSet(templateFile))
-                QTimer::singleShot(wait, shoot); // nothing to wait for: the start window
-        }
+                }
+                ready();
+            },
+            Qt::SingleShotConnection);
+    } else {
+        // Nothing to wait for: the start window.
+        QTimer::singleShot(0, &window, ready);
     }
     if (parser.isSet(demo))
         window.openDemo(!parser.isSet(templateFile)); // a template given wins over the demo's
     if (parser.isSet(templateFile))
         window.openTemplate(parser.value(templateFile));
-    else if (!parser.isSet(demo) && parser.isSet(screenshot))
-        applyView();
     window.show();
     return app.exec();
 }

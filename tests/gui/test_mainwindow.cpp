@@ -1,13 +1,20 @@
 // Offscreen tests of the real widgets: load the demo template, paste the guide's payloads,
 // validate (on a worker thread) and read what the user would read.
+#include "alldevicespane.h"
 #include "central/secretstore.h"
 #include "connectdialog.h"
+#include "deviceactivitymodel.h"
 #include "devicelistmodel.h"
 #include "devicepicker.h"
+#include "deviceview.h"
 #include "issuemodel.h"
 #include "mainwindow.h"
 #include "payloadpane.h"
+#include "rawdatamodel.h"
+#include "rawdatapane.h"
+#include "session.h"
 #include "shortcutsdialog.h"
+#include "signinflow.h"
 #include "sim/simulatedapp.h"
 #include "templatepane.h"
 
@@ -19,8 +26,12 @@
 #include <QPlainTextEdit>
 #include <QPushButton>
 #include <QSignalSpy>
+#include <QSortFilterProxyModel>
+#include <QTabWidget>
+#include <QTableView>
 #include <QTableWidget>
 #include <QTest>
+#include <QToolBar>
 #include <QTreeWidget>
 #include <gtest/gtest.h>
 
@@ -200,4 +211,121 @@ TEST(ConnectDialog, SavedSecretsAreFilledInFromTheStore)
     EXPECT_EQ(dialog.token(), QStringLiteral("SharedAccessSignature sr=saved"));
     EXPECT_EQ(dialog.profile().baseUrl, QStringLiteral("https://contoso.azureiotcentral.com"));
     secrets->remove(QStringLiteral("api-token:contoso"));
+}
+
+TEST(MainWindow, TheToolBarIsBuiltFromTheNamedActionsWithTheirShortcuts)
+{
+    iotc::MainWindow window;
+    const auto& a = window.mainActions();
+    auto* bar = window.findChild<QToolBar*>(QStringLiteral("mainToolBar"));
+    ASSERT_TRUE(bar);
+    const QList<QAction*> expected { a.connect, a.demo, a.monitor, a.capture, a.diagnose, a.exportReport,
+        a.copyScreenshot };
+    EXPECT_EQ(bar->actions(), expected);
+    EXPECT_EQ(window.toolBarActions(), expected);
+    const std::vector<std::pair<QAction*, const char*>> keys { { a.connect, "Ctrl+K" }, { a.demo, "Ctrl+Shift+D" },
+        { a.openTemplate, "Ctrl+T" }, { a.exportReport, "Ctrl+E" }, { a.saveScreenshot, "Ctrl+Shift+S" },
+        { a.copyScreenshot, "Ctrl+Shift+C" }, { a.monitor, "Ctrl+M" }, { a.capture, "Ctrl+R" },
+        { a.openCapture, "Ctrl+O" }, { a.openDevice, "Ctrl+L" }, { a.diagnose, "Ctrl+D" },
+        { a.screenshotSafe, "Ctrl+Shift+H" }, { a.shortcuts, "F1" } };
+    for (const auto& [action, key] : keys) {
+        ASSERT_TRUE(action) << key;
+        EXPECT_EQ(action->shortcut(), QKeySequence(QLatin1String(key))) << action->text().toStdString();
+        EXPECT_TRUE(window.shortcutActions().contains(action)) << "listed in the shortcuts dialog: " << key;
+    }
+    EXPECT_EQ(a.searchDevices->shortcut(), QKeySequence(QKeySequence::Find));
+    EXPECT_TRUE(a.monitor->isCheckable());
+    EXPECT_TRUE(a.capture->isCheckable());
+    EXPECT_TRUE(a.screenshotSafe->isCheckable());
+}
+
+TEST(MainWindow, DoubleClickingADeviceOnTheAllDevicesPageOpensIt)
+{
+    iotc::MainWindow window;
+    window.resize(1200, 800);
+    window.show();
+    ASSERT_TRUE(QTest::qWaitForWindowExposed(&window));
+    auto* pane = window.allDevices();
+    ASSERT_TRUE(pane);
+    EXPECT_EQ(pane->activity(), window.activity());
+    EXPECT_EQ(pane->rawData(), window.appRawData());
+    iotc::TelemetryEvent e;
+    e.deviceId = QStringLiteral("boiler-17");
+    e.body = "{\"temperature\": 21.5}";
+    e.enqueuedMs = 1700049600000;
+    e.messageSource = QStringLiteral("Telemetry");
+    pane->append(
+        std::make_shared<const std::vector<iotc::Observation>>(std::vector<iotc::Observation> { { e, {}, {}, {} } }));
+    ASSERT_EQ(window.activity()->rowCount(), 1);
+    EXPECT_EQ(window.appRawData()->model()->rowCount(), 1);
+
+    window.showView(QStringLiteral("app"));
+    EXPECT_EQ(window.mainTabs()->currentWidget(), pane);
+    QSignalSpy activated(pane, &iotc::AllDevicesPane::deviceActivated);
+    auto* view = pane->activityView();
+    const QRect cell = view->visualRect(view->model()->index(0, iotc::DeviceActivityModel::DeviceColumn));
+    ASSERT_TRUE(cell.isValid());
+    // As a mouse does it: a press and release, then the double click.
+    QTest::mouseClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+    QTest::mouseDClick(view->viewport(), Qt::LeftButton, {}, cell.center());
+    ASSERT_EQ(activated.count(), 1);
+    EXPECT_EQ(activated.at(0).at(0).toString(), QStringLiteral("boiler-17"));
+    EXPECT_EQ(window.currentDevice(), QStringLiteral("boiler-17"));
+    EXPECT_EQ(window.mainTabs()->currentWidget(), window.deviceView()) << "the Device page shows it";
+
+    pane->clear();
+    EXPECT_EQ(window.activity()->rowCount(), 0);
+    EXPECT_EQ(window.appRawData()->model()->rowCount(), 0);
+}
+
+TEST(MainWindow, AFailedSignInIsToldInTheStateLineAndAsConnectedFalse)
+{
+    iotc::sim::SimulatedApp app;
+    const auto e = app.start();
+    iotc::MainWindow window;
+    window.setUnattended(true); // no modal box to wait for
+    auto* state = window.findChild<QLabel*>(QStringLiteral("connectionState"));
+    ASSERT_TRUE(state);
+    EXPECT_EQ(state->text(), iotc::SignInFlow::notConnectedText());
+    QSignalSpy connected(&window, &iotc::MainWindow::connected);
+    QSignalSpy demo(&window, &iotc::MainWindow::demoAppStarted);
+    auto profile = iotc::ConnectionProfile::forBaseUrl(e.baseUrl);
+    profile.setToken(QStringLiteral("SharedAccessSignature sr=other&sig=bad&skn=op&se=9999999999"));
+    window.session()->connectTo(profile);
+    ASSERT_TRUE(connected.wait(15000));
+    EXPECT_FALSE(connected.at(0).at(0).toBool());
+    EXPECT_EQ(demo.count(), 0) << "no demo was asked for";
+    EXPECT_TRUE(state->text().contains(QStringLiteral("Not connected"))) << state->text().toStdString();
+    EXPECT_FALSE(state->text().contains(QStringLiteral("sig=bad")));
+
+    // The right token: connected, and the state line says where.
+    profile.setToken(e.apiToken);
+    window.session()->connectTo(profile);
+    ASSERT_TRUE(connected.wait(15000));
+    EXPECT_TRUE(connected.at(1).at(0).toBool());
+    EXPECT_TRUE(state->text().contains(window.session()->appLabel())) << state->text().toStdString();
+}
+
+TEST(MainWindow, SelectNewestMessageShowsItsDetail)
+{
+    iotc::MainWindow window;
+    window.selectDevice(QStringLiteral("boiler-17"));
+    EXPECT_EQ(window.currentDevice(), QStringLiteral("boiler-17"));
+    window.selectNewestMessage(); // nothing to select: nothing happens
+    std::vector<iotc::Observation> batch;
+    for (int i = 0; i < 3; ++i) {
+        iotc::TelemetryEvent e;
+        e.deviceId = QStringLiteral("boiler-17");
+        e.body = QStringLiteral("{\"n\": %1}").arg(i).toUtf8();
+        e.enqueuedMs = 1700049600000 + i;
+        e.messageSource = QStringLiteral("Telemetry");
+        batch.push_back({ e, {}, {}, {} });
+    }
+    window.deviceView()->append(std::make_shared<const std::vector<iotc::Observation>>(std::move(batch)));
+    auto* raw = window.deviceView()->rawData();
+    ASSERT_EQ(raw->filtered()->rowCount(), 3);
+    window.selectNewestMessage();
+    const auto selected = raw->view()->selectionModel()->selectedRows();
+    ASSERT_EQ(selected.size(), 1);
+    EXPECT_EQ(selected.first().row(), 2);
 }
