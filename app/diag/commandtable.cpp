@@ -124,8 +124,7 @@ std::vector<CommandSpec> buildTable()
         "Validates the device's reported properties against its template and checks every\n"
         "writable property's acknowledgement. Exit 1 on errors or rejected values.\n",
         { OutputJsonText }, {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
-        TimeoutMeaning::Ignored, "accepted (0 to 31536000 s) but it changes nothing; requests keep their default bound",
-        runValidateProperties });
+        TimeoutMeaning::Request, "", runValidateProperties });
     t.push_back({ "monitor-properties", "watch a device's properties and the sync state of writable ones",
         "DEVICE_ID [--interval S] [--timeout S] [--stale-after S] [connection options]",
         "Polls the device's properties and prints each change as a JSON line, with the sync\n"

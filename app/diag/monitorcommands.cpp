@@ -164,16 +164,8 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     const auto client = haveApp ? std::make_shared<CentralClient>(connection.profile) : nullptr;
 
     std::shared_ptr<TemplateResolver> resolver;
-    if (mode == Mode::Validate) {
-        if (auto file = args.value("template")) {
-            auto tpl = loadTemplateOrReport(*file, args.value("models").value_or(""));
-            if (!tpl)
-                return ExitUsage;
-            resolver = std::make_shared<TemplateResolver>(tpl);
-        } else {
-            resolver = std::make_shared<TemplateResolver>(client);
-        }
-    }
+    if (mode == Mode::Validate && !(resolver = resolverFromArguments(args, client)))
+        return ExitUsage;
     // Field histories are for charts: the CLI keeps the last value only (the stream's default).
     EventStream stream(streamOptions.target ? nullptr : client, resolver, streamOptions);
     // The run's time starts once the hubs are found (the application is asked for them first).
@@ -310,15 +302,9 @@ int runReplay(const std::vector<std::string>& words)
     if (!setup.ready())
         return setup.exitCode;
     const Arguments& args = setup.context->args;
-    std::shared_ptr<TemplateResolver> resolver;
-    if (auto file = args.value("template")) {
-        auto tpl = loadTemplateOrReport(*file, args.value("models").value_or(""));
-        if (!tpl)
-            return ExitUsage;
-        resolver = std::make_shared<TemplateResolver>(tpl);
-    } else {
-        resolver = std::make_shared<TemplateResolver>(std::shared_ptr<CentralClient>());
-    }
+    const auto resolver = resolverFromArguments(args, nullptr);
+    if (!resolver)
+        return ExitUsage;
     const bool validate = args.has("validate");
     MonitorPipeline pipeline(resolver, 1);
     qint64 bad = 0, tooLong = 0, withErrors = 0;

@@ -1,6 +1,7 @@
 #include "arguments.h"
 #include "commands.h"
 #include "connectionoptions.h"
+#include "runloop.h"
 #include "textoutput.h"
 
 #include "central/centralclient.h"
@@ -9,15 +10,10 @@
 #include "properties/propertyvalidation.h"
 #include "validate/issuejson.h"
 
-#include <QCoreApplication>
 #include <QDateTime>
-#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
-#include <QTimer>
 
-#include <atomic>
-#include <csignal>
 #include <cstdio>
 
 namespace iotc::cli {
@@ -29,64 +25,21 @@ namespace {
 // previous answer, and the HTTP worker obeys a throttling service's Retry-After within the deadline.
 constexpr double MinSeconds = 0.001;
 
-std::atomic<bool> g_stop { false };
-extern "C" void onStop(int)
-{
-    g_stop = true;
-}
-
-bool prepareDevice(const std::vector<std::string>& words, const char* command, const char* usage,
-    const std::set<std::string>& own, Arguments& args, Connection& connection, double& timeout, int& exitCode)
-{
-    auto values = connectionValueOptions();
-    values.insert(own.begin(), own.end());
-    auto flags = connectionFlagOptions();
-    flags.insert("help");
-    args = parseArguments(words, values, flags);
-    if (args.has("help")) {
-        std::printf("%s%s", usage, ConnectionUsage);
-        exitCode = ExitOk;
-        return false;
-    }
-    if (!args.error.empty() || args.positional.size() != 1) {
-        std::fprintf(stderr, "iotc-diag %s: %s\n%s", command,
-            args.error.empty() ? "give one DEVICE_ID" : args.error.c_str(), usage);
-        exitCode = ExitUsage;
-        return false;
-    }
-    OptionReader options(args);
-    timeout = options.number("timeout", 0, 0, 31536000, "seconds (0: until Ctrl-C)");
-    options.choice("output", "json", { "json", "text" });
-    options.number("interval", 5, MinSeconds, 86400, "seconds");
-    options.number("stale-after", 60, MinSeconds, 31536000, "seconds");
-    if (!options.ok()) {
-        exitCode = options.fail(command);
-        return false;
-    }
-    Arguments restArgs = args;
-    restArgs.values.erase("timeout");
-    if (!resolveConnection(restArgs, command, connection)) {
-        exitCode = ExitUsage;
-        return false;
-    }
-    return true;
-}
-
 } // namespace
 
 int runValidateProperties(const std::vector<std::string>& words)
 {
-    Arguments args;
-    Connection connection;
-    double timeout = 0;
-    int exitCode = ExitOk;
-    static const char* usage = "usage: iotc-diag validate-properties DEVICE_ID [--output json|text]\n"
-                               "Validates the device's reported properties against its template and checks every\n"
-                               "writable property's acknowledgement. Exit 1 on errors or rejected values.\n";
-    if (!prepareDevice(words, "validate-properties", usage, { "output" }, args, connection, timeout, exitCode))
-        return exitCode;
+    // --timeout bounds the REST requests (the table says so: the connection reads it).
+    const auto setup = setUpCommand("validate-properties", words, { .check = [](const Arguments& a) {
+        OptionReader options(a);
+        options.choice("output", "json", { "json", "text" });
+        return options.ok() ? ExitOk : options.fail("validate-properties");
+    } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
     const QString id = QString::fromStdString(args.positional[0]);
-    auto client = std::make_shared<CentralClient>(connection.profile);
+    auto client = std::make_shared<CentralClient>(setup.context->connection.profile);
     TemplateResolver resolver(client);
     auto resolution = resolver.forDevice(id);
     auto f = client->properties(id);
@@ -121,21 +74,21 @@ int runValidateProperties(const std::vector<std::string>& words)
 
 int runMonitorProperties(const std::vector<std::string>& words)
 {
-    Arguments args;
-    Connection connection;
     double timeout = 0;
-    int exitCode = ExitOk;
-    static const char* usage
-        = "usage: iotc-diag monitor-properties DEVICE_ID [--interval S] [--timeout S] [--stale-after S]\n"
-          "Polls the device's properties and prints each change as a JSON line, with the sync\n"
-          "state of writable properties (pending, accepted, rejected, stale).\n";
-    if (!prepareDevice(
-            words, "monitor-properties", usage, { "interval", "stale-after" }, args, connection, timeout, exitCode))
-        return exitCode;
-    OptionReader options(args); // judged (with the same ranges) in prepareDevice
-    const double interval = options.number("interval", 5, MinSeconds, 86400);
-    const double staleAfter = options.number("stale-after", 60, MinSeconds, 31536000);
-    auto client = std::make_shared<CentralClient>(connection.profile);
+    double interval = 5;
+    double staleAfter = 60;
+    // --timeout is the run's length here (the table says so: it never reaches the connection).
+    const auto setup = setUpCommand("monitor-properties", words, { .check = [&](const Arguments& a) {
+        OptionReader options(a);
+        timeout = options.number("timeout", 0, 0, 31536000, "seconds (0: until Ctrl-C)");
+        interval = options.number("interval", 5, MinSeconds, 86400, "seconds");
+        staleAfter = options.number("stale-after", 60, MinSeconds, 31536000, "seconds");
+        return options.ok() ? ExitOk : options.fail("monitor-properties");
+    } });
+    if (!setup.ready())
+        return setup.exitCode;
+    const Arguments& args = setup.context->args;
+    auto client = std::make_shared<CentralClient>(setup.context->connection.profile);
     PropertyMonitor monitor(client, QString::fromStdString(args.positional[0]));
     // The REST answer nests a component's properties under its name: the template says which
     // top-level names are components.
@@ -163,18 +116,9 @@ int runMonitorProperties(const std::vector<std::string>& words)
         ++failures;
         std::fprintf(stderr, "poll failed: %s\n", qPrintable(printable(e.summary())));
     });
-    std::signal(SIGINT, onStop);
-    std::signal(SIGTERM, onStop);
-    QElapsedTimer clock;
-    clock.start();
-    QTimer poll;
-    QObject::connect(&poll, &QTimer::timeout, &poll, [&] {
-        if (g_stop || (timeout > 0 && clock.elapsed() >= timeout * 1000))
-            QCoreApplication::quit();
-    });
-    poll.start(50);
+    RunLoop loop(timeout); // the deadline counts from the first poll
     monitor.start();
-    QCoreApplication::exec();
+    loop.exec(); // whatever ended it (deadline, Ctrl-C, SIGTERM), the summary follows
     monitor.stop();
     std::fprintf(stderr, "%d poll(s), %d failed.\n", monitor.polls(), failures);
     return failures > 0 && failures == monitor.polls() ? ExitUsage : ExitOk;

@@ -25,6 +25,15 @@ std::shared_ptr<const DeviceTemplate> loadTemplateOrReport(const std::string& fi
     return nullptr;
 }
 
+std::shared_ptr<TemplateResolver> resolverFromArguments(const Arguments& args, std::shared_ptr<CentralClient> client)
+{
+    if (auto file = args.value("template")) {
+        auto tpl = loadTemplateOrReport(*file, args.value("models").value_or(""));
+        return tpl ? std::make_shared<TemplateResolver>(tpl) : nullptr;
+    }
+    return std::make_shared<TemplateResolver>(std::move(client));
+}
+
 namespace {
 
 // Every name below comes from the template file: printed through printable().

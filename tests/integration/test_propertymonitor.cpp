@@ -9,6 +9,10 @@
 #include <QTest>
 #include <gtest/gtest.h>
 
+#include <csignal>
+#include <string>
+#include <sys/types.h>
+
 using namespace iotc;
 
 namespace {
@@ -128,6 +132,40 @@ TEST(MonitorPropertiesCommand, FirstLineListsEveryPropertyWithItsSyncState)
             sync = o.value(QStringLiteral("after")).toObject().value(QStringLiteral("sync")).toString();
     }
     EXPECT_EQ(sync, QStringLiteral("rejected")) << first.toStdString();
+}
+
+// Ctrl-C or SIGTERM ends a run without --timeout the way its deadline would: the closing poll
+// count on stderr, exit 0 (polls answered).
+TEST(MonitorPropertiesCommand, InterruptEndsWithTheSummary)
+{
+    for (const int sig : { SIGINT, SIGTERM }) {
+        QProcess p;
+        p.start(QStringLiteral(IOTC_DIAG_PATH),
+            { QStringLiteral("monitor-properties"), QStringLiteral("healthy-controller"), QStringLiteral("--demo"),
+                QStringLiteral("--interval"), QStringLiteral("0.2") });
+        ASSERT_TRUE(p.waitForStarted(10000));
+        QByteArray out;
+        while (!out.contains('\n') && p.state() == QProcess::Running && p.waitForReadyRead(30000))
+            out += p.readAllStandardOutput();
+        ASSERT_TRUE(out.contains('\n')) << "the first change line, before the signal: "
+                                        << p.readAllStandardError().toStdString();
+        EXPECT_FALSE(QJsonDocument::fromJson(out.split('\n').front())
+                         .object()
+                         .value(QStringLiteral("changes"))
+                         .toArray()
+                         .isEmpty())
+            << out.toStdString();
+        ::kill(static_cast<pid_t>(p.processId()), sig);
+        ASSERT_TRUE(p.waitForFinished(30000)) << "signal " << sig << " ended the run";
+        const std::string err = p.readAllStandardError().toStdString();
+        EXPECT_EQ(p.exitStatus(), QProcess::NormalExit) << sig;
+        EXPECT_EQ(p.exitCode(), 0) << sig << "\n" << err;
+        const auto summary = err.find(" poll(s), 0 failed.\n");
+        ASSERT_NE(summary, std::string::npos) << sig << "\n" << err;
+        const auto start = err.rfind('\n', summary);
+        const int polls = std::stoi(err.substr(start == std::string::npos ? 0 : start + 1));
+        EXPECT_GE(polls, 1) << err;
+    }
 }
 
 } // namespace

@@ -1,5 +1,5 @@
 // Drives the real iotc-diag binary: the command-line contract other tools depend on.
-#include "testdata.h"
+#include "diagprocess.h"
 
 #include "diag/arguments.h"
 #include "diag/commandtable.h"
@@ -8,56 +8,22 @@
 #include "diag/runloop.h"
 #include "diag/textoutput.h"
 
-#include <QByteArray>
-#include <QProcess>
 #include <QStringList>
 #include <QTemporaryDir>
+#include <QTimer>
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>
-
-#include <QTimer>
 
 #include <algorithm>
 #include <atomic>
 #include <csignal>
-#include <fstream>
 
 using nlohmann::json;
 using namespace iotc::test;
 
 namespace {
 
-struct Run {
-    int exitCode = -1;
-    std::string out;
-    std::string err;
-};
-
-Run diag(const QStringList& args, const QByteArray& input = {})
-{
-    QProcess p;
-    p.start(QStringLiteral(IOTC_DIAG_PATH), args);
-    EXPECT_TRUE(p.waitForStarted(10000));
-    if (!input.isEmpty())
-        p.write(input);
-    p.closeWriteChannel();
-    EXPECT_TRUE(p.waitForFinished(60000));
-    return { p.exitCode(), p.readAllStandardOutput().toStdString(), p.readAllStandardError().toStdString() };
-}
-
-QString data(const std::string& relative)
-{
-    return QString::fromStdString(dataPath(relative).string());
-}
-
-QString writeFile(const QTemporaryDir& dir, const char* name, const std::string& content)
-{
-    const auto path = dir.filePath(QString::fromLatin1(name));
-    std::ofstream(path.toStdString(), std::ios::binary) << content;
-    return path;
-}
-
-const QString Controller = data(TemperatureController);
+const QString Controller = dataFile(TemperatureController);
 
 } // namespace
 
@@ -183,8 +149,8 @@ TEST(Cli, BatchStreamsOneLinePerMessageAndASummary)
 
 TEST(Cli, TemplateCommandPrintsTheIndex)
 {
-    const auto r
-        = diag({ QStringLiteral("template"), QStringLiteral("--template"), data("azcli/device_template_edge.json") });
+    const auto r = diag(
+        { QStringLiteral("template"), QStringLiteral("--template"), dataFile("azcli/device_template_edge.json") });
     ASSERT_EQ(r.exitCode, 0) << r.err;
     const auto j = json::parse(r.out);
     EXPECT_TRUE(j["root"].is_array());
@@ -204,8 +170,8 @@ TEST(Cli, TemplateWithModelsDirectory)
     auto r = diag({ QStringLiteral("template"), QStringLiteral("--template"), tpl });
     EXPECT_EQ(r.exitCode, 2);
     EXPECT_NE(r.err.find("dtmi:com:example:Thermostat;1"), std::string::npos) << r.err;
-    r = diag(
-        { QStringLiteral("template"), QStringLiteral("--template"), tpl, QStringLiteral("--models"), data("dtdl") });
+    r = diag({ QStringLiteral("template"), QStringLiteral("--template"), tpl, QStringLiteral("--models"),
+        dataFile("dtdl") });
     ASSERT_EQ(r.exitCode, 0) << r.err;
     EXPECT_TRUE(json::parse(r.out)["components"].contains("t"));
 }
@@ -452,6 +418,14 @@ TEST(CommandTable, TimeoutMeansWhatTheTableSays)
     ASSERT_TRUE(setup.ready()) << "the run's length, not limited to the REST bound's 600 s";
     EXPECT_EQ(setup.context->connection.profile.timeoutMs, iotc::ConnectionProfile().timeoutMs);
     EXPECT_EQ(setup.context->args.value("timeout"), "3600");
+
+    words = { "dev1", "--base-url", "http://127.0.0.1:9", "--token", "t", "--timeout", "7" };
+    setup = setUpCommand("validate-properties", words);
+    ASSERT_TRUE(setup.ready()) << setup.exitCode;
+    EXPECT_EQ(setup.context->connection.profile.timeoutMs, 7000) << "a REST bound for validate-properties";
+    EXPECT_EQ(setup.context->connection.profile.deadlineMs, 7000);
+    words[6] = "3600";
+    EXPECT_EQ(setUpCommand("validate-properties", words).exitCode, ExitUsage) << "beyond the REST bound's 600 s";
 
     setup = setUpCommand("monitor-events", {});
     ASSERT_TRUE(setup.ready()) << "the application is optional for the stream commands";
