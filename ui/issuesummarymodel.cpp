@@ -58,17 +58,7 @@ void IssueSummaryModel::append(const ObservationBatch& batch)
             continue;
         for (const auto& i : o.issues) {
             bool inserted = false;
-            Group& g = groupFor(QString::fromStdString(i.code), tr("messages"), inserted);
-            g.severity = std::max(g.severity, i.severity);
-            ++g.count;
-            if (g.firstMs == 0)
-                g.firstMs = o.event.enqueuedMs;
-            g.lastMs = o.event.enqueuedMs;
-            if (inserted) {
-                g.example = (i.path.empty() ? QString() : QString::fromStdString(i.path) + QStringLiteral(": "))
-                    + QString::fromStdString(i.message)
-                    + (i.suggestion ? QStringLiteral(" — ") + QString::fromStdString(*i.suggestion) : QString());
-            }
+            groupFor(QString::fromStdString(i.code), tr("messages"), inserted).add(i, o.event.enqueuedMs);
             changed = true;
         }
     }

@@ -2,6 +2,7 @@
 
 #include "diagnose/diagnosis.h"
 #include "monitor/livemonitor.h"
+#include "report/devicerecord.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -32,13 +33,8 @@ public:
     void append(const ObservationBatch& batch);
     void addDiagnosis(const Diagnosis& d);
 
-    struct Group {
-        QString code;
-        Severity severity = Severity::Info;
-        qint64 count = 0;
-        qint64 firstMs = 0;
-        qint64 lastMs = 0;
-        QString example;
+    // An issue code as core groups it (report/devicerecord.h), with what the table adds.
+    struct Group : IssueGroup {
         QString advice;
         QString source; // messages, diagnosis
     };

@@ -28,6 +28,19 @@ void DeviceRecord::append(const ObservationBatch& batch)
         append(o);
 }
 
+void IssueGroup::add(const Issue& i, qint64 ms)
+{
+    if (count++ == 0) {
+        example = (i.path.empty() ? QString() : QString::fromStdString(i.path) + QStringLiteral(": "))
+            + QString::fromStdString(i.message)
+            + (i.suggestion ? QStringLiteral(" — ") + QString::fromStdString(*i.suggestion) : QString());
+    }
+    severity = std::max(severity, i.severity);
+    if (firstMs == 0)
+        firstMs = ms;
+    lastMs = ms;
+}
+
 void DeviceRecord::append(const Observation& o)
 {
     if (m_device.isEmpty() || o.event.deviceId != m_device)
@@ -46,18 +59,9 @@ void DeviceRecord::append(const Observation& o)
             at = m_index.insert(code, m_groups.size());
             IssueGroup added;
             added.code = code;
-            added.firstMs = o.event.enqueuedMs;
-            added.example = (i.path.empty() ? QString() : QString::fromStdString(i.path) + QStringLiteral(": "))
-                + QString::fromStdString(i.message)
-                + (i.suggestion ? QStringLiteral(" — ") + QString::fromStdString(*i.suggestion) : QString());
             m_groups.push_back(std::move(added));
         }
-        IssueGroup* g = &m_groups[*at];
-        g->severity = std::max(g->severity, i.severity);
-        ++g->count;
-        if (g->firstMs == 0)
-            g->firstMs = o.event.enqueuedMs;
-        g->lastMs = o.event.enqueuedMs;
+        m_groups[*at].add(i, o.event.enqueuedMs);
     }
     if (m_capacity == 0) {
         ++m_evicted;

@@ -21,6 +21,9 @@ struct IssueGroup {
     qint64 firstMs = 0;
     qint64 lastMs = 0;
     QString example; // "path: message — suggestion"
+
+    // Adds one more occurrence of issue i (its code) seen at ms; the first one is the example.
+    void add(const Issue& i, qint64 ms);
 };
 
 // What a report of one device needs from its live messages, kept in core beside the views (which
