@@ -188,7 +188,6 @@ const char* timeoutText(const CommandSpec& spec)
     case TimeoutMeaning::Request:
         return "bounds each REST request, its retries and waits included (1 to 600 s)";
     case TimeoutMeaning::RunLength:
-    case TimeoutMeaning::Ignored:
         return spec.timeoutHelp;
     }
     return "";

@@ -23,7 +23,6 @@ enum class TimeoutMeaning {
     None, // the command takes no --timeout
     Request, // bounds each REST request, its retries and waits included (the connection option)
     RunLength, // how long the command runs (0: until Ctrl-C); not a REST bound
-    Ignored, // accepted and checked, but it changes nothing
 };
 
 // Whether a command reaches an application through the connection options.
