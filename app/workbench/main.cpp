@@ -1,6 +1,8 @@
 #include "mainwindow.h"
 #include "payloadpane.h"
 
+#include "knowledge/advice.h"
+#include "knowledge/knowledgebase.h"
 #include "util/numbers.h"
 
 #include <cstdio>
@@ -8,6 +10,7 @@
 
 #include <QApplication>
 #include <QCommandLineParser>
+#include <QThreadPool>
 #include <QTimer>
 
 int main(int argc, char** argv)
@@ -19,6 +22,16 @@ int main(int argc, char** argv)
     QApplication::setOrganizationDomain(QStringLiteral("iotc-workbench.github.io"));
     QApplication::setApplicationVersion(QStringLiteral(IOTC_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.github.iotc_workbench.Workbench"));
+    // The advice texts and the knowledge base are parsed once, here off the GUI thread; a view that
+    // asks before this is done waits for the same load instead of parsing it again.
+    QThreadPool::globalInstance()->start([] {
+        iotc::AdviceBook::builtIn(); // never throws: a broken resource is an empty book
+        try {
+            iotc::KnowledgeBase::builtIn();
+        } catch (const std::exception&) {
+            // Missing from this build: the view that needs it says so when it asks.
+        }
+    });
 
     QCommandLineParser parser;
     parser.setApplicationDescription(
