@@ -78,7 +78,8 @@ TEST(Explain, SomethingUnknownStillExitsOne)
     // The guide's own codes still come from the knowledge base, not the advice.
     r = diag({ QStringLiteral("explain"), QStringLiteral("401002") });
     ASSERT_EQ(r.exitCode, 0) << r.err;
-    for (const auto& e : json::parse(r.out)["entries"])
+    const json found = json::parse(r.out); // kept: a range-for over a temporary's member dangles
+    for (const auto& e : found["entries"])
         EXPECT_NE(e["kind"], "issue") << e.dump();
 }
 
