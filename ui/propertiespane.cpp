@@ -3,6 +3,7 @@
 #include "propertymodel.h"
 
 #include "central/centralclient.h"
+#include "central/queuedcontinuation.h"
 
 #include <QHBoxLayout>
 #include <QHeaderView>
@@ -145,15 +146,16 @@ void PropertiesPane::sendDesired(const QString& key, const QString& jsonValue)
         const QString why = key.isEmpty() ? tr("Name the property to set.")
                                           : tr("Not connected to a device: %1 was not sent.").arg(key);
         m_summary->setText(why);
-        Q_EMIT sent(false, why);
+        sayLater(false, why);
         return;
     }
     const QByteArray wrapped = "[" + jsonValue.toUtf8() + "]";
     QJsonParseError error;
     const auto doc = QJsonDocument::fromJson(wrapped, &error);
     if (error.error != QJsonParseError::NoError || doc.array().size() != 1) {
-        Q_EMIT sent(false, tr("Not a JSON value: %1 (a string needs quotes)").arg(jsonValue));
-        m_summary->setText(tr("Not a JSON value: %1 (a string needs quotes)").arg(jsonValue));
+        const QString why = tr("Not a JSON value: %1 (a string needs quotes)").arg(jsonValue);
+        m_summary->setText(why);
+        sayLater(false, why);
         return;
     }
     const int dot = key.indexOf(QLatin1Char('.'));
@@ -164,7 +166,9 @@ void PropertiesPane::sendDesired(const QString& key, const QString& jsonValue)
         body.insert(key, doc.array().at(0));
     m_send->setEnabled(false);
     m_summary->setText(tr("Sending %1 = %2…").arg(key, jsonValue));
-    m_client->setProperties(m_device, body).then(this, [this, key](const Result<QJsonObject>& r) {
+    // Not then(this, ...): that runs inside this call when the answer is already in (a fast
+    // server, this thread preempted), and sent() would come before the caller could wait for it.
+    thenQueued(m_client->setProperties(m_device, body), this, [this, key](const Result<QJsonObject>& r) {
         m_send->setEnabled(true);
         const QString message = r.ok() ? tr("Sent %1; waiting for the device to acknowledge it.").arg(key)
                                        : tr("Could not set %1: %2").arg(key, r.error.summary());
@@ -173,6 +177,12 @@ void PropertiesPane::sendDesired(const QString& key, const QString& jsonValue)
         if (m_watch)
             QMetaObject::invokeMethod(m_watch, &PropertyWatch::pollNow);
     });
+}
+
+void PropertiesPane::sayLater(bool ok, const QString& message)
+{
+    QMetaObject::invokeMethod(
+        this, [this, ok, message] { Q_EMIT sent(ok, message); }, Qt::QueuedConnection);
 }
 
 } // namespace iotc

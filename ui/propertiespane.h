@@ -34,6 +34,7 @@ public:
     QTableView* view() const { return m_view; }
 
     // PATCHes {component: {name: value}} (or {name: value} at the root); value is JSON text.
+    // sent() always comes on a later turn of the event loop, never inside this call.
     void sendDesired(const QString& key, const QString& jsonValue);
     // Live events: a twinChangeEvents message for this device asks for the properties at once,
     // instead of at the next poll.
@@ -46,6 +47,7 @@ Q_SIGNALS:
 
 private:
     void stopWatch();
+    void sayLater(bool ok, const QString& message); // sent(), queued
 
     std::shared_ptr<CentralClient> m_client;
     PropertyModel* m_model;

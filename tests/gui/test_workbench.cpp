@@ -285,6 +285,38 @@ TEST_F(Workbench, TwinChangeEventsRefreshThePropertiesWithoutWaitingForThePoll)
     EXPECT_TRUE(twin);
 }
 
+// The cause of the two tests above timing out in sent.wait(): a PATCH on loopback was sometimes
+// answered before the pane attached its continuation, which then ran (and emitted sent()) inside
+// sendDesired, before the caller could wait for it. sent() must come later, whatever the path.
+TEST_F(Workbench, SentComesAfterSendDesiredReturnsWhateverTheAnswer)
+{
+    iotc::PropertiesPane lonely; // no device: refused at once, and still said on a later turn
+    QSignalSpy refused(&lonely, &iotc::PropertiesPane::sent);
+    lonely.sendDesired(QStringLiteral("thermostat1.targetTemperature"), QStringLiteral("20"));
+    EXPECT_EQ(refused.count(), 0) << "emitted inside the call";
+    ASSERT_TRUE(waitFor([&] { return refused.count() == 1; }, 5000));
+    EXPECT_FALSE(refused.at(0).at(0).toBool());
+
+    auto* pane = window->deviceView()->properties();
+    window->selectDevice(QStringLiteral("healthy-controller"));
+    const QString key = QStringLiteral("thermostat1.targetTemperature");
+    ASSERT_TRUE(waitFor([&] { return pane->model()->rowOfKey(key) >= 0; }));
+    QSignalSpy sent(pane, &iotc::PropertiesPane::sent);
+    pane->sendDesired(key, QStringLiteral("not json"));
+    EXPECT_EQ(sent.count(), 0) << "emitted inside the call";
+    ASSERT_TRUE(waitFor([&] { return sent.count() == 1; }, 5000));
+    EXPECT_FALSE(sent.at(0).at(0).toBool());
+    // The real path: each PATCH races this thread (whether it loses cannot be forced from here;
+    // test_central's thenQueued tests pin the mechanism down deterministically).
+    for (int i = 0; i < 40; ++i) {
+        const auto before = sent.count();
+        pane->sendDesired(key, QString::number(20 + i % 5));
+        ASSERT_EQ(sent.count(), before) << "answer " << i << " was emitted inside sendDesired";
+        ASSERT_TRUE(waitFor([&] { return sent.count() == before + 1; }, 10000)) << "answer " << i;
+        ASSERT_TRUE(sent.last().at(0).toBool()) << sent.last().at(1).toString().toStdString();
+    }
+}
+
 TEST_F(Workbench, ExportedReportCarriesTheFindingsAndNoSecret)
 {
     window->selectDevice(QStringLiteral("wrong-casing"));

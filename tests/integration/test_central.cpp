@@ -2,6 +2,7 @@
 #include "simfixture.h"
 
 #include "central/centralclient.h"
+#include "central/queuedcontinuation.h"
 #include "knowledge/knowledgebase.h"
 #include "monitor/monitorpipeline.h"
 #include "monitor/templateresolver.h"
@@ -11,8 +12,10 @@
 
 #include <QElapsedTimer>
 #include <QFile>
+#include <QPromise>
 #include <QTcpServer>
 #include <QTemporaryDir>
+#include <QTest>
 #include <gtest/gtest.h>
 
 #include <atomic>
@@ -363,4 +366,75 @@ TEST_F(CentralAgainstSim, APassingFailureIsAskedOncePerBatchAndAgainInTheNext)
         for (const auto& i : o.issues)
             EXPECT_NE(i.code, "template-unavailable");
     }
+}
+
+// The flaky Workbench property tests: a PATCH on loopback was sometimes answered before the GUI
+// attached its continuation, and then(context, ...) ran that continuation inside the call, so
+// the pane's sent() came before the caller started waiting for it.
+TEST(QueuedContinuation, RunsOnALaterTurnEvenWhenTheFutureHasAlreadyFinished)
+{
+    QPromise<int> promise;
+    promise.start();
+    promise.addResult(7);
+    promise.finish();
+    QObject context;
+    int calls = 0, got = -1;
+    QThread* ranOn = nullptr;
+    thenQueued(promise.future(), &context, [&](int value) {
+        ++calls;
+        got = value;
+        ranOn = QThread::currentThread();
+    });
+    EXPECT_EQ(calls, 0) << "ran inside the call that attached it";
+    ASSERT_TRUE(QTest::qWaitFor([&] { return calls > 0; }, 5000));
+    QTest::qWait(20);
+    EXPECT_EQ(calls, 1);
+    EXPECT_EQ(got, 7);
+    EXPECT_EQ(ranOn, context.thread());
+}
+
+TEST(QueuedContinuation, NothingRunsForAGoneContextOrAFutureWithoutAResult)
+{
+    int calls = 0;
+    QPromise<int> finished;
+    finished.start();
+    finished.addResult(1);
+    finished.finish();
+    auto* gone = new QObject;
+    thenQueued(finished.future(), gone, [&](int) { ++calls; });
+    delete gone;
+    QPromise<int> cancelled;
+    cancelled.start();
+    cancelled.future().cancel();
+    cancelled.finish();
+    QObject context;
+    bool voidRan = false;
+    thenQueued(cancelled.future(), &context, [&](int) { ++calls; });
+    QPromise<void> done;
+    done.start();
+    done.finish();
+    thenQueued(done.future(), &context, [&] { voidRan = true; });
+    ASSERT_TRUE(QTest::qWaitFor([&] { return voidRan; }, 5000));
+    QTest::qWait(20);
+    EXPECT_EQ(calls, 0);
+}
+
+TEST_F(CentralAgainstSim, APatchAnsweredBeforeItsContinuationIsAttachedIsDeliveredOnALaterTurn)
+{
+    auto c = client();
+    auto patch = c.setProperties(QStringLiteral("healthy-controller"),
+        QJsonObject {
+            { QStringLiteral("thermostat1"), QJsonObject { { QStringLiteral("targetTemperature"), 21.5 } } } });
+    patch.waitForFinished(); // what a preempted GUI thread saw: the answer is in before then() is called
+    QObject pane;
+    int calls = 0;
+    bool ok = false;
+    thenQueued(patch, &pane, [&](const Result<QJsonObject>& r) {
+        ++calls;
+        ok = r.ok();
+    });
+    EXPECT_EQ(calls, 0) << "the answer was delivered inside the call, before its caller could wait for it";
+    ASSERT_TRUE(QTest::qWaitFor([&] { return calls > 0; }, 5000));
+    EXPECT_EQ(calls, 1);
+    EXPECT_TRUE(ok);
 }
