@@ -12,7 +12,6 @@
 #include <QThread>
 #include <QUrlQuery>
 #include <QUuid>
-#include <QDebug> // JTRACE
 
 namespace iotc::sim {
 
@@ -102,9 +101,7 @@ bool SimHttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket*
     // leaves late on the same socket, and nothing can outlive a client that gave up.
     if (const int delay = m_faults.delayMs.load(); delay > 0)
         QThread::msleep(static_cast<unsigned long>(delay));
-    qDebug() << "JTRACE server" << request.method() << request.url().path() << socket; // JTRACE
     const Reply reply = route(request);
-    qDebug() << "JTRACE server answered" << reply.status << request.url().path(); // JTRACE
     auto responder = makeResponder(request, socket);
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
     if (!reply.body.isEmpty())
