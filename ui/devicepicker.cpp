@@ -148,7 +148,7 @@ void DevicePicker::cancelLoading()
         *m_stop = true;
 }
 
-void DevicePicker::load(std::shared_ptr<CentralClient> client)
+void DevicePicker::load(const std::shared_ptr<CentralClient>& client)
 {
     clear();
     const int generation = ++m_generation;

@@ -31,7 +31,7 @@ public:
     explicit DevicePicker(QWidget* parent = nullptr);
     ~DevicePicker() override;
 
-    void load(std::shared_ptr<CentralClient> client);
+    void load(const std::shared_ptr<CentralClient>& client);
     void clear();
     DeviceListModel* model() const { return m_model; }
     QTableView* view() const { return m_view; }

@@ -35,7 +35,7 @@ QString payloadText(const Observation& o, int maxChars)
 {
     // Masked before the cut, so the cut cannot part a key from its value. The byte cut ahead of it
     // only bounds the work per row; a quoted or key=value secret running into it is still hidden.
-    QString text = displaySafe(QString::fromUtf8(o.event.body.left(maxChars * 4)));
+    QString text = displaySafe(QString::fromUtf8(o.event.body.left(qsizetype(maxChars) * 4)));
     if (text.size() > maxChars)
         text = text.left(maxChars) + QStringLiteral("…");
     return text;

@@ -62,7 +62,7 @@ void inputIssue(std::vector<Issue>& issues, std::string message)
     issue.code = "invalid-input-line";
     issue.severity = Severity::Error;
     issue.message = std::move(message);
-    issue.expected = "{\"deviceId\", \"body\" | \"bodyBase64\", ...}";
+    issue.expected = R"({"deviceId", "body" | "bodyBase64", ...})";
     issues.push_back(std::move(issue));
 }
 
@@ -129,7 +129,7 @@ bool runBatch(const PayloadValidator& validator, const std::string& path, const 
                 else
                     inputIssue(issues, "bodyBase64 on line " + std::to_string(lineNumber) + " is not base64");
             } else {
-                inputIssue(issues, "line " + std::to_string(lineNumber) + " has neither \"body\" nor \"bodyBase64\"");
+                inputIssue(issues, "line " + std::to_string(lineNumber) + R"( has neither "body" nor "bodyBase64")");
             }
         }
         bool error = false;

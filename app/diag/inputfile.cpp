@@ -63,7 +63,7 @@ LineReader::Result LineReader::next(std::string& line, std::string& error)
         const char* begin = m_buffer.data() + m_start;
         const size_t pending = m_buffer.size() - m_start;
         if (const void* nl = std::memchr(begin + m_scanned, '\n', pending - m_scanned)) {
-            const size_t length = static_cast<size_t>(static_cast<const char*>(nl) - begin);
+            const auto length = static_cast<size_t>(static_cast<const char*>(nl) - begin);
             line.assign(begin, length);
             m_start += length + 1;
             m_scanned = 0;

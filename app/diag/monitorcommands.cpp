@@ -351,7 +351,7 @@ int runReplay(const std::vector<std::string>& words)
     if (bad)
         skipped = QStringLiteral("; %1 line(s) were not events and were skipped").arg(bad);
     if (tooLong)
-        skipped += QStringLiteral(" (%1 of them longer than %2 MiB)").arg(tooLong).arg(MaxCaptureLine / (1024 * 1024));
+        skipped += QStringLiteral(" (%1 of them longer than %2 MiB)").arg(tooLong).arg(MaxCaptureLineMiB);
     std::fprintf(stderr, "Replayed %lld event(s)%s.\n", static_cast<long long>(n), qPrintable(skipped));
     if (!error.isEmpty()) {
         std::fprintf(stderr, "iotc-diag replay: %s\n", qPrintable(printable(error))); // read up to the damage

@@ -16,7 +16,7 @@ class QThread;
 namespace iotc {
 
 // What one answer may weigh: more is a broken or hostile server, abandoned as soon as it shows.
-inline constexpr qint64 DefaultMaxBodyBytes = 64 * 1024 * 1024;
+inline constexpr qint64 DefaultMaxBodyBytes = qint64(64) * 1024 * 1024;
 
 struct HttpRequest {
     QByteArray method = "GET";

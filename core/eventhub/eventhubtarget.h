@@ -24,7 +24,7 @@ struct EventHubTarget {
     qint64 tokenExpiry = 0; // seconds since the epoch
 
     // Longer "connection strings" are not one (a token is a few hundred characters).
-    static constexpr qsizetype MaxConnectionStringLength = 64 * 1024;
+    static constexpr qsizetype MaxConnectionStringLength = qsizetype(64) * 1024;
 
     QString audience() const { return QStringLiteral("sb://") + host + QLatin1Char('/') + entityPath; }
     QString hostName() const; // without the port or an IPv6 address's brackets

@@ -3,11 +3,12 @@
 #include "util/sas.h"
 
 #include <algorithm>
+#include <utility>
 
 namespace iotc {
 
-TokenKeeper::TokenKeeper(const EventHubTarget& target, int lifetimeSeconds)
-    : m_target(target)
+TokenKeeper::TokenKeeper(EventHubTarget target, int lifetimeSeconds)
+    : m_target(std::move(target))
     , m_lifetimeSeconds(lifetimeSeconds)
 {
 }

@@ -50,7 +50,7 @@ private:
 // the inbox takes offers from any thread.
 class TokenKeeper {
 public:
-    TokenKeeper(const EventHubTarget& target, int lifetimeSeconds);
+    TokenKeeper(EventHubTarget target, int lifetimeSeconds);
 
     bool makesTokens() const { return !m_target.key.isEmpty(); }
     const std::shared_ptr<TokenInbox>& inbox() const { return m_inbox; }

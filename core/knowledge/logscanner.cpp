@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <regex>
+#include <utility>
 
 namespace iotc {
 
@@ -58,10 +59,10 @@ constexpr size_t Margin = 64;
 class Anchors {
 public:
     // first: where each anchor first occurs in lower (npos: nowhere).
-    Anchors(const std::string& lower, const std::vector<std::string>& anchors, const std::vector<size_t>& first)
+    Anchors(const std::string& lower, const std::vector<std::string>& anchors, std::vector<size_t> first)
         : m_lower(lower)
         , m_anchors(anchors)
-        , m_next(first)
+        , m_next(std::move(first))
     {
     }
 

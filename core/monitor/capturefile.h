@@ -45,7 +45,8 @@ private:
 
 // A captured event is one line of at most a few hundred kB (IoT Hub bodies are at most 256 kB, base64
 // in the line); a longer "line" is not an event, and is skipped without being held in memory.
-inline constexpr qsizetype MaxCaptureLine = 16 * 1024 * 1024;
+inline constexpr qsizetype MaxCaptureLineMiB = 16;
+inline constexpr qsizetype MaxCaptureLine = MaxCaptureLineMiB * 1024 * 1024;
 
 struct CaptureReadOptions {
     qsizetype maxLine = MaxCaptureLine;

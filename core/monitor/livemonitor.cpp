@@ -126,7 +126,7 @@ public:
         if (m_shared->cancel.load())
             error = tr("replay stopped after %1 event(s)").arg(stream.status().received);
         else if (tooLong > 0 && error.isEmpty())
-            error = tr("%1 line(s) longer than %2 MiB skipped").arg(tooLong).arg(MaxCaptureLine / (1024 * 1024));
+            error = tr("%1 line(s) longer than %2 MiB skipped").arg(tooLong).arg(MaxCaptureLineMiB);
         flush();
         stream.publishStatus();
         Q_EMIT replayFinished(events, bad, error);
@@ -153,7 +153,7 @@ private:
     std::shared_ptr<Shared> m_shared;
 };
 
-LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptions options, QObject* parent)
+LiveMonitor::LiveMonitor(std::shared_ptr<CentralClient> client, const LiveMonitorOptions& options, QObject* parent)
     : QObject(parent)
     , m_thread(new QThread)
     , m_resolver(std::make_shared<TemplateResolver>(client))

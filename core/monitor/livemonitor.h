@@ -33,7 +33,7 @@ struct LiveMonitorOptions {
 class LiveMonitor : public QObject {
     Q_OBJECT
 public:
-    LiveMonitor(std::shared_ptr<CentralClient> client, LiveMonitorOptions options, QObject* parent = nullptr);
+    LiveMonitor(std::shared_ptr<CentralClient> client, const LiveMonitorOptions& options, QObject* parent = nullptr);
     ~LiveMonitor() override;
 
     void start();

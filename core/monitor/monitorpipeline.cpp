@@ -82,7 +82,7 @@ const TemplateResolver::Resolution& MonitorPipeline::resolutionFor(const QString
         return it.value();
     auto r = m_resolver->forDevice(deviceId);
     if (r.problem && r.problem->code == codes::TemplateUnavailable)
-        return m_passingFailures.insert(deviceId, std::move(r)).value();
+        return m_passingFailures.emplace(deviceId, std::move(r)).value();
     m_lastResolution = std::move(r);
     m_lastDevice = deviceId;
     return *m_lastResolution;

@@ -130,6 +130,7 @@ void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
     // All requests of a step go out together (the REST client runs them side by side); each step
     // waits once, for all of them.
     std::vector<QFuture<Result<Device>>> devices;
+    devices.reserve(unknown.size());
     for (const auto& id : unknown)
         devices.push_back(m_client->device(id));
     std::vector<Resolution> found(unknown.size());

@@ -21,7 +21,7 @@ QJsonObject DpsAnswer::toJson() const
     return o;
 }
 
-QFuture<DpsAnswer> checkDpsRegistration(std::shared_ptr<HttpWorker> http, const QString& dpsEndpoint,
+QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http, const QString& dpsEndpoint,
     const QString& idScope, const QString& deviceId, const QByteArray& deviceKeyBase64, int timeoutMs)
 {
     HttpRequest r;

@@ -396,8 +396,8 @@ private:
 
     void handleCbs(const proton::message& m)
     {
-        const std::string operation = propertyOr<std::string>(m, "operation", "");
-        const std::string audience = propertyOr<std::string>(m, "name", "");
+        const auto operation = propertyOr<std::string>(m, "operation", "");
+        const auto audience = propertyOr<std::string>(m, "name", "");
         if (operation != "put-token") {
             reply(m, "$cbs", 400, "Unsupported CBS operation '" + operation + "'.");
             return;
@@ -440,9 +440,9 @@ private:
 
     void handleManagement(const proton::message& m)
     {
-        const std::string operation = propertyOr<std::string>(m, "operation", "");
-        const std::string type = propertyOr<std::string>(m, "type", "");
-        const std::string name = propertyOr<std::string>(m, "name", "");
+        const auto operation = propertyOr<std::string>(m, "operation", "");
+        const auto type = propertyOr<std::string>(m, "type", "");
+        const auto name = propertyOr<std::string>(m, "name", "");
         if (operation != "READ") {
             reply(m, "$management", 400, "Unsupported operation '" + operation + "'.");
             return;

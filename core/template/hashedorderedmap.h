@@ -51,7 +51,7 @@ struct HashedOrderedMap : std::vector<std::pair<const Key, T>, Allocator> {
         size_t operator()(std::string_view s) const noexcept { return qHashBits(s.data(), s.size(), seed); }
     };
 
-    HashedOrderedMap() noexcept(noexcept(Container())) { }
+    HashedOrderedMap() noexcept(noexcept(Container())) = default;
     explicit HashedOrderedMap(const Allocator& alloc) noexcept(noexcept(Container(alloc)))
         : Container(alloc)
     {

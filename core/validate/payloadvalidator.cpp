@@ -308,18 +308,18 @@ void PayloadValidator::checkProperties(const json& payload, const Scope& scope, 
             if (const CapabilityScope* component = scope.model.component(key)) {
                 if (!value.is_object()) {
                     issues.add(codes::SchemaMismatch, Severity::Error, &path,
-                        "Component " + backticked(key) + " must be reported as an object marked with \"__t\": \"c\"",
-                        std::string("{\"__t\": \"c\", ...}"), excerptJson(value));
+                        "Component " + backticked(key) + R"( must be reported as an object marked with "__t": "c")",
+                        std::string(R"({"__t": "c", ...})"), excerptJson(value));
                     continue;
                 }
                 auto marker = value.find("__t");
                 if (marker == value.end() || *marker != "c") {
                     issues.add(codes::MissingComponentMarker, Severity::Warning, &path,
                         "Component section " + backticked(key)
-                            + " lacks the marker \"__t\": \"c\", so IoT Central may not read it as a component",
-                        std::string("\"__t\": \"c\""),
+                            + R"( lacks the marker "__t": "c", so IoT Central may not read it as a component)",
+                        std::string(R"("__t": "c")"),
                         marker == value.end() ? std::optional<std::string>() : excerptJson(*marker),
-                        std::string("add \"__t\": \"c\" to the component's reported properties"));
+                        std::string(R"(add "__t": "c" to the component's reported properties)"));
                 }
                 const Scope inner { scope.context, scope.model, *component, true };
                 for (const auto& [innerKey, innerValue] : value.items()) {
@@ -412,8 +412,8 @@ void PayloadValidator::checkAck(
     if (v == value.end()) {
         issues.add(codes::InvalidAck, Severity::Error, &path,
             "The acknowledgement of writable property " + backticked(capability.name) + " has no \"value\"",
-            std::string("{\"value\", \"ac\", \"av\", \"ad\"?}"), excerptJson(value),
-            std::string("report {\"value\": <the applied value>, \"ac\": 200, \"av\": <desired $version>}"));
+            std::string(R"({"value", "ac", "av", "ad"?})"), excerptJson(value),
+            std::string(R"(report {"value": <the applied value>, "ac": 200, "av": <desired $version>})"));
     } else if (capability.schema) {
         const PathNode valuePath { &path, "value" };
         checkValue(*v, *capability.schema, valuePath, issues);
@@ -544,7 +544,7 @@ void PayloadValidator::buildUnmodeled(std::string_view name, const json& value, 
             suggestion = backticked(name) + " is defined in " + (exact.size() == 1 ? "component " : "components ")
                 + joinNames(exact) + ": send it as that component's " + noun
                 + (kind == PayloadKind::Telemetry ? " (component name in dt-subject, MQTT $.sub=" + exact.front() + ")"
-                                                  : " (inside {\"" + exact.front() + "\": {\"__t\": \"c\", ...}})");
+                                                  : " (inside {\"" + exact.front() + R"(": {"__t": "c", ...}}))");
         } else if (!caseless.empty()) {
             suggestion = "did you mean " + backticked(caselessName) + " (in " + joinNames(caseless)
                 + ")? Names are case-sensitive";

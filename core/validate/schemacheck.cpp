@@ -131,8 +131,8 @@ std::optional<std::string> quoteHint(const json& value, const Schema& schema)
     return std::nullopt;
 }
 
-bool mismatch(const json& value, const Schema& schema, const PathNode& path, IssueList& issues, std::string detail = {},
-    std::optional<std::string> suggestion = std::nullopt)
+bool mismatch(const json& value, const Schema& schema, const PathNode& path, IssueList& issues,
+    const std::string& detail = {}, std::optional<std::string> suggestion = std::nullopt)
 {
     Issue issue;
     issue.path = path.render();
@@ -205,7 +205,7 @@ bool checkGeoJson(const json& value, const Schema& schema, const PathNode& path,
         return mismatch(value, schema, path, issues);
     auto type = value.find("type");
     if (type == value.end() || !type->is_string() || type->get_ref<const std::string&>() != shape->type)
-        return mismatch(value, schema, path, issues, std::string("\"type\" must be \"") + shape->type + "\"");
+        return mismatch(value, schema, path, issues, std::string(R"("type" must be ")") + shape->type + "\"");
     auto coords = value.find("coordinates");
     if (coords == value.end() || !checkPositions(*coords, shape->depth))
         return mismatch(value, schema, path, issues, "\"coordinates\" must hold [longitude, latitude] positions");
