@@ -1,6 +1,6 @@
 #include "monitorpipeline.h"
 
-#include "util/jsondepth.h"
+#include "validate/payloadchecks.h"
 
 #include <nlohmann/json.hpp>
 
@@ -237,10 +237,13 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
                     context.edgeRuntimeVersion = r.edgeRuntimeVersion;
                 o.issues = r.validator->validate(text, context, &body);
             } else {
+                // No template to judge the names by: why there is none, then every check that needs
+                // none (bytes, JSON, content headers, field names). The values can still be plotted.
                 if (r.problem)
                     o.issues.push_back(*r.problem);
-                // No template to judge by, but the values can still be plotted.
-                body = parseJsonBounded<PayloadJson>(text);
+                auto checks = validateWithoutTemplate(text, contextFor(e), &body);
+                o.issues.insert(
+                    o.issues.end(), std::make_move_iterator(checks.begin()), std::make_move_iterator(checks.end()));
             }
         }
         ++m_events;

@@ -14,11 +14,33 @@ QStringList componentNamesOf(const PayloadValidator* validator)
     return names;
 }
 
+bool isCloudProperty(const PropertyState& p, const DeviceTemplate& deviceTemplate)
+{
+    const CapabilityScope* scope = &deviceTemplate.model.root;
+    if (!p.component.isEmpty())
+        scope = deviceTemplate.model.component(p.component.toStdString());
+    if (!scope)
+        return false;
+    bool cloud = false;
+    for (const auto* c : scope->find(p.name.toStdString())) {
+        if (c->kind == CapabilityKind::Property)
+            return false; // also a device property: the device may have reported it
+        cloud = cloud || c->kind == CapabilityKind::CloudProperty;
+    }
+    return cloud;
+}
+
 std::vector<Issue> validateReportedProperties(const PropertySnapshot& snapshot, const PayloadValidator& validator)
 {
     MessageContext context;
     context.kind = PayloadKind::ReportedProperties;
-    const QByteArray json = QJsonDocument(snapshot.reportedPayload()).toJson(QJsonDocument::Compact);
+    // The application returns its cloud properties' values with the device's: those are the
+    // application's, not something the device sent, and are not judged as device data.
+    PropertySnapshot deviceSide;
+    for (const auto& p : snapshot.properties)
+        if (!isCloudProperty(p, validator.deviceTemplate()))
+            deviceSide.properties.append(p);
+    const QByteArray json = QJsonDocument(deviceSide.reportedPayload()).toJson(QJsonDocument::Compact);
     return validator.validate(std::string_view(json.constData(), static_cast<size_t>(json.size())), context);
 }
 

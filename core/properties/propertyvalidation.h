@@ -14,7 +14,12 @@ namespace iotc {
 // The template's component names (the REST properties response nests components by name).
 QStringList componentNamesOf(const PayloadValidator* validator);
 
-// The reported side of a REST properties snapshot judged as the device sent it.
+// True when the template defines p (in its component, or at the root) as a cloud property only: its
+// value comes from the application, never from the device.
+bool isCloudProperty(const PropertyState& p, const DeviceTemplate& deviceTemplate);
+
+// The reported side of a REST properties snapshot judged as the device sent it (cloud property values,
+// which the application returns alongside, are left out).
 std::vector<Issue> validateReportedProperties(const PropertySnapshot& snapshot, const PayloadValidator& validator);
 
 // A writable property the device rejected or has not acknowledged (stale: an error; pending: a

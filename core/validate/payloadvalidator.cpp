@@ -4,11 +4,9 @@
 
 #include "contentheaders.h"
 #include "edgeruntimerule.h"
-#include "jsonerror.h"
+#include "payloadchecks.h"
 #include "schemacheck.h"
 #include "suggest.h"
-#include "util/jsondepth.h"
-#include "util/textdecode.h"
 
 #include <algorithm>
 
@@ -21,11 +19,6 @@ namespace {
 bool wanted(const Capability& c, PayloadKind kind)
 {
     return kind == PayloadKind::Telemetry ? c.kind == CapabilityKind::Telemetry : c.kind == CapabilityKind::Property;
-}
-
-const char* kindNoun(PayloadKind kind)
-{
-    return kind == PayloadKind::Telemetry ? "telemetry" : "property";
 }
 
 std::string joinNames(const std::vector<std::string>& names, size_t max = 20)
@@ -71,22 +64,6 @@ bool isAckShaped(const json& value, const Capability& capability)
     return true;
 }
 
-Issue nulByteIssue(std::string_view body, size_t nul)
-{
-    Issue issue;
-    issue.code = std::string(codes::InvalidJson);
-    issue.severity = Severity::Error;
-    const TextPosition pos = positionAt(body, nul);
-    issue.position = pos;
-    issue.message = "The body holds a NUL byte at line " + std::to_string(pos.line) + ", column "
-        + std::to_string(pos.column) + " (byte " + std::to_string(nul) + "); JSON text cannot contain one"
-        + (nul + 1 < body.size() ? " and " + std::to_string(body.size() - nul - 1) + " more byte(s) follow it" : "");
-    issue.expected = "a JSON document";
-    issue.actual = "byte 00 at offset " + std::to_string(nul);
-    issue.suggestion = "send only the JSON text: no C string terminator or padding after it";
-    return issue;
-}
-
 std::string scopeText(const CapabilityScope& where, std::string_view module)
 {
     std::string out = where.name.empty() ? std::string("the root (no component)") : "component " + where.name;
@@ -111,85 +88,15 @@ PayloadValidator::PayloadValidator(std::shared_ptr<const DeviceTemplate> deviceT
 
 std::vector<Issue> PayloadValidator::validate(std::string_view body, const MessageContext& context, json* parsed) const
 {
+    // The template-independent checks first (the same functions as without a template), then the
+    // names and values against the template.
     IssueList issues;
     if (context.kind == PayloadKind::Telemetry)
         checkContentHeaders(context, issues);
-
-    // Encoding before JSON: a UTF-16 body is an encoding problem, not a syntax problem.
-    size_t bad = findInvalidUtf8(body);
-    if (bad == std::string_view::npos && body.find('\0') != std::string_view::npos && looksLikeUtf16(body))
-        bad = 0; // UTF-16 without a BOM is well-formed UTF-8 (NULs and ASCII): the whole body is the problem
-    if (bad != std::string_view::npos) {
-        std::string hex;
-        static constexpr char digits[] = "0123456789ABCDEF";
-        for (size_t i = bad; i < body.size() && i < bad + 4; ++i) {
-            const auto b = static_cast<unsigned char>(body[i]);
-            hex += (hex.empty() ? "" : " ");
-            hex += digits[b >> 4];
-            hex += digits[b & 15];
-        }
-        if (looksLikeUtf16(body)) {
-            const auto decoded = decodeText(body);
-            issues.add(codes::InvalidEncoding, Severity::Error, nullptr,
-                std::string("The body is not UTF-8: it looks like ")
-                    + (decoded.encoding == TextEncoding::Invalid ? "UTF-16" : encodingName(decoded.encoding))
-                    + "; IoT Central reads UTF-8 JSON and cannot use it",
-                std::string("UTF-8"), "bytes " + hex + " at offset " + std::to_string(bad),
-                std::string("encode the payload as UTF-8 on the device"));
-        } else {
-            issues.add(codes::InvalidEncoding, Severity::Error, nullptr,
-                "The body is not valid UTF-8 (first bad byte at offset " + std::to_string(bad) + ")",
-                std::string("UTF-8"), "bytes " + hex + " at offset " + std::to_string(bad),
-                std::string("encode the payload as UTF-8 on the device"));
-        }
-        if (parsed)
-            *parsed = json(json::value_t::discarded);
-        return issues.take();
-    }
-
-    if (jsonNestingDepth(body, MaxJsonDepth) > MaxJsonDepth) {
-        issues.add(codes::InvalidJson, Severity::Error, nullptr,
-            "The body nests objects/arrays more than " + std::to_string(MaxJsonDepth)
-                + " levels deep; it is not read further",
-            std::string("at most ") + std::to_string(MaxJsonDepth) + " levels", std::nullopt,
-            std::string("send a flat object of name/value pairs"));
-        if (parsed)
-            *parsed = json(json::value_t::discarded);
-        return issues.take();
-    }
-    // nlohmann's reader takes a NUL byte for the end of the input: {"a":1}\0garbage would pass.
-    // JSON text never holds a raw NUL, so the body is judged up to it, and the NUL is the error.
-    if (const size_t nul = body.find('\0'); nul != std::string_view::npos) {
-        const std::string_view prefix = body.substr(0, nul);
-        Issue before;
-        if (!json::accept(prefix))
-            before = describeJsonError(prefix);
-        if (before.position && before.position->offset < nul)
-            issues.add(std::move(before)); // a mistake before the NUL comes first
-        else
-            issues.add(nulByteIssue(body, nul));
-        if (parsed)
-            *parsed = json(json::value_t::discarded);
-        return issues.take();
-    }
-    json document = json::parse(body, nullptr, false);
-    if (document.is_discarded()) {
-        issues.add(describeJsonError(body));
-        if (parsed)
-            *parsed = std::move(document);
-        return issues.take();
-    }
-    if (!document.is_object()) {
-        issues.add(codes::NotAnObject, Severity::Error, nullptr,
-            std::string("The body is JSON but not an object; IoT Central reads ") + kindNoun(context.kind)
-                + " from an object of name/value pairs",
-            std::string("a JSON object"), excerptJson(document), std::string("send {\"name\": value, ...}"));
-        if (parsed)
-            *parsed = std::move(document);
-        return issues.take();
-    }
-
-    checkDocument(document, context, issues);
+    json document;
+    decodePayload(body, issues, document);
+    if (checkIsObject(document, context.kind, issues))
+        checkDocument(document, context, issues);
     if (parsed)
         *parsed = std::move(document);
     return issues.take();
@@ -200,14 +107,8 @@ std::vector<Issue> PayloadValidator::validateParsed(const json& document, const 
     IssueList issues;
     if (context.kind == PayloadKind::Telemetry)
         checkContentHeaders(context, issues);
-    if (!document.is_object()) {
-        issues.add(codes::NotAnObject, Severity::Error, nullptr,
-            std::string("The body is JSON but not an object; IoT Central reads ") + kindNoun(context.kind)
-                + " from an object of name/value pairs",
-            std::string("a JSON object"), excerptJson(document), std::string("send {\"name\": value, ...}"));
-        return issues.take();
-    }
-    checkDocument(document, context, issues);
+    if (checkIsObject(document, context.kind, issues))
+        checkDocument(document, context, issues);
     return issues.take();
 }
 
@@ -342,18 +243,8 @@ void PayloadValidator::checkProperties(const json& payload, const Scope& scope, 
 void PayloadValidator::checkCapability(std::string_view name, const json& value, const Scope& scope,
     const CapabilityScope& where, const PathNode& path, IssueList& issues) const
 {
-    if (!name.empty() && name[0] == '$') {
-        issues.add(codes::ReservedField, Severity::Info, &path,
-            backticked(name) + " is a reserved name; IoT Central does not treat it as " + kindNoun(scope.context.kind));
+    if (!checkFieldName(name, scope.context.kind, path, issues))
         return;
-    }
-    if (!isValidFieldName(name)) {
-        issues.add(codes::InvalidFieldName, Severity::Error, &path,
-            backticked(name)
-                + " is not a valid name: names start with a letter or _ and hold only letters, digits and _",
-            std::string("^[a-zA-Z_][a-zA-Z0-9_]*$"), std::string(name));
-        return;
-    }
     const Capability* first = nullptr;
     size_t matches = 0;
     const auto& all = where.capabilities();
@@ -486,7 +377,7 @@ void PayloadValidator::buildUnmodeled(std::string_view name, const json& value, 
     const CapabilityScope& where, const PathNode& path, IssueList& issues) const
 {
     const PayloadKind kind = scope.context.kind;
-    const std::string noun = kindNoun(kind);
+    const std::string noun = payloadKindNoun(kind);
     std::string message = backticked(name) + " is not defined as "
         + (kind == PayloadKind::Telemetry ? std::string("telemetry") : std::string("a property")) + " in "
         + scopeText(where, scope.context.module) + " of the device template";

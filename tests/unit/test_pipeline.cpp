@@ -195,3 +195,43 @@ TEST(Pipeline, ADeeplyNestedBodyWithoutTemplateIsNotParsed)
     ASSERT_EQ(observations[1].fields.size(), 1u);
     EXPECT_EQ(pipeline.stats().at(QStringLiteral("d")).messages, 2);
 }
+
+TEST(Pipeline, WithoutTemplateTheTemplateIndependentChecksStillRun)
+{
+    // No template (a connection string only, or a replay without --template): the bytes, the JSON,
+    // the content headers and the field names are judged all the same; only whether the names are
+    // modeled is left open, said once per message (template-unavailable).
+    MonitorPipeline pipeline(noTemplate());
+    pipeline.setCollectFields(true);
+    auto wrongType = from(QStringLiteral("d"), "{\"t\": 1}", 3);
+    wrongType.contentType = QStringLiteral("text/plain");
+    const std::vector<TelemetryEvent> events { from(QStringLiteral("d"), "{\"t\": 1,}", 1),
+        from(QStringLiteral("d"),
+            QByteArray("\xFF\xFE{\0\"\0t\0\"\0:\0"
+                       "1\0}\0",
+                16),
+            2),
+        wrongType, from(QStringLiteral("d"), "{\"t-1\": 1, \"u\": 2}", 4), from(QStringLiteral("d"), "{\"t\": 5}", 5) };
+    const auto observations = pipeline.process(events);
+    ASSERT_EQ(observations.size(), 5u);
+    const std::vector<std::vector<std::string>> expected { { "template-unavailable", "invalid-json" },
+        { "template-unavailable", "invalid-encoding" }, { "template-unavailable", "content-type-mismatch" },
+        { "template-unavailable", "invalid-field-name" }, { "template-unavailable" } };
+    for (size_t k = 0; k < observations.size(); ++k) {
+        std::vector<std::string> codes;
+        for (const auto& i : observations[k].issues)
+            codes.push_back(i.code);
+        EXPECT_EQ(codes, expected[k]) << "event " << k;
+    }
+    EXPECT_EQ(observations[0].issues[0].severity, Severity::Info) << "no template: as before";
+    EXPECT_EQ(observations[3].issues[1].path, R"(["t-1"])");
+    const auto& s = pipeline.stats().at(QStringLiteral("d"));
+    EXPECT_EQ(s.issues.at("template-unavailable"), 5);
+    EXPECT_EQ(s.issues.at("invalid-json"), 1);
+    EXPECT_EQ(s.issues.at("invalid-field-name"), 1);
+    EXPECT_TRUE(s.unmodeledFields.empty()) << "nothing is called unmodeled without a template";
+    // The values are still plotted, from the body the checks decoded.
+    ASSERT_EQ(observations[4].fields.size(), 1u);
+    EXPECT_EQ(s.fields.at(QStringLiteral("t")).last, 5);
+    EXPECT_EQ(s.fields.at(QStringLiteral("u")).last, 2);
+}

@@ -197,3 +197,69 @@ TEST(PropertyIssues, ASnapshotInSyncHasNone)
     ASSERT_EQ(stale.size(), 1u);
     EXPECT_EQ(stale[0].severity, Severity::Error) << "stale: the device probably never answers";
 }
+
+namespace {
+
+// IoT Central's own example template: `status` is a cloud property ("@type": ["Property", "Cloud"]),
+// testReadOnly and testProperty are device properties, settings a component.
+std::shared_ptr<const DeviceTemplate> cloudPropertyTemplate()
+{
+    return test::loadRestExampleTemplate("iotcentral-rest/2022-07-31/devicetemplates_create.json");
+}
+
+// GET /devices/{id}/properties of a healthy device: the app returns its cloud property's value
+// (status) alongside what the device reported.
+QJsonObject answerWithCloudValue(const char* readOnlyValue)
+{
+    return QJsonDocument::fromJson(QByteArray(R"({
+        "testReadOnly": )")
+        + readOnlyValue + R"(,
+        "testProperty": "initialValue1",
+        "status": 2,
+        "$metadata": {
+            "testReadOnly": {"lastUpdateTime": "2024-01-01T00:00:00Z"},
+            "testProperty": {"desiredValue": "initialValue1", "desiredVersion": 2, "ackVersion": 2, "ackCode": 200,
+                             "lastUpdateTime": "2024-01-01T00:00:00Z"}
+        },
+        "settings": {
+            "threshold": 30,
+            "$metadata": {
+                "threshold": {"desiredValue": 30, "desiredVersion": 1, "ackVersion": 1, "ackCode": 200}
+            }
+        }
+    })")
+        .object();
+}
+
+} // namespace
+
+TEST(PropertyIssues, ACloudPropertyValueIsNotDeviceData)
+{
+    const PayloadValidator validator(cloudPropertyTemplate());
+    const auto snapshot = PropertySnapshot::fromRest(answerWithCloudValue(R"("1.0.3")"), componentNamesOf(&validator));
+    const auto* status = snapshot.find(QStringLiteral("status"));
+    ASSERT_TRUE(status) << "the value is still part of the snapshot the user sees";
+    EXPECT_EQ(status->reported.toInt(), 2);
+    EXPECT_TRUE(isCloudProperty(*status, validator.deviceTemplate()));
+    EXPECT_FALSE(isCloudProperty(*snapshot.find(QStringLiteral("testReadOnly")), validator.deviceTemplate()));
+    EXPECT_FALSE(isCloudProperty(*snapshot.find(QStringLiteral("settings.threshold")), validator.deviceTemplate()));
+    EXPECT_EQ(issueCodes(propertyIssues(snapshot, &validator)), std::vector<std::string> {})
+        << "a healthy device with a cloud property has nothing wrong";
+
+    // The device's own values are judged as before, the cloud property's never blamed on it.
+    const auto wrong = PropertySnapshot::fromRest(answerWithCloudValue("42"), componentNamesOf(&validator));
+    EXPECT_EQ(
+        issueCodes(propertyIssues(wrong, &validator)), std::vector<std::string> { "schema-mismatch@testReadOnly" });
+}
+
+TEST(PropertyIssues, ANameTheTemplateDoesNotDefineIsStillUnmodeled)
+{
+    // Only a cloud property's value is the application's: an unknown name is still the device's.
+    const PayloadValidator validator(cloudPropertyTemplate());
+    QJsonObject answer = answerWithCloudValue(R"("1.0.3")");
+    answer.insert(QStringLiteral("Status"), 1);
+    answer.insert(QStringLiteral("humidity"), 40);
+    const auto snapshot = PropertySnapshot::fromRest(answer, componentNamesOf(&validator));
+    EXPECT_EQ(issueCodes(propertyIssues(snapshot, &validator)),
+        (std::vector<std::string> { "unmodeled-capability@Status", "unmodeled-capability@humidity" }));
+}

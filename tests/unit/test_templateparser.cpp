@@ -224,3 +224,19 @@ TEST(TemplateParser, IndexAsJson)
     EXPECT_TRUE(found);
     EXPECT_TRUE(j["modules"].is_object());
 }
+
+TEST(TemplateParser, IotCentralCloudPropertyIsKeptAndMarked)
+{
+    // IoT Central's REST example: "@type": ["Property", "Cloud"] at the root of the capability model.
+    const auto tpl = loadRestExampleTemplate("iotcentral-rest/2022-07-31/devicetemplates_create.json");
+    const Capability* status = only(tpl->model.root, "status");
+    ASSERT_TRUE(status) << "the cloud property is in the index";
+    EXPECT_EQ(status->kind, CapabilityKind::CloudProperty);
+    ASSERT_TRUE(status->schema);
+    EXPECT_EQ(status->schema->kind, SchemaKind::Enum);
+    EXPECT_EQ(status->displayName, "Online Status");
+    EXPECT_EQ(only(tpl->model.root, "testReadOnly")->kind, CapabilityKind::Property) << "a device property stays one";
+    ASSERT_TRUE(tpl->model.component("settings"));
+    EXPECT_EQ(only(*tpl->model.component("settings"), "threshold")->kind, CapabilityKind::Property);
+    EXPECT_STREQ(capabilityKindName(CapabilityKind::CloudProperty), "cloudProperty");
+}

@@ -145,6 +145,17 @@ TEST(PropertyCloud, CloudPropertyReportedByTheDevice)
     EXPECT_NE(issues[0].message.find("cloud property"), std::string::npos);
 }
 
+TEST(PropertyCloud, TelemetryNamedLikeACloudPropertyIsNotTelemetry)
+{
+    const PayloadValidator v(loadRestExampleTemplate("iotcentral-rest/2022-07-31/devicetemplates_create.json"));
+    const auto issues = v.validate(R"({"status": 2, "humidity": 40})", jsonMessage());
+    ASSERT_THAT(codesOf(issues), ElementsAre("unmodeled-capability"));
+    EXPECT_EQ(issues[0].path, "status");
+    EXPECT_NE(issues[0].message.find("cloud property"), std::string::npos) << issues[0].message;
+    // Reported by the device itself (in its twin), it is not the device's either.
+    EXPECT_THAT(codesOf(v.validate(R"({"status": 2})", propertiesMessage())), ElementsAre("unmodeled-capability"));
+}
+
 TEST(PropertyLegacy, LegacyTemplateValidatesItsTelemetry)
 {
     const PayloadValidator v(loadTemplate("azcli/device_template_int_test_preview.json"));

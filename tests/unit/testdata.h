@@ -4,6 +4,8 @@
 #include "template/templateparser.h"
 
 #include <filesystem>
+#include <fstream>
+#include <iterator>
 #include <memory>
 #include <string>
 
@@ -24,6 +26,16 @@ inline std::shared_ptr<const DeviceTemplate> parseTemplate(const std::string& js
     ModelRepository repository;
     TemplateParser parser(repository);
     return std::make_shared<const DeviceTemplate>(parser.parse(parseJsonDocument(json, "test")));
+}
+
+// The device template an IoT Central REST example sends (its parameters.body), as the app returns it.
+inline std::shared_ptr<const DeviceTemplate> loadRestExampleTemplate(const std::string& relative)
+{
+    std::ifstream in(dataPath(relative), std::ios::binary);
+    const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
+    const auto example = parseJsonDocument(text, relative);
+    return std::make_shared<const DeviceTemplate>(
+        parseTemplateText(example.at("parameters").at("body").dump(), relative));
 }
 
 inline const char* TemperatureController = "dtdl/dtmi/com/example/temperaturecontroller-2.json";
