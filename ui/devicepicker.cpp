@@ -4,6 +4,7 @@
 
 #include "central/centralclient.h"
 #include "central/devicefilter.h"
+#include "central/queuedcontinuation.h"
 
 #include <QApplication>
 #include <QComboBox>
@@ -166,34 +167,34 @@ void DevicePicker::load(const std::shared_ptr<CentralClient>& client)
         bool queued = false;
     };
     auto pending = std::make_shared<Pending>();
-    client
-        ->listDevices([self, stop, generation, pending](const QList<Device>& page) {
-            if (*stop)
-                return false;
-            std::lock_guard lock(pending->mutex);
-            pending->devices.append(page);
-            if (!pending->queued) {
-                pending->queued = true;
-                // Posted to the application object: the picker itself is only looked at on the GUI thread.
-                // Always queued: a page that was already there when listing began arrives on the GUI
-                // thread itself, and a direct call would take the lock held here (a deadlock).
-                QMetaObject::invokeMethod(
-                    qApp,
-                    [self, generation, pending] {
-                        QList<Device> devices;
-                        {
-                            std::lock_guard lock(pending->mutex);
-                            devices.swap(pending->devices);
-                            pending->queued = false;
-                        }
-                        if (self && self->m_generation == generation)
-                            self->m_model->appendDevices(devices);
-                    },
-                    Qt::QueuedConnection);
-            }
-            return true;
-        })
-        .then(this, [this, generation](const Result<qint64>& r) {
+    // The end arrives on a later turn, never inside load() (thenQueued): callers connect afterwards.
+    thenQueued(client->listDevices([self, stop, generation, pending](const QList<Device>& page) {
+        if (*stop)
+            return false;
+        std::lock_guard lock(pending->mutex);
+        pending->devices.append(page);
+        if (!pending->queued) {
+            pending->queued = true;
+            // Posted to the application object: the picker itself is only looked at on the GUI thread.
+            // Always queued: a page that was already there when listing began arrives on the GUI
+            // thread itself, and a direct call would take the lock held here (a deadlock).
+            QMetaObject::invokeMethod(
+                qApp,
+                [self, generation, pending] {
+                    QList<Device> devices;
+                    {
+                        std::lock_guard lock(pending->mutex);
+                        devices.swap(pending->devices);
+                        pending->queued = false;
+                    }
+                    if (self && self->m_generation == generation)
+                        self->m_model->appendDevices(devices);
+                },
+                Qt::QueuedConnection);
+        }
+        return true;
+    }),
+        this, [this, generation](const Result<qint64>& r) {
             if (generation != m_generation)
                 return;
             m_loading = false;

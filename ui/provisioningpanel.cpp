@@ -3,6 +3,7 @@
 #include "devicelistmodel.h"
 
 #include "central/centralclient.h"
+#include "central/queuedcontinuation.h"
 #include "knowledge/knowledgebase.h"
 
 #include <QGridLayout>
@@ -189,7 +190,7 @@ void ProvisioningPanel::setEnabledOnApp(bool enabled)
     m_enable->setEnabled(false);
     m_block->setEnabled(false);
     m_title->setText(enabled ? tr("Enabling %1…").arg(m_device) : tr("Blocking %1…").arg(m_device));
-    m_client->setDeviceEnabled(m_device, enabled).then(this, [this](const Result<Device>& r) {
+    thenQueued(m_client->setDeviceEnabled(m_device, enabled), this, [this](const Result<Device>& r) {
         if (!r.ok()) {
             m_title->setText(tr("✖ The change was refused"));
             m_meaning->setText(r.error.summary());

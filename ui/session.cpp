@@ -1,6 +1,7 @@
 #include "session.h"
 
 #include "central/centralclient.h"
+#include "central/queuedcontinuation.h"
 #include "monitor/livemonitor.h"
 #include "sim/simulatedapp.h"
 
@@ -82,8 +83,8 @@ void Session::connectTo(const ConnectionProfile& profile, std::optional<EventHub
     m_eventHub = std::move(eventHub);
     auto client = std::make_shared<CentralClient>(profile);
     Q_EMIT connecting(tr("Connecting to %1…").arg(QUrl(profile.baseUrl).host()));
-    client->getJson(QStringLiteral("/deviceTemplates"), QStringLiteral("list device templates"))
-        .then(this, [this, client, generation](const Result<QJsonObject>& r) {
+    thenQueued(client->getJson(QStringLiteral("/deviceTemplates"), QStringLiteral("list device templates")), this,
+        [this, client, generation](const Result<QJsonObject>& r) {
             if (generation != m_generation)
                 return; // superseded by another connect
             if (!r.ok()) {
