@@ -1,9 +1,11 @@
 #include "diagnoser.h"
 
 #include "listening.h"
+#include "recency.h"
 
 #include "central/centralclient.h"
 #include "central/edgeruntime.h"
+#include "diagnose/sample.h"
 #include "knowledge/advice.h"
 #include "knowledge/logscanner.h"
 #include "monitor/templateresolver.h"
@@ -12,7 +14,6 @@
 #include "provisioning/dpscheck.h"
 #include "provisioning/provisioningcheck.h"
 #include "util/redact.h"
-#include "diagnose/sample.h"
 #include "validate/edgeruntimerule.h"
 
 #include <QDateTime>
@@ -23,33 +24,6 @@
 #include <set>
 
 namespace iotc {
-
-const char* checkStatusName(DiagnosisCheck::Status s)
-{
-    switch (s) {
-    case DiagnosisCheck::Status::Passed:
-        return "passed";
-    case DiagnosisCheck::Status::Warning:
-        return "warning";
-    case DiagnosisCheck::Status::Failed:
-        return "failed";
-    case DiagnosisCheck::Status::Skipped:
-        return "skipped";
-    }
-    return "skipped";
-}
-
-const QStringList& causeRanking()
-{
-    static const QStringList ranking { causes::AppUnreachable, causes::CredentialsInvalid, causes::DeviceNotFound,
-        causes::DeviceBlocked, causes::DeviceBlockedOrWaitingForApproval, causes::DpsInvalidCredentials,
-        causes::DpsThrottled, causes::DeviceUnassigned, causes::DeviceNeverConnected, causes::NoData,
-        causes::InvalidJson, causes::InvalidEncoding, causes::SchemaMismatch, causes::UnmodeledCapability,
-        causes::UnknownComponent, causes::DuplicateCapability, causes::EdgeUnmodeled, causes::WritablePropertyRejected,
-        causes::WritablePropertyNotAcknowledged, causes::ContentTypeOrEncoding, causes::FileUploadLimitExceeded,
-        causes::DeviceLogErrors };
-    return ranking;
-}
 
 namespace {
 
@@ -267,13 +241,20 @@ DiagnosisCheck Diagnoser::checkData(Context& c) const
     Listening heard = listenToDevice(c.client, c.resolver, m_options);
     c.observations = std::move(heard.observations);
     const QString early = heard.stoppedEarly ? QStringLiteral(" (listening stopped early by the user)") : QString();
-    if (!heard.hubsError.isEmpty()) {
+    const QString unread = !heard.hubsError.isEmpty() ? heard.hubsError
+        : heard.streamFailed || !heard.streamError.isEmpty()
+        ? (heard.streamError.isEmpty() ? QStringLiteral("the stream gave up") : heard.streamError)
+        : QString();
+    if (!unread.isEmpty() && c.observations.empty()) {
+        // The check could not run: nothing is known about the device's data (never "no data").
         data.status = DiagnosisCheck::Status::Skipped;
-        data.summary = heard.hubsError;
-    } else if (!heard.streamError.isEmpty() && c.observations.empty()) {
-        data.status = DiagnosisCheck::Status::Skipped;
-        data.summary = QStringLiteral("The event stream could not be read: ") + heard.streamError;
-    } else if (c.observations.empty()) {
+        data.summary = QStringLiteral("Not checked: the event stream could not be read: ") + unread;
+        c.cause(causes::EventStreamUnreachable, unread);
+        if (c.status == DeviceStatus::Registered) // REST alone says so
+            c.cause(causes::DeviceNeverConnected, QStringLiteral("registered (provisioned=false)"));
+        return data;
+    }
+    if (c.observations.empty()) {
         data.status = DiagnosisCheck::Status::Failed;
         data.summary = QStringLiteral("No message from the device in the last %1 min and %2 s of listening%3.")
                            .arg(m_options.lookbackMinutes)
@@ -283,14 +264,34 @@ DiagnosisCheck Diagnoser::checkData(Context& c) const
             c.cause(causes::DeviceNeverConnected, QStringLiteral("registered (provisioned=false) and no data"));
         else if (c.status == DeviceStatus::Provisioned)
             c.cause(causes::NoData, data.summary);
-    } else {
-        data.status = DiagnosisCheck::Status::Passed;
-        data.summary = QStringLiteral("%1 message(s) received (looking back %2 min, listening %3 s%4).")
-                           .arg(c.observations.size())
+        return data;
+    }
+    const DataRecency recency = dataRecency(c.observations, heard.listenStartMs, heard.seconds);
+    const QString interval = recency.usualIntervalSeconds
+        ? QStringLiteral(", usual interval about %1 s").arg(*recency.usualIntervalSeconds, 0, 'g', 3)
+        : QString();
+    const QString last
+        = recency.lastMs > 0 ? QStringLiteral("last message at %1%2").arg(recency.lastText(), interval) : QString();
+    if (recency.stopped) {
+        data.status = DiagnosisCheck::Status::Failed;
+        data.summary = QStringLiteral("%1 message(s) in the last %2 min, none in %3 s of listening%4: %5.")
+                           .arg(recency.lookback)
                            .arg(m_options.lookbackMinutes)
                            .arg(heard.seconds, 0, 'f', 0)
-                           .arg(early);
+                           .arg(early, last);
+        c.cause(
+            causes::DataStopped, last + QStringLiteral("; nothing in %1 s of listening").arg(heard.seconds, 0, 'f', 0));
+        return data;
     }
+    data.status = DiagnosisCheck::Status::Passed;
+    data.summary = QStringLiteral("%1 message(s) received (looking back %2 min, listening %3 s%4; %5 while "
+                                  "listening)%6.")
+                       .arg(c.observations.size())
+                       .arg(m_options.lookbackMinutes)
+                       .arg(heard.seconds, 0, 'f', 0)
+                       .arg(early)
+                       .arg(recency.live)
+                       .arg(last.isEmpty() ? QString() : QStringLiteral("; ") + last);
     return data;
 }
 

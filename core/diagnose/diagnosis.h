@@ -68,7 +68,9 @@ inline constexpr QLatin1String DpsInvalidCredentials("dps-invalid-credentials");
 inline constexpr QLatin1String DpsThrottled("dps-throttled");
 inline constexpr QLatin1String DeviceUnassigned("device-unassigned");
 inline constexpr QLatin1String DeviceNeverConnected("device-never-connected");
+inline constexpr QLatin1String EventStreamUnreachable("event-stream-unreachable"); // the data check could not run
 inline constexpr QLatin1String NoData("no-data");
+inline constexpr QLatin1String DataStopped("data-stopped"); // it sent in the look-back, not while listening
 inline constexpr QLatin1String InvalidJson("invalid-json");
 inline constexpr QLatin1String InvalidEncoding("invalid-encoding");
 inline constexpr QLatin1String SchemaMismatch("schema-mismatch");

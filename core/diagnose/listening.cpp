@@ -1,7 +1,10 @@
 #include "listening.h"
 
+#include "recency.h"
+
 #include "monitor/eventstream.h"
 
+#include <QDateTime>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QTimer>
@@ -42,19 +45,24 @@ Listening listenToDevice(const std::shared_ptr<CentralClient>& client,
         if (stopped())
             end();
     });
+    bool heardLive = false; // an event enqueued while listening
     QObject::connect(&stream, &EventStream::started, &loop, [&] {
         clock.start();
+        result.listenStartMs = QDateTime::currentMSecsSinceEpoch();
         deadline.start(std::max(0, options.listenSeconds) * 1000);
     });
     QObject::connect(&stream, &EventStream::observations, &loop, [&](const ObservationBatch& batch) {
         for (const auto& o : *batch) {
-            if (o.event.messageSource.isEmpty() || o.event.messageSource == QLatin1String("Telemetry"))
+            if (o.event.messageSource.isEmpty() || o.event.messageSource == QLatin1String("Telemetry")) {
+                heardLive = heardLive || enqueuedWhileListening(o.event.enqueuedMs, result.listenStartMs);
                 result.observations.push_back(o);
+            }
         }
-        if (static_cast<int>(result.observations.size()) >= options.enoughMessages)
+        if (heardLive && static_cast<int>(result.observations.size()) >= options.enoughMessages)
             end();
     });
     QObject::connect(&stream, &EventStream::failed, &loop, [&](const QString& why) {
+        result.streamFailed = true;
         if (!clock.isValid())
             result.hubsError = why;
         end();

@@ -135,6 +135,7 @@ public:
     // ---- Proton thread ----
     void on_container_start(proton::container&) override
     {
+        m_startedMs = nowMs();
         connect();
         tick();
     }
@@ -210,6 +211,7 @@ public:
                 started = nowMs() - 2000;
         }
         r.add_credit(m_options.credit);
+        m_everReceiving = true; // the hub is reachable: from now on, lost connections are retried
         setState(it->second, PartitionState::State::Receiving, {}, {});
     }
 
@@ -247,6 +249,7 @@ public:
             return;
         }
         // Retryable link failure: reattach this partition after a pause, resuming where it was.
+        m_lastProblem = qs(error.name()) + QStringLiteral(": ") + qs(error.description());
         setState(partition, PartitionState::State::Retrying, qs(error.name()), qs(error.description()));
         m_reattachAt[partition] = nowMs() + 1000;
     }
@@ -303,6 +306,12 @@ private:
         // its links would otherwise keep their credit and their place in the consumer group.
         if (proton::connection old = m_connection; old.active())
             old.close();
+        m_lastProblem = describe(error);
+        if (!m_everReceiving && ++m_lostBeforeReceiving > RetriesBeforeReceiving) {
+            // Never reached: the same answer again is the answer (refused, no such host, TLS).
+            fail(unreachable(QStringLiteral("the connection failed twice: ") + m_lastProblem), false);
+            return;
+        }
         ++m_attempt;
         reconnects++;
         const int delay = std::min(m_options.maxReconnectDelayMs, 250 * (1 << std::min(m_attempt - 1, 7)));
@@ -390,6 +399,25 @@ private:
 
     static qint64 nowMs() { return QDateTime::currentMSecsSinceEpoch(); }
 
+    static QString describe(const proton::error_condition& error)
+    {
+        const QString name = qs(error.name());
+        const QString description = qs(error.description());
+        if (description.isEmpty())
+            return name;
+        return name.isEmpty() ? description : name + QStringLiteral(": ") + description;
+    }
+
+    // Why the hub could not be read, with what to check (the host name, never the key).
+    QString unreachable(const QString& why) const
+    {
+        return QStringLiteral("The event hub at %1 could not be read: %2. Check the connection string's endpoint "
+                              "(the hub's host name), that the name resolves (DNS), and that outbound TCP port %3 "
+                              "is open (Event Hubs use 5671, AMQP over TLS) or a proxy lets it through.")
+            .arg(m_target.hostName(), why)
+            .arg(m_target.port());
+    }
+
     // One short periodic timer drives every deadline (renewal, reconnect, reattach): Proton 0.37
     // holds container::run() open until a scheduled task has fired, so long timers would delay
     // stop() by as long.
@@ -398,6 +426,14 @@ private:
         if (m_stopping)
             return;
         const qint64 now = nowMs();
+        if (!m_everReceiving && !m_fatalSet && m_options.unreachableAfterMs > 0
+            && now - m_startedMs >= m_options.unreachableAfterMs) {
+            fail(unreachable(
+                QStringLiteral("no partition started receiving within %1 s").arg(m_options.unreachableAfterMs / 1000.0)
+                + (m_lastProblem.isEmpty() ? QString()
+                                           : QStringLiteral(" (last: ") + m_lastProblem + QLatin1Char(')'))));
+            return;
+        }
         if (m_reconnectAt && now >= m_reconnectAt) {
             m_reconnectAt = 0;
             connect();
@@ -611,6 +647,11 @@ private:
     bool m_managementPending = false;
     bool m_cbsOk = false;
     bool m_reconnectScheduled = false;
+    bool m_everReceiving = false; // a partition has received: the hub is reachable
+    int m_lostBeforeReceiving = 0; // connections lost before then
+    static constexpr int RetriesBeforeReceiving = 1;
+    qint64 m_startedMs = 0;
+    QString m_lastProblem; // the last connection or link failure, in words
     int m_attempt = 0;
     uint64_t m_messageId = 0;
     TokenKeeper m_tokens;

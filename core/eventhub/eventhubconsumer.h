@@ -33,6 +33,11 @@ struct ConsumerOptions {
     QString moduleFilter;
     int tokenLifetimeSeconds = 3600; // when the target has a key and tokens are made here
     int maxReconnectDelayMs = 30000;
+    // Until a partition first receives, the hub is not known to be reachable: a lost connection
+    // (refused, DNS, TLS, CBS busy) is retried once, and a second loss, or this long without any
+    // partition receiving (a black-holed address, attaches refused again and again), ends the
+    // consumer with failed(). Once a partition received, lost connections are retried for ever.
+    int unreachableAfterMs = 15000; // 0: no time limit (the retry limit still applies)
 };
 
 // How one partition's receiver is doing; failures are never silent.
@@ -51,7 +56,8 @@ const char* partitionStateName(PartitionState::State s);
 
 // Reads every partition of an event hub over AMQP 1.0 (Qpid Proton on its own thread): CBS
 // put-token, partitions from $management, one receiver per partition. Tokens are renewed before
-// they expire; lost connections are re-established with backoff and each partition resumes after
+// they expire; once a partition has received, lost connections are re-established with backoff (a
+// hub that never let one receive is reported unreachable instead) and each partition resumes after
 // the last sequence number seen (not Proton's automatic reconnect, which re-attaches before a new
 // token), so nothing is lost or duplicated. Proton's handler only copies events into a bounded
 // queue; take() hands them out in batches on any thread.

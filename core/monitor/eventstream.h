@@ -68,7 +68,10 @@ struct EventStreamOptions {
 // The one reader of the event stream: finds the hubs to read (the application's event hub tokens,
 // or an Event Hubs connection string), runs one consumer per hub, renews the application's tokens
 // before they lapse, writes an optional capture, hands the events on (raw, and validated through
-// the pipeline) and publishes its status. When every consumer has failed, it says why (failed()).
+// the pipeline) and publishes its status. When every consumer has failed, it says why (failed()):
+// a hub none of whose partitions ever received is such a failure (refused, DNS, TLS, CBS, $management:
+// one retry, or ConsumerOptions::unreachableAfterMs), never a quiet stream; once a partition received,
+// lost connections are retried.
 // A QObject of the thread that owns it, driven by that thread's event loop: nothing here sleeps or
 // polls, so the owner can stop it at any moment. The GUI runs it on a worker thread (LiveMonitor),
 // iotc-diag and the diagnosis on their own.

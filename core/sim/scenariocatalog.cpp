@@ -54,6 +54,17 @@ SimDevice deviceFrom(const QJsonObject& o)
         d.log.push_back(l.toString());
     d.edgeRuntimeVersion = o.value(QStringLiteral("edgeRuntimeVersion")).toString();
     d.silentAfterSeconds = o.value(QStringLiteral("silentAfterSeconds")).toInt(-1);
+    if (const auto h = o.value(QStringLiteral("history")).toObject(); !h.isEmpty()) {
+        d.history.count = h.value(QStringLiteral("count")).toInt(0);
+        d.history.intervalSeconds = h.value(QStringLiteral("intervalSeconds")).toDouble(1);
+        d.history.endedSecondsAgo = h.value(QStringLiteral("endedSecondsAgo")).toDouble(0);
+        if (d.history.count < 0 || d.history.count > SimHistory::MaxHistory || !(d.history.intervalSeconds > 0)
+            || !(d.history.endedSecondsAgo >= 0) || d.history.endedSecondsAgo > 7 * 24 * 3600.0
+            || d.history.intervalSeconds > 24 * 3600.0)
+            throw std::runtime_error("scenario device " + d.id.toStdString()
+                + ": history needs a count of 0 to 100000, an intervalSeconds above 0 (at most a day) and an "
+                  "endedSecondsAgo of 0 to a week");
+    }
     d.primaryKey = deviceKey(d.id, "primary");
     d.secondaryKey = deviceKey(d.id, "secondary");
     return d;

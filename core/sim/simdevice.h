@@ -23,6 +23,16 @@ struct SimMessage {
     QString source = QStringLiteral("Telemetry"); // iothub-message-source
 };
 
+// A past the device had before the simulated app started: count messages, intervalSeconds apart,
+// the last endedSecondsAgo before the start, as if it had been sending and then stopped. Written
+// when the app generates telemetry (a rate above 0), with those enqueued times.
+struct SimHistory {
+    int count = 0; // at most MaxHistory
+    double intervalSeconds = 1;
+    double endedSecondsAgo = 0;
+    static constexpr int MaxHistory = 100000;
+};
+
 // What DPS answers for the device: "assigned" or an error scenario (401002, 400209, 404, 429, 500).
 using DpsBehaviour = QString;
 
@@ -45,6 +55,7 @@ struct SimDevice {
     QStringList log; // device-side log lines ({hub} {model} filled in)
     QString edgeRuntimeVersion;
     int silentAfterSeconds = -1;
+    SimHistory history;
     qint64 lastSeenMs = 0;
 };
 

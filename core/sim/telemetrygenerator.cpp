@@ -27,11 +27,13 @@ void TelemetryGenerator::start()
     m_clock.start();
     m_lastTick = 0;
     m_acks.start(200);
+    if (m_rate > 0) // a simulated app that sends only what tests inject has no past either
+        writeHistories();
     if (m_rate > 0 || m_extraRate > 0)
         m_timer.start(100);
 }
 
-void TelemetryGenerator::emitOne(const SimDevice& device, quint64 counter)
+void TelemetryGenerator::emitOne(const SimDevice& device, quint64 counter, qint64 atMs)
 {
     const SimMessage& message = device.messages[counter % device.messages.size()];
     StoredEvent e;
@@ -47,12 +49,11 @@ void TelemetryGenerator::emitOne(const SimDevice& device, quint64 counter)
     e.contentType = message.contentType;
     e.contentEncoding = message.contentEncoding;
     e.body = renderBody(message, device.id, counter);
-    const qint64 now = QDateTime::currentMSecsSinceEpoch();
     const auto json = QJsonDocument::fromJson(e.body);
     if (json.isObject())
-        m_state->recordTelemetry(device.id, message.module, message.component, json.object(), now);
-    m_state->markSeen(device.id, now);
-    m_store->append(std::move(e), now);
+        m_state->recordTelemetry(device.id, message.module, message.component, json.object(), atMs);
+    m_state->markSeen(device.id, atMs);
+    m_store->append(std::move(e), atMs);
 }
 
 int TelemetryGenerator::emitNow(const SimDevice& device, int count)
@@ -61,8 +62,23 @@ int TelemetryGenerator::emitNow(const SimDevice& device, int count)
         return 0;
     auto& counter = m_counters[device.id];
     for (int i = 0; i < count; ++i)
-        emitOne(device, counter++);
+        emitOne(device, counter++, QDateTime::currentMSecsSinceEpoch());
     return count;
+}
+
+void TelemetryGenerator::writeHistories()
+{
+    const qint64 now = QDateTime::currentMSecsSinceEpoch();
+    for (const auto& device : m_state->catalog().devices) {
+        const SimHistory& h = device.history;
+        if (h.count <= 0 || device.messages.empty())
+            continue;
+        auto& counter = m_counters[device.id];
+        const double last = static_cast<double>(now) - h.endedSecondsAgo * 1000.0;
+        for (int i = 0; i < h.count; ++i)
+            emitOne(device, counter++,
+                static_cast<qint64>(last - static_cast<double>(h.count - 1 - i) * h.intervalSeconds * 1000.0));
+    }
 }
 
 void TelemetryGenerator::tick()

@@ -14,7 +14,7 @@ namespace iotc::sim {
 
 // Makes the scenario devices talk: every tick each connected device (enabled, provisioned, not
 // silent yet) sends its scenario messages at its rate, into the hub's EventStore, as IoT Hub
-// would stamp them.
+// would stamp them. A device with a history has sent before the start (written at once).
 class TelemetryGenerator : public QObject {
     Q_OBJECT
 public:
@@ -27,7 +27,8 @@ public:
 
 private:
     void tick();
-    void emitOne(const SimDevice& device, quint64 counter);
+    void emitOne(const SimDevice& device, quint64 counter, qint64 atMs);
+    void writeHistories(); // the devices' past (SimDevice::history), enqueued when it happened
 
     std::shared_ptr<SimState> m_state;
     std::shared_ptr<EventStore> m_store;

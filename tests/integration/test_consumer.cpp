@@ -8,6 +8,7 @@
 
 #include <QElapsedTimer>
 #include <QSignalSpy>
+#include <QTcpServer>
 #include <QTest>
 #include <gtest/gtest.h>
 
@@ -399,4 +400,31 @@ TEST(ConsumerWithAppTokens, WithoutNewTokensTheEndIsExplained)
     const auto why = consumer.fatalError().toStdString();
     EXPECT_NE(why.find("ExpiredToken"), std::string::npos) << why;
     EXPECT_NE(why.find("IoT Central's tokens expire"), std::string::npos) << why;
+}
+
+TEST(ConsumerUnreachable, AnEndpointThatNeverAnswersEndsAfterTheTimeWithoutReceiving)
+{
+    // A port that accepts the connection and then says nothing (a half-open proxy, a wrong service):
+    // no partition ever receives, so after unreachableAfterMs the consumer gives up, saying why.
+    QTcpServer silent;
+    ASSERT_TRUE(silent.listen(QHostAddress::LocalHost));
+    QString error;
+    const auto target = EventHubTarget::fromConnectionString(QStringLiteral("Endpoint=sb://127.0.0.1:%1/;"
+                                                                            "SharedAccessKeyName=s;SharedAccessKey="
+                                                                            "a2V5;EntityPath=hub")
+                                                                 .arg(silent.serverPort()),
+        error);
+    ASSERT_TRUE(target) << error.toStdString();
+    ConsumerOptions options;
+    options.unreachableAfterMs = 1500;
+    EventHubConsumer consumer(*target, options);
+    QSignalSpy failed(&consumer, &EventHubConsumer::failed);
+    QElapsedTimer clock;
+    clock.start();
+    consumer.start();
+    ASSERT_TRUE(failed.wait(10000));
+    EXPECT_GE(clock.elapsed(), 1400) << "not before the time was up";
+    const auto why = consumer.fatalError().toStdString();
+    EXPECT_NE(why.find("no partition started receiving within 1.5 s"), std::string::npos) << why;
+    EXPECT_EQ(consumer.reconnects(), 0) << "the connection itself never failed";
 }

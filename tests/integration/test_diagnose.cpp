@@ -3,9 +3,12 @@
 #include "simfixture.h"
 
 #include "diagnose/diagnoser.h"
+#include "diagnose/recency.h"
 #include "report/diagnosisreport.h"
 #include "util/redact.h"
 
+#include <QDateTime>
+#include <QElapsedTimer>
 #include <QJsonDocument>
 #include <gtest/gtest.h>
 
@@ -84,7 +87,8 @@ INSTANTIATE_TEST_SUITE_P(Guide, EveryScenario,
         Expect { "unacknowledged-writable", "writable-property-not-acknowledged" },
         Expect { "rejected-writable", "writable-property-rejected" }, Expect { "edge-gateway-new", "" },
         Expect { "no-content-type", "content-type-or-encoding" }, Expect { "latin1-encoding", "invalid-encoding" },
-        Expect { "utf16-body", "invalid-encoding" }, Expect { "no-such-device", "device-not-found" }));
+        Expect { "utf16-body", "invalid-encoding" }, Expect { "no-such-device", "device-not-found" },
+        Expect { "stops-sending", "data-stopped" }));
 
 TEST_F(Diagnose, ADeviceLogWithOtherErrorsIsACauseWithWhatToDo)
 {
@@ -128,6 +132,97 @@ TEST_F(Diagnose, DeviceLogFindingsAreFoldedIn)
     EXPECT_TRUE(logChecked);
 }
 
+const DiagnosisCheck* checkOf(const Diagnosis& d, const char* id)
+{
+    const auto it
+        = std::find_if(d.checks.begin(), d.checks.end(), [&](const auto& c) { return c.id == QLatin1String(id); });
+    return it == d.checks.end() ? nullptr : &*it;
+}
+
+bool hasCause(const Diagnosis& d, QLatin1String code)
+{
+    return std::any_of(d.causes.begin(), d.causes.end(), [&](const DiagnosisCause& c) { return c.code == code; });
+}
+
+// Stale data is not "data arriving" (issue 14): stops-sending sent every half second until 90 s
+// before the app started; the look-back has it, listening hears nothing.
+TEST_F(Diagnose, ADeviceThatStoppedIsDataStoppedWithItsLastTimeAndInterval)
+{
+    const auto d = diagnose("stops-sending");
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes.front().code, causes::DataStopped);
+    EXPECT_FALSE(hasCause(d, causes::NoData));
+    ASSERT_FALSE(d.causes.front().evidence.isEmpty());
+    const QString evidence = d.causes.front().evidence.front();
+    EXPECT_TRUE(evidence.contains(QStringLiteral("last message at 20"))) << evidence.toStdString();
+    EXPECT_TRUE(evidence.contains(QStringLiteral("usual interval about 0.5 s"))) << evidence.toStdString();
+    EXPECT_TRUE(d.causes.front().mitigation.contains(QStringLiteral("network connectivity")))
+        << d.causes.front().mitigation.toStdString();
+    const auto* data = checkOf(d, "data");
+    ASSERT_TRUE(data);
+    EXPECT_EQ(data->status, DiagnosisCheck::Status::Failed);
+    EXPECT_TRUE(data->summary.contains(QStringLiteral("last message at"))) << data->summary.toStdString();
+    // The time is the device's last message, about 90 s before the simulated app started.
+    const int at = evidence.indexOf(QStringLiteral("last message at ")) + 16;
+    const auto last = QDateTime::fromString(evidence.mid(at, 20), Qt::ISODate);
+    ASSERT_TRUE(last.isValid()) << evidence.toStdString();
+    EXPECT_LT(last.secsTo(QDateTime::currentDateTimeUtc()), 600);
+    EXPECT_GT(last.secsTo(QDateTime::currentDateTimeUtc()), 85);
+}
+
+TEST_F(Diagnose, ADeviceThatSendsReportsWhenItLastSent)
+{
+    const auto d = diagnose("healthy-controller");
+    EXPECT_TRUE(d.healthy());
+    const auto* data = checkOf(d, "data");
+    ASSERT_TRUE(data);
+    EXPECT_EQ(data->status, DiagnosisCheck::Status::Passed);
+    EXPECT_TRUE(data->summary.contains(QStringLiteral("last message at 20"))) << data->summary.toStdString();
+}
+
+// An event stream that cannot be read is not "the device sends nothing" (issue 14): the data
+// check did not run, and the cause says so.
+TEST_F(Diagnose, AnUnreachableEventStreamIsItsOwnCauseNeverNoData)
+{
+    for (const char* authority : { "127.0.0.1:1", "nonexistent.invalid" }) {
+        auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
+        p.authorization = e.apiToken;
+        p.dpsEndpoint = e.dpsEndpoint;
+        QString error;
+        DiagnoseOptions o;
+        o.eventHub = EventHubTarget::fromConnectionString(QStringLiteral("Endpoint=sb://") + QLatin1String(authority)
+                + QStringLiteral("/;SharedAccessKeyName=s;SharedAccessKey=AAAA;EntityPath=x"),
+            error);
+        ASSERT_TRUE(o.eventHub) << error.toStdString();
+        o.listenSeconds = 45;
+        for (const char* device : { "healthy-controller", "registered-never-connected" }) {
+            o.deviceId = QLatin1String(device);
+            QElapsedTimer clock;
+            clock.start();
+            const auto d = Diagnoser(p, o).run();
+            EXPECT_LT(clock.elapsed(), 30000) << authority << ": not the 45 s of listening";
+            const auto* data = checkOf(d, "data");
+            ASSERT_TRUE(data);
+            EXPECT_EQ(data->status, DiagnosisCheck::Status::Skipped) << authority << " " << device;
+            EXPECT_TRUE(data->summary.contains(QString::fromLatin1(authority).section(QLatin1Char(':'), 0, 0)))
+                << data->summary.toStdString();
+            EXPECT_FALSE(hasCause(d, causes::NoData)) << authority << " " << device;
+            ASSERT_TRUE(hasCause(d, causes::EventStreamUnreachable)) << authority << " " << device;
+            // Provisioned: nothing more fundamental. Registered: REST alone says it never connected.
+            EXPECT_EQ(d.causes.front().code,
+                std::string(device) == "healthy-controller" ? causes::EventStreamUnreachable
+                                                            : causes::DeviceNeverConnected)
+                << authority << " " << device;
+            for (const auto& c : d.causes)
+                if (c.code == causes::EventStreamUnreachable) {
+                    EXPECT_TRUE(c.title.contains(QStringLiteral("event stream could not be read")));
+                    EXPECT_TRUE(c.mitigation.contains(QStringLiteral("5671")));
+                    EXPECT_FALSE(c.evidence.join(QLatin1Char(' ')).contains(QStringLiteral("AAAA")));
+                }
+        }
+    }
+}
+
 TEST_F(Diagnose, WrongCredentialsAreTheVerdict)
 {
     auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
@@ -138,6 +233,53 @@ TEST_F(Diagnose, WrongCredentialsAreTheVerdict)
     const auto d = Diagnoser(p, o).run();
     ASSERT_FALSE(d.causes.empty());
     EXPECT_EQ(d.causes.front().code, QStringLiteral("credentials-invalid"));
+}
+
+// The recency rule alone, on fed histories: look-back vs live by enqueued time, the usual interval
+// as the median gap between sends, and only a listen much longer than it says "stopped".
+std::vector<Observation> sentAt(const std::vector<qint64>& times)
+{
+    std::vector<Observation> out;
+    for (qint64 t : times) {
+        Observation o;
+        o.event.enqueuedMs = t;
+        out.push_back(o);
+    }
+    return out;
+}
+
+TEST(Recency, SteadyLookBackAndASilentListenIsStopped)
+{
+    const qint64 start = 1'800'000'000'000;
+    std::vector<qint64> times;
+    for (int i = 0; i < 20; ++i)
+        times.push_back(start - 600'000 + i * 5'000); // every 5 s, ending 505 s before listening
+    times.push_back(start - 600'000 + 7'000); // an irregular one does not move the median
+    const auto r = dataRecency(sentAt(times), start, 60);
+    EXPECT_EQ(r.lookback, 21);
+    EXPECT_EQ(r.live, 0);
+    ASSERT_TRUE(r.usualIntervalSeconds);
+    EXPECT_DOUBLE_EQ(*r.usualIntervalSeconds, 5.0);
+    EXPECT_TRUE(r.stopped);
+    EXPECT_EQ(r.lastMs, start - 600'000 + 19 * 5'000);
+    EXPECT_EQ(r.lastText(), QStringLiteral("2027-01-15T07:51:35Z"));
+    EXPECT_FALSE(dataRecency(sentAt(times), start, 15).stopped) << "a listen of 15 s is not > 3 x 5 s";
+}
+
+TEST(Recency, ALiveMessageOrTooFewOrBurstsAreNotStopped)
+{
+    const qint64 start = 1'800'000'000'000;
+    EXPECT_FALSE(dataRecency(sentAt({ start - 20'000, start - 10'000, start + 1'000 }), start, 60).stopped)
+        << "it sent while we listened";
+    EXPECT_EQ(dataRecency(sentAt({ start - 20'000, start - 10'000, start + 1'000 }), start, 60).live, 1);
+    EXPECT_EQ(dataRecency(sentAt({ start - 1'000 }), start, 60).live, 1) << "within the clocks' slack";
+    EXPECT_FALSE(dataRecency(sentAt({ start - 20'000 }), start, 60).stopped) << "one message shows no interval";
+    // Three messages at once (one per component) every 10 minutes: the interval is 10 minutes, not 5 ms.
+    const auto bursts = dataRecency(
+        sentAt({ start - 900'000, start - 899'995, start - 899'990, start - 300'000, start - 299'995 }), start, 60);
+    ASSERT_TRUE(bursts.usualIntervalSeconds);
+    EXPECT_NEAR(*bursts.usualIntervalSeconds, 599.99, 0.1);
+    EXPECT_FALSE(bursts.stopped);
 }
 
 TEST(Report, SecretsNeverAppear)

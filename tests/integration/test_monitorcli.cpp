@@ -1,4 +1,5 @@
 // monitor-events, validate-messages, capture and replay as a user runs them, against --demo.
+#include <QElapsedTimer>
 #include <QFile>
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -169,6 +170,31 @@ TEST(MonitorCommands, TimeoutIsTheRunLengthNotTheRequestBound)
     EXPECT_TRUE(r.err.contains("1 event(s) (max-messages)")) << r.err.toStdString();
 }
 
+// An event stream that cannot be read is no quiet device (issue 14): the stream commands end
+// early, exit 2 and say why, instead of "0 event(s) (timeout)" and exit 0.
+TEST(MonitorCommands, AnUnreachableEventHubEndsTheStreamCommandsEarlyWithTheReason)
+{
+    for (const char* authority : { "127.0.0.1:1", "nonexistent.invalid" }) {
+        const QString cs = QStringLiteral("Endpoint=sb://") + QLatin1String(authority)
+            + QStringLiteral("/;SharedAccessKeyName=s;SharedAccessKey=AAAA;EntityPath=x");
+        for (const char* command : { "monitor-events", "validate-messages" }) {
+            const std::string label = std::string(command) + " " + authority;
+            QElapsedTimer clock;
+            clock.start();
+            const auto r = diag({ QLatin1String(command), QStringLiteral("--eventhub-connection-string"), cs,
+                                    QStringLiteral("--timeout"), QStringLiteral("45") },
+                40000);
+            EXPECT_EQ(r.exitCode, 2) << label << "\n" << r.err.toStdString();
+            EXPECT_LT(clock.elapsed(), 20000) << label << ": not after the run's 45 s";
+            const QByteArray host = QByteArray(authority).split(':').front();
+            EXPECT_TRUE(r.err.contains("could not be read")) << label << "\n" << r.err.toStdString();
+            EXPECT_TRUE(r.err.contains(host)) << label << "\n" << r.err.toStdString();
+            EXPECT_FALSE(r.err.contains("(timeout)")) << label;
+            EXPECT_FALSE(r.err.contains("AAAA")) << label << ": no key on stderr";
+        }
+    }
+}
+
 } // namespace
 
 namespace {
@@ -205,3 +231,54 @@ TEST(DiagnoseCommand, ExitCodesJsonAndReport)
 }
 
 } // namespace
+
+namespace {
+
+// One captured event line, in the shape capture writes (annotations, content headers, body in base64).
+QByteArray capturedEvent(const char* device, qint64 sequence, const QByteArray& body,
+    const QJsonValue& contentType = QStringLiteral("application/json"),
+    const QJsonValue& contentEncoding = QStringLiteral("utf-8"))
+{
+    const QJsonObject annotations { { QStringLiteral("x-opt-sequence-number"), sequence },
+        { QStringLiteral("x-opt-offset"), QString::number(sequence * 100) },
+        { QStringLiteral("x-opt-enqueued-time"), 1700000000000 + sequence * 1000 },
+        { QStringLiteral("iothub-connection-device-id"), QLatin1String(device) },
+        { QStringLiteral("iothub-message-source"), QStringLiteral("Telemetry") } };
+    const QJsonObject line { { QStringLiteral("hub"), QStringLiteral("hub") }, { QStringLiteral("partition"), 0 },
+        { QStringLiteral("annotations"), annotations }, { QStringLiteral("properties"), QJsonObject {} },
+        { QStringLiteral("bodyBase64"), QString::fromLatin1(body.toBase64()) },
+        { QStringLiteral("contentType"), contentType }, { QStringLiteral("contentEncoding"), contentEncoding } };
+    return QJsonDocument(line).toJson(QJsonDocument::Compact) + '\n';
+}
+
+} // namespace
+
+TEST(MonitorCommands, ReplayValidateWithoutTemplateStillChecksThePayloads)
+{
+    // No --template: whether names are modeled cannot be told (template-unavailable), but broken JSON,
+    // a UTF-16 body declared utf-8, a wrong content type and a bad field name are found all the same.
+    QTemporaryDir dir;
+    const QString file = dir.filePath(QStringLiteral("bad.jsonl"));
+    QFile f(file);
+    ASSERT_TRUE(f.open(QIODevice::WriteOnly));
+    f.write(capturedEvent("dev-a", 1, "{\"temperature\": 21.5,}"));
+    f.write(capturedEvent("dev-a", 2,
+        QByteArray("\xFF\xFE{\0\"\0t\0\"\0:\0"
+                   "1\0}\0",
+            16)));
+    f.write(capturedEvent("dev-b", 3, "{\"temperature\": 21.5}", QStringLiteral("text/plain")));
+    f.write(capturedEvent("dev-b", 4, "{\"temp-1\": 21.5}"));
+    f.write(capturedEvent("dev-b", 5, "{\"temperature\": 21.5}"));
+    f.close();
+    const auto r = diag({ QStringLiteral("replay"), file, QStringLiteral("--validate") });
+    ASSERT_EQ(r.lines.size(), 5u) << r.err.toStdString();
+    const QString unavailable = QStringLiteral("template-unavailable");
+    EXPECT_EQ(codesOf(r.lines[0]), (QStringList { unavailable, QStringLiteral("invalid-json") }));
+    EXPECT_EQ(codesOf(r.lines[1]), (QStringList { unavailable, QStringLiteral("invalid-encoding") }));
+    EXPECT_EQ(codesOf(r.lines[2]), (QStringList { unavailable, QStringLiteral("content-type-mismatch") }));
+    EXPECT_EQ(codesOf(r.lines[3]), (QStringList { unavailable, QStringLiteral("invalid-field-name") }));
+    EXPECT_EQ(codesOf(r.lines[4]), QStringList { unavailable }) << "a good message: only what could not be judged";
+    EXPECT_EQ(r.lines[0].value(QStringLiteral("event")).toObject().value(QStringLiteral("origin")).toString(),
+        QStringLiteral("dev-a"));
+    EXPECT_EQ(r.exitCode, 1) << "invalid JSON, encoding and names are errors";
+}

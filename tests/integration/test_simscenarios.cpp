@@ -3,6 +3,7 @@
 #include "amqptestclient.h"
 #include "simfixture.h"
 
+#include <QDateTime>
 #include <QTest>
 #include <gtest/gtest.h>
 
@@ -134,8 +135,39 @@ TEST_F(ScenarioMessages, EveryScenarioOfTheGuideIsInTheCatalogue)
     for (const char* s : { "healthy", "unmodeled-casing", "schema-mismatch", "unmodeled-property", "invalid-json",
              "missing-content-type", "invalid-encoding", "duplicate-capability", "blocked", "waiting-for-approval",
              "unassigned", "registered", "dps-401002", "dps-429", "edge-unmodeled", "healthy-edge",
-             "writable-not-acknowledged", "writable-rejected", "file-upload-403006", "goes-silent" })
+             "writable-not-acknowledged", "writable-rejected", "file-upload-403006", "goes-silent", "data-stopped" })
         EXPECT_TRUE(scenarios.count(QLatin1String(s))) << s;
+}
+
+TEST(ScenarioLiveness, ADeviceWithAHistorySentBeforeTheStartThenNothing)
+{
+    sim::SimOptions o;
+    o.rateHz = 20;
+    o.extraRateHz = 0;
+    sim::SimulatedApp app(o);
+    const qint64 before = QDateTime::currentMSecsSinceEpoch();
+    app.start();
+    const QString id = QStringLiteral("stops-sending");
+    const int p = sim::EventStore::partitionFor(id, app.store().partitionCount());
+    auto times = [&] {
+        std::vector<int64_t> t;
+        for (const auto& e : app.store().read(p, 0, 1000000))
+            if (e->deviceId == id)
+                t.push_back(e->enqueuedMs);
+        return t;
+    };
+    ASSERT_TRUE(QTest::qWaitFor([&] { return eventsOf(app, QStringLiteral("healthy-controller")) >= 5; }, 10000));
+    const auto t = times();
+    ASSERT_EQ(t.size(), 120u) << "its history, and nothing since";
+    for (size_t i = 1; i < t.size(); ++i)
+        EXPECT_NEAR(static_cast<double>(t[i] - t[i - 1]), 500.0, 2.0) << i;
+    EXPECT_NEAR(static_cast<double>(before - t.back()), 90000.0, 5000.0) << "the last one 90 s before the start";
+
+    sim::SimOptions quiet = o;
+    quiet.rateHz = 0;
+    sim::SimulatedApp silent(quiet);
+    silent.start();
+    EXPECT_EQ(eventsOf(silent, id), 0u) << "an app that sends only what tests inject has no past either";
 }
 
 TEST(ScenarioLiveness, OnlyConnectedDevicesSendAndSilentOnesStop)
