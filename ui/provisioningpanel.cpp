@@ -5,6 +5,7 @@
 #include "central/centralclient.h"
 #include "central/queuedcontinuation.h"
 #include "knowledge/knowledgebase.h"
+#include "provisioning/dpscheck.h"
 
 #include <QGridLayout>
 #include <QHBoxLayout>
@@ -152,7 +153,7 @@ void ProvisioningPanel::show(const ProvisioningReport& r)
                 r.dps->assignedHub.isEmpty() ? QString() : tr(" to %1").arg(r.dps->assignedHub.toHtmlEscaped()));
         if (r.dps->errorCode) {
             dps += tr(", errorCode %1: %2").arg(*r.dps->errorCode).arg(r.dps->errorMessage.toHtmlEscaped());
-            if (const auto* e = KnowledgeBase::builtIn().byCode(std::to_string(*r.dps->errorCode)))
+            if (const auto* e = dpsKnowledge(*r.dps))
                 dps += tr("<br><b>%1</b> — %2<br><b>What to do:</b> %3")
                            .arg(q(e->title).toHtmlEscaped(), q(e->description).toHtmlEscaped(),
                                q(e->mitigation).toHtmlEscaped());

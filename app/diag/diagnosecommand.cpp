@@ -101,10 +101,9 @@ int runDiagnose(const std::vector<std::string>& words)
         writeAll(stdout, printable(diagnosisToText(diagnosis).toStdString(), true));
     else
         writeAll(stdout, QJsonDocument(diagnosisToJson(diagnosis)).toJson(QJsonDocument::Indented).toStdString());
-    // Could not run at all: the application itself was not reachable.
-    if (!diagnosis.causes.empty()
-        && (diagnosis.causes.front().code == QLatin1String("app-unreachable")
-            || diagnosis.causes.front().code == QLatin1String("credentials-invalid")))
+    // Could not run: the application could not be asked, or the data check could not run and
+    // nothing else was found (Diagnosis::couldNotRun); otherwise a problem found, or healthy.
+    if (diagnosis.couldNotRun())
         return ExitUsage;
     return diagnosis.healthy() ? ExitOk : ExitProblem;
 }

@@ -50,11 +50,14 @@ CentralError CentralError::credentials(const QString& explanation)
     return e;
 }
 
-CentralError centralErrorFrom(const HttpResponse& r, const QString& what)
+CentralError centralErrorFrom(const HttpResponse& r, const QString& what, ErrorSource source)
 {
     CentralError e;
     e.attempts = r.attempts;
     e.retryAfterSeconds = r.retryAfterSeconds;
+    const bool dps = source == ErrorSource::Dps;
+    const QString where = dps ? QStringLiteral("the DPS endpoint") : QStringLiteral("the application");
+    const QString tries = r.attempts > 1 ? QStringLiteral(", %1 attempts").arg(r.attempts) : QString();
     switch (r.outcome) {
     case HttpResponse::Outcome::Ok:
         return e;
@@ -65,25 +68,30 @@ CentralError centralErrorFrom(const HttpResponse& r, const QString& what)
     case HttpResponse::Outcome::Timeout:
         e.kind = CentralError::Kind::Timeout;
         e.message = r.networkError;
-        e.explanation = what + QStringLiteral(" got no answer in time (") + r.networkError
-            + QStringLiteral("). Check the network path to the application and any proxy.");
+        e.explanation = what + QStringLiteral(" got no answer in time (") + r.networkError + tries
+            + QStringLiteral("). Check the network path to ") + where + QStringLiteral(" and any proxy.");
         return e;
     case HttpResponse::Outcome::NetworkError: {
         e.kind = CentralError::Kind::Network;
         e.message = r.networkError;
         const QString lower = r.networkError.toLower();
-        if (lower.contains(QStringLiteral("not found")) && lower.contains(QStringLiteral("host")))
-            e.explanation = QStringLiteral("The application's host name does not resolve: check the app's subdomain "
-                                           "and DNS suffix (")
-                + r.networkError + QLatin1Char(')');
-        else if (lower.contains(QStringLiteral("refused")))
-            e.explanation = QStringLiteral("Nothing answers at the application's address (connection refused): check "
-                                           "the URL and port.");
+        if (r.unreachable == HttpResponse::Unreachable::HostNotFound
+            || (lower.contains(QStringLiteral("not found")) && lower.contains(QStringLiteral("host"))))
+            e.explanation = (dps ? QStringLiteral("The DPS endpoint's host name does not resolve: check the DPS "
+                                                  "endpoint and DNS (")
+                                 : QStringLiteral("The application's host name does not resolve: check the app's "
+                                                  "subdomain and DNS suffix ("))
+                + r.networkError + tries + QLatin1Char(')');
+        else if (r.unreachable == HttpResponse::Unreachable::Refused || lower.contains(QStringLiteral("refused")))
+            e.explanation = QStringLiteral("Nothing answers at ") + where
+                + QStringLiteral("'s address (connection refused") + tries
+                + QStringLiteral("): check the URL and port.");
         else if (lower.contains(QStringLiteral("ssl")) || lower.contains(QStringLiteral("certificate")))
             e.explanation = QStringLiteral("The TLS connection failed (") + r.networkError
                 + QStringLiteral("): a proxy may be intercepting TLS, or the system's root certificates are outdated.");
         else
-            e.explanation = what + QStringLiteral(" failed: ") + r.networkError;
+            e.explanation = what + QStringLiteral(" failed: ") + r.networkError
+                + (tries.isEmpty() ? QString() : QStringLiteral(" (") + tries.mid(2) + QLatin1Char(')'));
         return e;
     }
     case HttpResponse::Outcome::Refused:
@@ -109,7 +117,10 @@ CentralError centralErrorFrom(const HttpResponse& r, const QString& what)
         e.code = QString::fromUtf8(r.header("x-ms-error-code"));
     if (e.message.isEmpty())
         e.message = doc.isNull() ? QString::fromUtf8(r.body.left(200)).trimmed() : QString();
-    e.knowledge = KnowledgeBase::builtIn().byCode(QString::number(r.status).toStdString());
+    // The knowledge base holds the guide's codes, DPS's and IoT Hub's. IoT Central's REST answers
+    // are explained below: a DPS entry never speaks for them (a REST 404 is not "check the ID scope").
+    if (dps)
+        e.knowledge = KnowledgeBase::builtIn().byCode(QString::number(r.status).toStdString(), "dps");
     const QString lowerMessage = e.message.toLower();
     if (r.retryAfterTooLong) {
         e.explanation = QStringLiteral("IoT Central asks to retry after %1 s (HTTP %2), longer than this request may "
@@ -134,9 +145,10 @@ CentralError centralErrorFrom(const HttpResponse& r, const QString& what)
                              "administrator for a role with the needed permissions.");
         break;
     case 404:
-        e.explanation = what
-            + QStringLiteral(": not found. The device or template does not exist, or the "
-                             "application URL is wrong.");
+        e.explanation = dps ? what + QStringLiteral(": not found at the DPS endpoint.")
+                            : what
+                + QStringLiteral(": not found in this application. Check the ID (IDs are case-sensitive) and that "
+                                 "this is the right application.");
         break;
     case 429:
         e.explanation = QStringLiteral("IoT Central is throttling requests (about 20 per second per application, 1 "

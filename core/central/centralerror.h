@@ -28,8 +28,15 @@ struct CentralError {
     static CentralError credentials(const QString& explanation);
 };
 
-// Builds the error from a failed response; what = the operation ("GET device boiler-17").
-CentralError centralErrorFrom(const HttpResponse& response, const QString& what);
+// Which service answered: the words of an error (whose address, which knowledge) are that service's.
+enum class ErrorSource {
+    Central, // IoT Central's REST API: explained here, never with a DPS code's advice
+    Dps, // the Device Provisioning Service: the knowledge base's DPS entries
+};
+
+// Builds the error from a failed response; what = the operation ("Get device boiler-17").
+CentralError centralErrorFrom(
+    const HttpResponse& response, const QString& what, ErrorSource source = ErrorSource::Central);
 
 const char* errorKindName(CentralError::Kind kind);
 

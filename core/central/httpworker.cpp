@@ -268,8 +268,15 @@ void HttpEngine::onFinished(const std::shared_ptr<Call>& call, QNetworkReply* re
     } else {
         r.outcome = HttpResponse::Outcome::NetworkError;
         r.networkError = reply->errorString();
+        if (reply->error() == QNetworkReply::HostNotFoundError)
+            r.unreachable = HttpResponse::Unreachable::HostNotFound;
+        else if (reply->error() == QNetworkReply::ConnectionRefusedError)
+            r.unreachable = HttpResponse::Unreachable::Refused;
     }
-    if (RetryPolicy::retryable(r) && call->attempt < req.maxAttempts && !call->promise.isCanceled()) {
+    const int maxAttempts = r.unreachable == HttpResponse::Unreachable::No
+        ? req.maxAttempts
+        : std::min(req.maxAttempts, std::max(1, m_policy.maxUnreachableAttempts));
+    if (RetryPolicy::retryable(r) && call->attempt < maxAttempts && !call->promise.isCanceled()) {
         using namespace std::chrono;
         const qint64 left = call->deadline.remainingTime();
         if ((r.status == 429 || r.status == 503) && r.retryAfterSeconds >= 0) {

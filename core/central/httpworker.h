@@ -43,6 +43,10 @@ struct HttpResponse {
     QByteArray body;
     QList<QPair<QByteArray, QByteArray>> headers;
     QString networkError; // Qt's text for network failures, or why the worker refused
+    // No connection could be made at all: the host name does not resolve, or nothing listens at
+    // the address. Such a failure is retried at most once (RetryPolicy::maxUnreachableAttempts).
+    enum class Unreachable { No, HostNotFound, Refused };
+    Unreachable unreachable = Unreachable::No;
     int attempts = 0;
     int retryAfterSeconds = -1; // from the last response, when it had one
     // The server asked to retry later than the call may wait (its deadline, or maxRetryAfter):
@@ -54,10 +58,13 @@ struct HttpResponse {
 };
 
 // How retries are spaced. 429/503 honour Retry-After (seconds or an HTTP date, capped); 5xx,
-// network errors and timeouts back off exponentially with jitter; 4xx others never retry.
+// network errors and timeouts back off exponentially with jitter; 4xx others never retry. A host
+// that does not resolve or refuses the connection is tried at most maxUnreachableAttempts times:
+// it rarely heals within seconds, and the user should hear so at once.
 struct RetryPolicy {
     std::chrono::milliseconds baseDelay { 500 };
     std::chrono::milliseconds maxDelay { 30000 }; // backoff cap
+    int maxUnreachableAttempts = 2; // the first try and one retry
     // A server asking for longer is not waited for: the call ends at once and says so.
     std::chrono::milliseconds maxRetryAfter { 120000 };
     static bool retryable(const HttpResponse& r);

@@ -4,9 +4,11 @@
 #include "recency.h"
 
 #include "central/centralclient.h"
+#include "central/deviceidsuggest.h"
 #include "central/edgeruntime.h"
 #include "diagnose/sample.h"
 #include "knowledge/advice.h"
+#include "knowledge/knowledgebase.h"
 #include "knowledge/logscanner.h"
 #include "monitor/templateresolver.h"
 #include "properties/propertyvalidation.h"
@@ -73,13 +75,30 @@ QString q(const std::string& s)
     return QString::fromStdString(s);
 }
 
-// A finding whose title and what-to-do are the knowledge base's (resources/knowledge/advice.json).
+// A finding whose title and what-to-do are the advice book's (resources/knowledge/advice.json).
+DiagnosisFinding adviceFinding(
+    QLatin1String code, AdviceKind kind, Severity severity, const QString& explanation, QStringList evidence = {})
+{
+    const Advice* text = adviceFor(kind, std::string_view(code.data(), static_cast<size_t>(code.size())));
+    return finding(code, severity, text ? q(text->title) : QString(code), explanation,
+        text ? q(text->whatToDo) : QString(), std::move(evidence));
+}
+
 DiagnosisFinding adviceFinding(
     const char* code, Severity severity, const QString& explanation, QStringList evidence = {})
 {
-    const Advice* text = adviceFor(AdviceKind::Finding, code);
-    return finding(QString::fromLatin1(code), severity, text ? q(text->title) : QString::fromLatin1(code), explanation,
-        text ? q(text->whatToDo) : QString(), std::move(evidence));
+    return adviceFinding(QLatin1String(code), AdviceKind::Finding, severity, explanation, std::move(evidence));
+}
+
+// A finding for DPS's answer, in DPS's words (the knowledge base's dps entry for it).
+DiagnosisFinding dpsFinding(const DpsAnswer& answer, const QString& dpsText)
+{
+    const KnowledgeEntry* kb = dpsKnowledge(answer);
+    const QString code = kb ? q(kb->code)
+        : answer.errorCode  ? QString::number(*answer.errorCode)
+                            : QString::number(answer.httpStatus);
+    return finding(code, kb ? kb->severity : Severity::Error, kb ? q(kb->title) : QStringLiteral("DPS error"),
+        kb ? q(kb->description) : answer.errorMessage, kb ? q(kb->mitigation) : QString(), { dpsText });
 }
 
 const QString NotReadable = QStringLiteral("Not checked: the device could not be read.");
@@ -153,12 +172,19 @@ std::pair<DiagnosisCheck, DiagnosisCheck> Diagnoser::checkApplicationAndDevice(C
             = QStringLiteral("%1 \"%2\", template %3%4")
                   .arg(dev.id, dev.displayName, dev.templateId.isEmpty() ? QStringLiteral("none") : dev.templateId,
                       dev.simulated ? QStringLiteral(", simulated") : QString());
+        checkTemplateExists(c, deviceCheck);
     } else if (device.error.httpStatus == 404) {
         app.status = DiagnosisCheck::Status::Passed;
         app.summary = QStringLiteral("The application answered and accepted the credentials.");
         deviceCheck.status = DiagnosisCheck::Status::Failed;
-        deviceCheck.summary = QStringLiteral("No device %1 in this application.").arg(m_options.deviceId);
-        c.cause(causes::DeviceNotFound, device.error.summary());
+        // IoT Central's answer, and the application's own ids that look like it (never DPS's words).
+        const QString text
+            = unknownDeviceText(m_options.deviceId, similarDeviceIdsInApp(*c.client, m_options.deviceId));
+        deviceCheck.summary = text.left(1).toUpper() + text.mid(1)
+            + (text.endsWith(QLatin1Char('?')) ? QString() : QStringLiteral("."));
+        deviceCheck.findings.push_back(adviceFinding(
+            causes::DeviceNotFound, AdviceKind::Cause, Severity::Error, device.error.summary(), { text }));
+        c.cause(causes::DeviceNotFound, text);
     } else {
         app.status = DiagnosisCheck::Status::Failed;
         app.summary = device.error.summary();
@@ -170,6 +196,23 @@ std::pair<DiagnosisCheck, DiagnosisCheck> Diagnoser::checkApplicationAndDevice(C
         deviceCheck.summary = QStringLiteral("Not checked: the application could not be asked.");
     }
     return { std::move(app), std::move(deviceCheck) };
+}
+
+// 2b. The template the device is assigned to exists in this application. Read through the client's
+// template cache, which the data and property checks use after it.
+void Diagnoser::checkTemplateExists(Context& c, DiagnosisCheck& deviceCheck) const
+{
+    if (c.dev->templateId.isEmpty())
+        return; // unassigned: the provisioning check says so
+    const auto tpl = wait(c.client->deviceTemplate(c.dev->templateId));
+    if (tpl.ok() || tpl.error.httpStatus != 404)
+        return; // other failures: the checks that need the template say they could not read it
+    const QString text = unknownTemplateText(c.dev->templateId, similarTemplateIdsInApp(*c.client, c.dev->templateId));
+    deviceCheck.status = DiagnosisCheck::Status::Failed;
+    deviceCheck.summary += QStringLiteral("; ") + text;
+    deviceCheck.findings.push_back(
+        adviceFinding(causes::TemplateNotFound, AdviceKind::Cause, Severity::Error, tpl.error.summary(), { text }));
+    c.cause(causes::TemplateNotFound, text);
 }
 
 // 3. Provisioning status and DPS.
@@ -200,6 +243,9 @@ DiagnosisCheck Diagnoser::checkProvisioning(Context& c) const
         c.cause(causes::DeviceBlockedOrWaitingForApproval, flags);
     else if (status == DeviceStatus::Unassigned)
         c.cause(causes::DeviceUnassigned, flags);
+    else if (status == DeviceStatus::Registered) // REST alone says it never completed provisioning
+        c.cause(causes::DeviceNeverConnected,
+            flags + QStringLiteral(": the device has not completed provisioning, so it cannot send yet"));
 
     const ProvisioningReport report = iotc::checkProvisioning(*c.client, dev); // the provisioning module's
     if (report.dps && !report.dps->reached()) {
@@ -209,20 +255,16 @@ DiagnosisCheck Diagnoser::checkProvisioning(Context& c) const
         const DpsAnswer& answer = *report.dps;
         const QString dpsText = dpsAnswerText(answer);
         prov.summary += QStringLiteral("; ") + dpsText;
-        if (answer.errorCode) {
-            const auto* kb = KnowledgeBase::builtIn().byCode(std::to_string(*answer.errorCode));
-            prov.findings.push_back(finding(QString::number(*answer.errorCode), Severity::Error,
-                kb ? q(kb->title) : QStringLiteral("DPS error"), kb ? q(kb->description) : answer.errorMessage,
-                kb ? q(kb->mitigation) : QString(), { dpsText }));
-            if (*answer.errorCode == 401002)
-                c.cause(causes::DpsInvalidCredentials, dpsText);
-            else if (answer.httpStatus == 429)
-                c.cause(causes::DpsThrottled, dpsText);
-            else if (*answer.errorCode == 400209)
-                c.cause(
-                    status == DeviceStatus::Blocked ? causes::DeviceBlocked : causes::DeviceBlockedOrWaitingForApproval,
-                    dpsText);
-        }
+        if (answer.errorCode || answer.httpStatus >= 400)
+            prov.findings.push_back(dpsFinding(answer, dpsText));
+        // DPS's own status first: a 429 is DPS throttling whatever code its body carries.
+        if (dpsThrottled(answer))
+            c.cause(causes::DpsThrottled, dpsText);
+        else if (answer.errorCode == 401002)
+            c.cause(causes::DpsInvalidCredentials, dpsText);
+        else if (answer.errorCode == 400209)
+            c.cause(status == DeviceStatus::Blocked ? causes::DeviceBlocked : causes::DeviceBlockedOrWaitingForApproval,
+                dpsText);
     } else {
         prov.findings.push_back(adviceFinding("dps-not-checked", Severity::Info, report.dpsNote));
     }
@@ -232,12 +274,22 @@ DiagnosisCheck Diagnoser::checkProvisioning(Context& c) const
 // 4. Is data arriving? Look back, then listen.
 DiagnosisCheck Diagnoser::checkData(Context& c) const
 {
-    c.say("data", QStringLiteral("Listening for the device's data (up to %1 s)").arg(m_options.listenSeconds));
     DiagnosisCheck data { QStringLiteral("data"), QStringLiteral("Data arriving"), {}, {}, {} };
+    // What REST and DPS have settled is not waited for: listening could only confirm it.
+    for (const auto& code : causeRanking()) {
+        if (c.evidence.count(code) && settlesNoData(code, c.dev && c.dev->provisioned)) {
+            const Advice* text = adviceFor(AdviceKind::Cause, code.toStdString());
+            data.summary = QStringLiteral("Not listened: %1 already explains why no data arrives%2.")
+                               .arg(code, text ? QStringLiteral(" (") + q(text->title) + QLatin1Char(')') : QString());
+            c.say("data", data.summary);
+            return data; // Skipped
+        }
+    }
     if (!c.dev && !m_options.eventHub) {
         data.summary = NotReadable;
         return data;
     }
+    c.say("data", QStringLiteral("Listening for the device's data (up to %1 s)").arg(m_options.listenSeconds));
     Listening heard = listenToDevice(c.client, c.resolver, m_options);
     c.observations = std::move(heard.observations);
     const QString early = heard.stoppedEarly ? QStringLiteral(" (listening stopped early by the user)") : QString();
@@ -250,8 +302,6 @@ DiagnosisCheck Diagnoser::checkData(Context& c) const
         data.status = DiagnosisCheck::Status::Skipped;
         data.summary = QStringLiteral("Not checked: the event stream could not be read: ") + unread;
         c.cause(causes::EventStreamUnreachable, unread);
-        if (c.status == DeviceStatus::Registered) // REST alone says so
-            c.cause(causes::DeviceNeverConnected, QStringLiteral("registered (provisioned=false)"));
         return data;
     }
     if (c.observations.empty()) {
@@ -260,9 +310,7 @@ DiagnosisCheck Diagnoser::checkData(Context& c) const
                            .arg(m_options.lookbackMinutes)
                            .arg(heard.seconds, 0, 'f', 0)
                            .arg(early);
-        if (c.status == DeviceStatus::Registered)
-            c.cause(causes::DeviceNeverConnected, QStringLiteral("registered (provisioned=false) and no data"));
-        else if (c.status == DeviceStatus::Provisioned)
+        if (c.status == DeviceStatus::Provisioned)
             c.cause(causes::NoData, data.summary);
         return data;
     }
@@ -461,6 +509,14 @@ DiagnosisCheck Diagnoser::checkEdge(Context& c) const
 // 9. Verdict: the causes seen, most fundamental first.
 void Diagnoser::rankCauses(Context& c)
 {
+    // A blocked device appears once: "blocked" (the status, IoT Hub's DEVICE_BLOCKED) is more specific
+    // than "blocked or waiting for approval" (DPS's 400209, enabled=false before provisioning), and
+    // takes its evidence.
+    if (auto either = c.evidence.find(causes::DeviceBlockedOrWaitingForApproval);
+        either != c.evidence.end() && c.evidence.count(causes::DeviceBlocked)) {
+        c.evidence[causes::DeviceBlocked] << either->second;
+        c.evidence.erase(either);
+    }
     for (const auto& code : causeRanking()) {
         auto it = c.evidence.find(code);
         if (it == c.evidence.end())

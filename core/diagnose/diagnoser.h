@@ -44,6 +44,7 @@ private:
 
     // One function per check, in the order they run; each returns what it found and adds its evidence.
     std::pair<DiagnosisCheck, DiagnosisCheck> checkApplicationAndDevice(Context& c) const; // one call answers both
+    void checkTemplateExists(Context& c, DiagnosisCheck& deviceCheck) const; // part of the device check
     DiagnosisCheck checkProvisioning(Context& c) const;
     DiagnosisCheck checkData(Context& c) const;
     DiagnosisCheck checkDeviceLog(Context& c) const;

@@ -21,12 +21,31 @@ const QStringList& causeRanking()
 {
     static const QStringList ranking { causes::AppUnreachable, causes::CredentialsInvalid, causes::DeviceNotFound,
         causes::DeviceBlocked, causes::DeviceBlockedOrWaitingForApproval, causes::DpsInvalidCredentials,
-        causes::DpsThrottled, causes::DeviceUnassigned, causes::DeviceNeverConnected, causes::EventStreamUnreachable,
-        causes::NoData, causes::DataStopped, causes::InvalidJson, causes::InvalidEncoding, causes::SchemaMismatch,
-        causes::UnmodeledCapability, causes::UnknownComponent, causes::DuplicateCapability, causes::EdgeUnmodeled,
-        causes::WritablePropertyRejected, causes::WritablePropertyNotAcknowledged, causes::ContentTypeOrEncoding,
-        causes::FileUploadLimitExceeded, causes::DeviceLogErrors };
+        causes::DpsThrottled, causes::DeviceUnassigned, causes::TemplateNotFound, causes::DeviceNeverConnected,
+        causes::HubThrottled, causes::EventStreamUnreachable, causes::NoData, causes::DataStopped, causes::InvalidJson,
+        causes::InvalidEncoding, causes::SchemaMismatch, causes::UnmodeledCapability, causes::UnknownComponent,
+        causes::DuplicateCapability, causes::EdgeUnmodeled, causes::WritablePropertyRejected,
+        causes::WritablePropertyNotAcknowledged, causes::ContentTypeOrEncoding, causes::FileUploadLimitExceeded,
+        causes::DeviceLogErrors };
     return ranking;
+}
+
+bool settlesNoData(const QString& cause, bool deviceProvisioned)
+{
+    static const QStringList settled { causes::DeviceNotFound, causes::DeviceBlocked,
+        causes::DeviceBlockedOrWaitingForApproval, causes::DeviceNeverConnected };
+    static const QStringList beforeProvisioning { causes::DpsInvalidCredentials, causes::DpsThrottled };
+    return settled.contains(cause) || (!deviceProvisioned && beforeProvisioning.contains(cause));
+}
+
+bool Diagnosis::couldNotRun() const
+{
+    if (causes.empty())
+        return false;
+    const QString& top = causes.front().code;
+    if (top == causes::AppUnreachable || top == causes::CredentialsInvalid)
+        return true;
+    return causes.size() == 1 && top == causes::EventStreamUnreachable;
 }
 
 } // namespace iotc

@@ -55,6 +55,10 @@ struct Diagnosis {
     std::vector<SampleMessage> samples;
 
     bool healthy() const { return causes.empty(); }
+    // The diagnosis could not do its job: the application could not be asked (unreachable,
+    // credentials refused), or the only thing found is that the data check could not run (the
+    // event stream unreadable). Neither healthy nor a problem of the device's.
+    bool couldNotRun() const;
 };
 
 // The causes a diagnosis can conclude (DiagnosisCause::code), most fundamental first.
@@ -67,7 +71,9 @@ inline constexpr QLatin1String DeviceBlockedOrWaitingForApproval("device-blocked
 inline constexpr QLatin1String DpsInvalidCredentials("dps-invalid-credentials");
 inline constexpr QLatin1String DpsThrottled("dps-throttled");
 inline constexpr QLatin1String DeviceUnassigned("device-unassigned");
+inline constexpr QLatin1String TemplateNotFound("template-not-found"); // assigned to a template the app lacks
 inline constexpr QLatin1String DeviceNeverConnected("device-never-connected");
+inline constexpr QLatin1String HubThrottled("hub-throttled"); // IoT Hub's 429001, from the device's log
 inline constexpr QLatin1String EventStreamUnreachable("event-stream-unreachable"); // the data check could not run
 inline constexpr QLatin1String NoData("no-data");
 inline constexpr QLatin1String DataStopped("data-stopped"); // it sent in the look-back, not while listening
@@ -89,5 +95,11 @@ const char* checkStatusName(DiagnosisCheck::Status s);
 
 // The cause codes in the order they are ranked (most fundamental first).
 const QStringList& causeRanking();
+
+// True when cause, found by REST or DPS, already explains why no data arrives, so the data check
+// need not listen: the device is unknown, blocked, waiting for approval or has never completed
+// provisioning; DPS refusing (401002) or throttling (429) it only while it is not provisioned (a
+// provisioned device may still send through the hub it was assigned before).
+bool settlesNoData(const QString& cause, bool deviceProvisioned);
 
 } // namespace iotc

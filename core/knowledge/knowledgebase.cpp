@@ -94,15 +94,35 @@ const KnowledgeBase& KnowledgeBase::builtIn()
     return kb;
 }
 
+namespace {
+
+bool named(const KnowledgeEntry& e, std::string_view code)
+{
+    if (equalsIgnoringCase(e.code, code))
+        return true;
+    for (const auto& a : e.aliases) {
+        if (equalsIgnoringCase(a, code))
+            return true;
+    }
+    return false;
+}
+
+} // namespace
+
 const KnowledgeEntry* KnowledgeBase::byCode(std::string_view code) const
 {
     for (const auto& e : m_entries) {
-        if (equalsIgnoringCase(e.code, code))
+        if (named(e, code))
             return &e;
-        for (const auto& a : e.aliases) {
-            if (equalsIgnoringCase(a, code))
-                return &e;
-        }
+    }
+    return nullptr;
+}
+
+const KnowledgeEntry* KnowledgeBase::byCode(std::string_view code, std::string_view kind) const
+{
+    for (const auto& e : m_entries) {
+        if (e.kind == kind && named(e, code))
+            return &e;
     }
     return nullptr;
 }

@@ -44,6 +44,9 @@ public:
     const std::vector<KnowledgeEntry>& entries() const { return m_entries; }
     // By code or alias, ignoring case; numeric codes match exactly.
     const KnowledgeEntry* byCode(std::string_view code) const;
+    // The same, only among the entries of one kind (dps, iothub ...): a code two services both
+    // answer (404, 429) means what the service that answered says it means.
+    const KnowledgeEntry* byCode(std::string_view code, std::string_view kind) const;
     // A code or alias first; otherwise entries whose code, title or description contain every word.
     std::vector<const KnowledgeEntry*> search(std::string_view text) const;
 

@@ -3,6 +3,7 @@
 #include "util/sas.h"
 
 #include "central/originpolicy.h"
+#include "knowledge/knowledgebase.h"
 
 #include <QJsonDocument>
 
@@ -19,6 +20,23 @@ QJsonObject DpsAnswer::toJson() const
     if (!trackingId.isEmpty())
         o.insert(QStringLiteral("trackingId"), trackingId);
     return o;
+}
+
+const KnowledgeEntry* dpsKnowledge(const DpsAnswer& answer)
+{
+    if (!answer.reached() || (answer.httpStatus < 400 && !answer.errorCode))
+        return nullptr;
+    const auto& kb = KnowledgeBase::builtIn();
+    if (answer.errorCode && !dpsThrottled(answer)) {
+        if (const auto* e = kb.byCode(std::to_string(*answer.errorCode), "dps"))
+            return e;
+    }
+    return answer.httpStatus >= 400 ? kb.byCode(std::to_string(answer.httpStatus), "dps") : nullptr;
+}
+
+bool dpsThrottled(const DpsAnswer& answer)
+{
+    return answer.reached() && answer.httpStatus == 429;
 }
 
 QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http, const QString& dpsEndpoint,
@@ -52,7 +70,7 @@ QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http,
         DpsAnswer a;
         a.httpStatus = resp.status;
         if (resp.outcome != HttpResponse::Outcome::Ok && resp.outcome != HttpResponse::Outcome::HttpError) {
-            a.transportError = centralErrorFrom(resp, QStringLiteral("DPS registration lookup"));
+            a.transportError = centralErrorFrom(resp, QStringLiteral("DPS registration lookup"), ErrorSource::Dps);
             return a;
         }
         const auto doc = QJsonDocument::fromJson(resp.body);

@@ -12,6 +12,8 @@
 
 namespace iotc {
 
+struct KnowledgeEntry;
+
 // DPS's answer for a device, as DPS gave it (never swallowed): the registration state when there
 // is one, otherwise the error code and message of the failure.
 struct DpsAnswer {
@@ -27,6 +29,15 @@ struct DpsAnswer {
     bool reached() const { return transportError.ok(); }
     QJsonObject toJson() const;
 };
+
+// What DPS's answer means, in DPS's own words (a knowledge-base entry of kind dps): its errorCode's
+// entry when DPS has one (401002, 400209, 404201), else its HTTP status's (429, 404, 500 ...). A
+// code another service owns never answers for DPS: a 429 carrying errorCode 429001 is DPS
+// throttling (the guide's 429), not IoT Hub's. Null for a success or a status the guide lacks.
+const KnowledgeEntry* dpsKnowledge(const DpsAnswer& answer);
+
+// True when DPS says it is throttling the device (HTTP 429, whatever errorCode the body carries).
+bool dpsThrottled(const DpsAnswer& answer);
 
 // Registration status lookup (POST {dps}/{idScope}/registrations/{id}?api-version=2021-10-01)
 // with the device's own SAS token, derived from its symmetric key.

@@ -2,7 +2,30 @@
 
 #include "central/centralclient.h"
 
+#include <QUrl>
+
 namespace iotc {
+
+namespace {
+
+// Why DPS is not asked for this application's devices, or empty. The global DPS endpoint knows
+// the devices of Azure IoT Central applications only: for any other application (the simulator,
+// a test double, a proxy) it would only fail to resolve or refuse the device, and the device's key
+// would go to a service that has no business with it. Given a DPS endpoint, it is asked.
+QString dpsNotApplicable(const ConnectionProfile& profile)
+{
+    if (profile.dpsEndpoint != ConnectionProfile {}.dpsEndpoint)
+        return {};
+    const QString host = QUrl(profile.baseUrl).host().toLower();
+    if (host.endsWith(QStringLiteral(".azureiotcentral.com")))
+        return {};
+    return QStringLiteral("DPS not checked: the application (%1) is not an Azure IoT Central host "
+                          "(*.azureiotcentral.com), so the global DPS endpoint (%2) does not know its devices. To "
+                          "check DPS, give the DPS endpoint its devices register with (--dps-endpoint URL).")
+        .arg(host.isEmpty() ? profile.baseUrl : host, QUrl(profile.dpsEndpoint).host());
+}
+
+} // namespace
 
 bool ProvisioningReport::dpsProblem() const
 {
@@ -62,6 +85,10 @@ ProvisioningReport checkProvisioning(CentralClient& client, const Device& device
             = QStringLiteral("DPS not checked: the device authenticates with %1; only the device itself "
                              "can ask DPS. Check its logs for DPS errors.")
                   .arg(report.credentialType.isEmpty() ? QStringLiteral("unknown credentials") : report.credentialType);
+        return report;
+    }
+    if (const QString why = dpsNotApplicable(client.profile()); !why.isEmpty()) {
+        report.dpsNote = why;
         return report;
     }
     auto dpsFuture = checkDpsRegistration(client.http(), client.profile().dpsEndpoint, report.idScope, device.id,

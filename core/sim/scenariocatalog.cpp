@@ -49,6 +49,7 @@ SimDevice deviceFrom(const QJsonObject& o)
         d.messages.push_back(messageFrom(m.toObject()));
     d.reported = o.value(QStringLiteral("reported")).toObject();
     d.desired = o.value(QStringLiteral("desired")).toObject();
+    d.cloud = o.value(QStringLiteral("cloud")).toObject();
     d.dps = o.value(QStringLiteral("dps")).toString(QStringLiteral("assigned"));
     for (const auto& l : o.value(QStringLiteral("log")).toArray())
         d.log.push_back(l.toString());

@@ -51,6 +51,9 @@ struct SimDevice {
     std::vector<SimMessage> messages; // sent in turn
     QJsonObject reported; // reported properties as the device sends them (components with __t, acks)
     QJsonObject desired; // {component?: {name: {value, version}}} or {name: {value, version}}
+    // Values of the template's cloud properties, set in the application (never by the device):
+    // {name: value} at the root, returned with the device's properties as IoT Central does.
+    QJsonObject cloud;
     DpsBehaviour dps = QStringLiteral("assigned");
     QStringList log; // device-side log lines ({hub} {model} filled in)
     QString edgeRuntimeVersion;

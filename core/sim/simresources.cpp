@@ -107,6 +107,16 @@ QJsonObject attestationJson(const SimDevice& d)
 QJsonObject propertiesJson(const SimDevice& d, const QString& component)
 {
     QJsonObject out = level(d.reported, d.desired);
+    // The application's cloud property values come at the root, beside the device's, each with its
+    // lastUpdateTime (GET /devices/{id}/properties of a template with cloud properties).
+    if (!d.cloud.isEmpty()) {
+        QJsonObject meta = out.value(QStringLiteral("$metadata")).toObject();
+        for (auto it = d.cloud.begin(); it != d.cloud.end(); ++it) {
+            out.insert(it.key(), it.value());
+            meta.insert(it.key(), QJsonObject { { QStringLiteral("lastUpdateTime"), isoTime(PropertyTime) } });
+        }
+        out.insert(QStringLiteral("$metadata"), meta);
+    }
     QStringList components;
     for (auto it = d.reported.begin(); it != d.reported.end(); ++it) {
         if (isComponentSection(it.value()))

@@ -8,6 +8,7 @@
 #include "monitor/templateresolver.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
+#include "provisioning/provisioningcheck.h"
 #include "sim/scenariocatalog.h"
 
 #include <QElapsedTimer>
@@ -83,8 +84,11 @@ TEST_F(CentralAgainstSim, ErrorsAreTypedWithTheServersDetails)
     EXPECT_EQ(r.error.code, QStringLiteral("NotFound"));
     EXPECT_FALSE(r.error.requestId.isEmpty());
     EXPECT_FALSE(r.error.time.isEmpty());
-    ASSERT_TRUE(r.error.knowledge);
-    EXPECT_EQ(r.error.knowledge->code, "404");
+    // IoT Central's 404, in its words: never DPS's 404 entry ("check the ID scope").
+    EXPECT_EQ(r.error.knowledge, nullptr);
+    EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("not found in this application")))
+        << r.error.explanation.toStdString();
+    EXPECT_FALSE(r.error.summary().contains(QStringLiteral("ID scope")));
     EXPECT_EQ(r.error.attempts, 1) << "404 is not retried";
 
     r = wait(
@@ -153,7 +157,9 @@ TEST_F(CentralAgainstSim, SlowServerTimesOut)
     EXPECT_EQ(r.error.attempts, 4) << "timeouts are retried";
 }
 
-TEST_F(CentralAgainstSim, ConnectionRefusedIsExplained)
+// A refused connection or a name that does not resolve is tried twice at most, not four times
+// (issue 14), even with a policy that would retry other failures longer.
+TEST_F(CentralAgainstSim, ConnectionRefusedIsExplainedAfterOneRetry)
 {
     QTcpServer probe;
     ASSERT_TRUE(probe.listen(QHostAddress::LocalHost, 0));
@@ -161,10 +167,57 @@ TEST_F(CentralAgainstSim, ConnectionRefusedIsExplained)
     probe.close(); // nothing listens there now
     auto p = ConnectionProfile::forBaseUrl(QStringLiteral("http://127.0.0.1:%1").arg(port));
     p.authorization = e.apiToken;
+    QElapsedTimer clock;
+    clock.start();
     const auto r = wait(CentralClient(p, http).device(QStringLiteral("x")));
+    EXPECT_LT(clock.elapsed(), 20000) << "hang guard";
     ASSERT_FALSE(r.ok());
     EXPECT_EQ(r.error.kind, CentralError::Kind::Network);
+    EXPECT_EQ(r.error.attempts, 2) << "one retry at most";
     EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("refused"))) << r.error.explanation.toStdString();
+    EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("2 attempts"))) << r.error.explanation.toStdString();
+}
+
+TEST_F(CentralAgainstSim, AHostNameThatDoesNotResolveIsTriedTwiceAtMost)
+{
+    // .invalid never resolves (RFC 6761); plain http is refused for it, so https.
+    auto p = ConnectionProfile::forBaseUrl(QStringLiteral("https://no-such-app.invalid"));
+    p.authorization = e.apiToken;
+    p.timeoutMs = 5000;
+    QElapsedTimer clock;
+    clock.start();
+    const auto r = wait(CentralClient(p, http).device(QStringLiteral("x")));
+    EXPECT_LT(clock.elapsed(), 20000) << "hang guard";
+    ASSERT_FALSE(r.ok());
+    if (r.error.kind == CentralError::Kind::Timeout)
+        GTEST_SKIP() << "this machine's resolver does not answer: " << r.error.summary().toStdString();
+    EXPECT_EQ(r.error.kind, CentralError::Kind::Network) << r.error.summary().toStdString();
+    EXPECT_EQ(r.error.attempts, 2) << r.error.summary().toStdString();
+    EXPECT_TRUE(r.error.explanation.contains(QStringLiteral("does not resolve"))) << r.error.explanation.toStdString();
+}
+
+TEST(RetryPolicy, UnreachableHostsAreRetriedOnceOthersAsAsked)
+{
+    // The worker's own limits, against a refused port: maxAttempts 1 stays 1, the policy's
+    // maxUnreachableAttempts bounds the rest.
+    QTcpServer probe;
+    ASSERT_TRUE(probe.listen(QHostAddress::LocalHost, 0));
+    const quint16 port = probe.serverPort();
+    probe.close();
+    for (const auto& [policyAttempts, requestAttempts, expected] :
+        { std::tuple { 2, 4, 2 }, std::tuple { 2, 1, 1 }, std::tuple { 3, 4, 3 } }) {
+        RetryPolicy policy { std::chrono::milliseconds(10), std::chrono::milliseconds(50) };
+        policy.maxUnreachableAttempts = policyAttempts;
+        auto worker = std::make_shared<HttpWorker>(policy);
+        HttpRequest req;
+        req.url = QUrl(QStringLiteral("http://127.0.0.1:%1/api/devices").arg(port));
+        req.maxAttempts = requestAttempts;
+        const auto resp = wait(worker->send(req));
+        EXPECT_EQ(resp.outcome, HttpResponse::Outcome::NetworkError);
+        EXPECT_EQ(resp.unreachable, HttpResponse::Unreachable::Refused);
+        EXPECT_EQ(resp.attempts, expected) << policyAttempts << " " << requestAttempts;
+    }
+    EXPECT_EQ(RetryPolicy {}.maxUnreachableAttempts, 2) << "the default: one retry";
 }
 
 TEST_F(CentralAgainstSim, DeviceListStreamsPagesAndCanStop)
@@ -237,6 +290,13 @@ TEST_F(CentralAgainstSim, DpsAnswersAreReportedFaithfully)
             creds.value->value(QStringLiteral("idScope")).toString(), QLatin1String(x.id), key.toLatin1()));
         ASSERT_TRUE(a.reached()) << x.id << a.transportError.summary().toStdString();
         EXPECT_EQ(a.httpStatus, x.httpStatus) << x.id;
+        // What it means is DPS's own entry: 429001 in a DPS body is still the guide's DPS 429.
+        if (const KnowledgeEntry* meaning = dpsKnowledge(a)) {
+            EXPECT_EQ(meaning->kind, "dps") << x.id;
+            EXPECT_EQ(meaning->code, x.httpStatus == 429 ? "429" : std::to_string(*x.errorCode)) << x.id;
+        } else {
+            EXPECT_FALSE(x.errorCode) << x.id;
+        }
         EXPECT_EQ(a.errorCode, x.errorCode) << x.id;
         EXPECT_EQ(a.status.toStdString(), x.status) << x.id;
         if (x.errorCode)
@@ -244,6 +304,29 @@ TEST_F(CentralAgainstSim, DpsAnswersAreReportedFaithfully)
         else
             EXPECT_TRUE(a.assignedHub.endsWith(QStringLiteral(".azure-devices.net")));
     }
+}
+
+// Without a DPS endpoint, the devices of an application that is not on azureiotcentral.com are not
+// looked up at the global DPS endpoint (it does not know them, and their keys are not sent there);
+// with one, they are.
+TEST_F(CentralAgainstSim, DpsIsNotAskedForANonAzureApplicationWithoutAnEndpoint)
+{
+    auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
+    p.authorization = e.apiToken;
+    ASSERT_EQ(p.dpsEndpoint, QStringLiteral("https://global.azure-devices-provisioning.net"));
+    CentralClient c(p, http);
+    const auto report = checkProvisioning(c, QStringLiteral("healthy-controller"));
+    ASSERT_TRUE(report.ok()) << report.error.summary().toStdString();
+    EXPECT_FALSE(report.dps) << "DPS was not asked";
+    EXPECT_EQ(report.credentialType, QStringLiteral("Shared access key")) << "what REST says is still there";
+    EXPECT_TRUE(report.dpsNote.startsWith(QStringLiteral("DPS not checked: the application (127.0.0.1)")))
+        << report.dpsNote.toStdString();
+    EXPECT_TRUE(report.dpsNote.contains(QStringLiteral("--dps-endpoint"))) << report.dpsNote.toStdString();
+
+    auto withEndpoint = client();
+    const auto asked = checkProvisioning(withEndpoint, QStringLiteral("healthy-controller"));
+    ASSERT_TRUE(asked.dps);
+    EXPECT_EQ(asked.dps->status, QStringLiteral("assigned"));
 }
 
 TEST(AzureCli, BearerTokenAndItsFailures)

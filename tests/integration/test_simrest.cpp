@@ -131,7 +131,9 @@ TEST_F(SimRest, TemplatesComponentsModulesCredentials)
 {
     auto r = http("GET", apiUrl(e, QStringLiteral("/deviceTemplates")), e.apiToken);
     ASSERT_EQ(r.status, 200);
-    EXPECT_EQ(r.json.value(QStringLiteral("value")).toArray().size(), 3);
+    EXPECT_EQ(r.json.value(QStringLiteral("value")).toArray().size(),
+        static_cast<qsizetype>(app->state().catalog().templates.size()));
+    EXPECT_EQ(app->state().catalog().templates.size(), 4u) << "the asset tracker's, with cloud properties";
     r = http("GET", apiUrl(e, QStringLiteral("/deviceTemplates/dtmi:com:example:TemperatureController;2")), e.apiToken);
     ASSERT_EQ(r.status, 200);
     EXPECT_TRUE(r.json.value(QStringLiteral("capabilityModel")).isObject());
@@ -181,6 +183,40 @@ TEST_F(SimRest, PropertiesCarryWritableMetadata)
     EXPECT_FALSE(pending.contains(QStringLiteral("ackVersion"))) << "never acknowledged";
     r = http("GET", apiUrl(e, QStringLiteral("/devices/undefined-property/properties")), e.apiToken);
     EXPECT_EQ(r.json.value(QStringLiteral("osVersion")).toString(), QStringLiteral("10.0.22621"));
+}
+
+// As IoT Central does (devices_properties_get / devicetemplates_create examples): the values of the
+// template's cloud properties come with the device's own, at the root, each with its lastUpdateTime.
+TEST_F(SimRest, CloudPropertyValuesComeWithTheDevicesProperties)
+{
+    auto r = http("GET", apiUrl(e, QStringLiteral("/deviceTemplates/dtmi:contoso:sim:assetTracker;1")), e.apiToken);
+    ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    QStringList cloud;
+    for (const auto& c :
+        r.json.value(QStringLiteral("capabilityModel")).toObject().value(QStringLiteral("contents")).toArray()) {
+        const auto types = c.toObject().value(QStringLiteral("@type")).toArray();
+        if (types.contains(QStringLiteral("Property")) && types.contains(QStringLiteral("Cloud")))
+            cloud << c.toObject().value(QStringLiteral("name")).toString();
+    }
+    EXPECT_EQ(cloud,
+        (QStringList { QStringLiteral("customerName"), QStringLiteral("serviceDue"), QStringLiteral("status") }));
+
+    r = http("GET", apiUrl(e, QStringLiteral("/devices/cloud-property-tracker/properties")), e.apiToken);
+    ASSERT_EQ(r.status, 200) << r.body.toStdString();
+    EXPECT_EQ(r.json.value(QStringLiteral("firmwareVersion")).toString(), QStringLiteral("2.1.0"))
+        << "the device's own";
+    EXPECT_EQ(r.json.value(QStringLiteral("customerName")).toString(), QStringLiteral("Contoso Pharmacy"));
+    EXPECT_EQ(r.json.value(QStringLiteral("serviceDue")).toString(), QStringLiteral("2027-03-01"));
+    EXPECT_EQ(r.json.value(QStringLiteral("status")).toInt(), 2);
+    const auto meta = r.json.value(QStringLiteral("$metadata")).toObject();
+    for (const char* name : { "firmwareVersion", "customerName", "serviceDue", "status" })
+        EXPECT_TRUE(meta.value(QLatin1String(name)).toObject().contains(QStringLiteral("lastUpdateTime"))) << name;
+    EXPECT_FALSE(meta.value(QStringLiteral("customerName")).toObject().contains(QStringLiteral("desiredValue")))
+        << "a cloud property is not a writable device property";
+
+    // Devices whose template has no cloud property answer as before.
+    r = http("GET", apiUrl(e, QStringLiteral("/devices/healthy-controller/properties")), e.apiToken);
+    EXPECT_FALSE(r.json.contains(QStringLiteral("customerName")));
 }
 
 TEST_F(SimRest, TelemetryLastValueAfterAMessage)

@@ -135,7 +135,8 @@ TEST_F(ScenarioMessages, EveryScenarioOfTheGuideIsInTheCatalogue)
     for (const char* s : { "healthy", "unmodeled-casing", "schema-mismatch", "unmodeled-property", "invalid-json",
              "missing-content-type", "invalid-encoding", "duplicate-capability", "blocked", "waiting-for-approval",
              "unassigned", "registered", "dps-401002", "dps-429", "edge-unmodeled", "healthy-edge",
-             "writable-not-acknowledged", "writable-rejected", "file-upload-403006", "goes-silent", "data-stopped" })
+             "writable-not-acknowledged", "writable-rejected", "file-upload-403006", "goes-silent", "data-stopped",
+             "cloud-property" })
         EXPECT_TRUE(scenarios.count(QLatin1String(s))) << s;
 }
 

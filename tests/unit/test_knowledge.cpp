@@ -69,6 +69,23 @@ TEST(KnowledgeBase, SearchByCodeOrWords)
     EXPECT_TRUE(kb.search("no such thing anywhere").empty());
 }
 
+// One number, two services: the entry is the answering service's (issue 14).
+TEST(KnowledgeBase, ByCodeAndKind)
+{
+    const auto& kb = KnowledgeBase::builtIn();
+    const auto* dps = kb.byCode("429", "dps");
+    ASSERT_TRUE(dps);
+    EXPECT_EQ(dps->cause, "dps-throttled");
+    EXPECT_EQ(kb.byCode("429001", "dps"), nullptr) << "429001 is IoT Hub's code";
+    const auto* hub = kb.byCode("ThrottlingException", "iothub");
+    ASSERT_TRUE(hub);
+    EXPECT_EQ(hub->code, "429001");
+    EXPECT_EQ(hub->cause, "hub-throttled") << "IoT Hub throttling is not DPS throttling";
+    EXPECT_NE(hub->mitigation.find("Reduce message frequency"), std::string::npos) << hub->mitigation;
+    EXPECT_EQ(kb.byCode("404", "dps"), kb.byCode("404"));
+    EXPECT_EQ(kb.byCode("404", "central"), nullptr) << "IoT Central's REST answers are not in the guide's table";
+}
+
 TEST(KnowledgeBase, BrokenDataIsAClearError)
 {
     EXPECT_THROW(KnowledgeBase::fromJson("{"), std::runtime_error);
@@ -466,6 +483,10 @@ TEST(LogHeadline, TheGeneralCauseOnlyWhenNoCodeNamesItsOwn)
     const auto throttled = logHeadline(scanLog("connect ENETUNREACH 1.2.3.4:8883\nstatus 429, retry-after 3\n"));
     ASSERT_TRUE(throttled);
     EXPECT_EQ(throttled->cause, "dps-throttled");
+    const auto hub
+        = logHeadline(scanLog("connect ENETUNREACH 1.2.3.4:8883\nIotHubThrottledException: TooManyRequests (429)\n"));
+    ASSERT_TRUE(hub);
+    EXPECT_EQ(hub->cause, "hub-throttled") << "IoT Hub's 429001, not DPS's 429";
     // Warnings only, or nothing: no headline.
     EXPECT_FALSE(logHeadline(scanLog("connect ETIMEDOUT 1.2.3.4:8883\n")));
     EXPECT_FALSE(logHeadline(scanLog("")));
@@ -484,7 +505,7 @@ TEST(LogHeadline, EveryCauseACodeNamesHasAVerdictAndWhatToDo)
         EXPECT_FALSE(a->whatToDo.empty()) << e.cause;
     }
     EXPECT_EQ(causes,
-        (std::set<std::string> { "dps-invalid-credentials", "dps-throttled", "device-blocked",
+        (std::set<std::string> { "dps-invalid-credentials", "dps-throttled", "hub-throttled", "device-blocked",
             "device-blocked-or-waiting-for-approval", "file-upload-limit-exceeded" }));
     EXPECT_TRUE(adviceFor(AdviceKind::Cause, std::string(GenericLogCause)));
     EXPECT_THROW(KnowledgeBase::fromJson(R"({"entries":[{"code":"x","cause":""}]})"), std::runtime_error);
