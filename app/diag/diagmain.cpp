@@ -2,9 +2,12 @@
 
 #include "arguments.h"
 #include "commandtable.h"
+#include "runloop.h"
 #include "textoutput.h"
 
 #include <cstdio>
+#include <set>
+#include <string_view>
 
 namespace iotc::cli {
 
@@ -34,8 +37,23 @@ int runHelp(const std::vector<std::string>& words)
     return ExitOk;
 }
 
+namespace {
+
+// The commands that run until stopped and end on SIGINT/SIGTERM with their summary (they look at
+// stopRequested() and wait in a RunLoop); every other command is ended by the signal as usual.
+bool endsOnStopSignal(const CommandSpec* spec)
+{
+    static const std::set<std::string_view> names { "monitor-events", "validate-messages", "capture",
+        "monitor-properties", "sim" };
+    return spec && names.contains(spec->name);
+}
+
+} // namespace
+
 int runDiag(int argc, char** argv)
 {
+    if (argc < 2 || !endsOnStopSignal(findCommand(std::vector<std::string>(argv + 1, argv + argc))))
+        releaseStopSignals();
     if (argc < 2) {
         std::fputs(overviewHelp().c_str(), stderr);
         return ExitUsage;

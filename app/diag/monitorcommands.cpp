@@ -1,6 +1,7 @@
 #include "arguments.h"
 #include "commands.h"
 #include "connectionoptions.h"
+#include "devicecheck.h"
 #include "runloop.h"
 #include "streamoutput.h"
 #include "templateloading.h"
@@ -14,6 +15,7 @@
 #include "validate/issuejson.h"
 
 #include <QDateTime>
+#include <QElapsedTimer>
 
 #include <cstdio>
 #include <limits>
@@ -89,8 +91,7 @@ struct StreamSettings {
     ConsumerOptions consumer;
     double timeout = 300;
     qint64 maxMessages = 0;
-    bool annotations = false;
-    bool properties = false;
+    EventSections show;
     bool jsonOut = true;
     Severity minimum = Severity::Info;
 };
@@ -113,15 +114,13 @@ int readSettings(Mode mode, const char* command, const Arguments& args, StreamSe
     s.timeout = reader.number("timeout", 300, 0, 1e9, "seconds (0 = until Ctrl-C)");
     s.maxMessages = reader.integer("max-messages", 0, 0, std::numeric_limits<qint64>::max());
     const std::string props = args.value("properties").value_or("");
-    for (const auto& part : QString::fromStdString(props).split(QLatin1Char(','), Qt::SkipEmptyParts))
-        if (!QStringList { QStringLiteral("anno"), QStringLiteral("sys"), QStringLiteral("app"), QStringLiteral("all") }
-                 .contains(part.trimmed())) {
-            std::fprintf(stderr, "iotc-diag %s: %s\n", command,
-                invalidValue("properties", printable(props), "anno, sys, app or all, separated by commas").c_str());
-            return ExitUsage;
-        }
-    s.annotations = props.find("anno") != std::string::npos || props.find("sys") != std::string::npos || props == "all";
-    s.properties = props.find("app") != std::string::npos || props == "all";
+    const auto sections = parseEventSections(props);
+    if (!sections) {
+        std::fprintf(stderr, "iotc-diag %s: %s\n", command,
+            invalidValue("properties", printable(props), "sys, anno, app or all, separated by commas").c_str());
+        return ExitUsage;
+    }
+    s.show = *sections;
     s.jsonOut
         = reader.choice("output", mode == Mode::Capture ? "text" : "jsonl", { "jsonl", "json", "text" }) != "text";
     const std::string severity = reader.choice("minimum-severity", "info", { "info", "warning", "error" });
@@ -133,6 +132,15 @@ int readSettings(Mode mode, const char* command, const Arguments& args, StreamSe
         return ExitUsage;
     }
     return ExitOk;
+}
+
+// "until 300 s have passed or 5 messages arrived", "until Ctrl-C".
+std::string untilText(double timeout, qint64 maxMessages)
+{
+    if (timeout <= 0)
+        return maxMessages ? std::to_string(maxMessages) + " messages arrived, or Ctrl-C" : "Ctrl-C";
+    return QString::number(timeout).toStdString() + " s have passed"
+        + (maxMessages ? " or " + std::to_string(maxMessages) + " messages arrived" : "");
 }
 
 int runStream(Mode mode, const std::vector<std::string>& words)
@@ -150,13 +158,15 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     const bool haveApp = setup.context->haveApp;
     const Connection& connection = setup.context->connection;
     const ConsumerOptions& options = settings.consumer;
-    const double timeout = settings.timeout;
-    const qint64 maxMessages = settings.maxMessages;
     const bool jsonOut = settings.jsonOut;
     EventStreamOptions streamOptions;
     streamOptions.consumer = options;
     streamOptions.validate = mode == Mode::Validate;
-    streamOptions.maxEvents = maxMessages;
+    streamOptions.maxEvents = settings.maxMessages;
+    // Every annotation and the AMQP properties, when they are shown (--properties) or recorded.
+    streamOptions.consumer.allProperties = settings.show.any() || mode == Mode::Capture;
+    // The summary counts the issues the run reports, no others (the message counts stay whole).
+    streamOptions.statsMinimum = settings.minimum;
     if (!sourceFor(args, haveApp, streamOptions.target, command))
         return ExitUsage;
     // The application's tokens (and their renewal: they expire within the hour, and a monitor runs for
@@ -176,8 +186,12 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     QString endReason = QStringLiteral("timeout");
     qint64 seen = 0;
     qint64 withErrors = 0;
-    const ValidateOutput how { jsonOut, settings.annotations, settings.properties, !jsonOut && isTerminal(stdout),
-        settings.minimum };
+    qint64 withIssues = 0;
+    const ValidateOutput how { jsonOut, settings.show, !jsonOut && isTerminal(stdout), settings.minimum };
+    // validate-messages --output text prints only what is wrong: a progress line now and then shows
+    // it is alive (the first batch, then after ProgressEveryMs without a line).
+    constexpr qint64 ProgressEveryMs = 5000;
+    QElapsedTimer sinceOutput;
     std::map<int, std::string> lastStates;
     // The hubs are found (a connection string names one at once): before the consumers start, the
     // capture opens and the run begins.
@@ -191,15 +205,12 @@ int runStream(Mode mode, const std::vector<std::string>& words)
             }
         }
         started = true;
-        loop.setDeadline(timeout);
+        loop.setDeadline(settings.timeout);
         if (mode != Mode::Capture)
             std::fprintf(stderr, "Monitoring %lld hub(s)%s, until %s.\n", static_cast<long long>(hubs.size()),
-                options.deviceFilter.isEmpty() ? "" : qPrintable(QStringLiteral(" for ") + options.deviceFilter),
-                timeout > 0 ? qPrintable(QString::number(timeout) + QStringLiteral(" s have passed")
-                    + (maxMessages ? QStringLiteral(" or ") + QString::number(maxMessages)
-                                + QStringLiteral(" messages arrived")
-                                   : QString()))
-                            : "Ctrl-C");
+                options.deviceFilter.isEmpty() ? ""
+                                               : qPrintable(QStringLiteral(" for ") + printable(options.deviceFilter)),
+                untilText(settings.timeout, settings.maxMessages).c_str());
     });
     QObject::connect(&stream, &EventStream::failed, &stream, [&](const QString& why) {
         failure = why;
@@ -209,12 +220,17 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     QObject::connect(&stream, &EventStream::eventsReceived, &stream, [&](const std::vector<TelemetryEvent>& events) {
         seen += static_cast<qint64>(events.size());
         if (mode == Mode::Monitor) {
-            writeAll(stdout, eventLines(events, jsonOut, settings.annotations, settings.properties));
+            writeAll(stdout, eventLines(events, jsonOut, settings.show));
             std::fflush(stdout);
         }
     });
     QObject::connect(&stream, &EventStream::observations, &stream, [&](const ObservationBatch& batch) {
-        writeAll(stdout, observationLines(*batch, how, withErrors));
+        std::string out = observationLines(*batch, how, withErrors, &withIssues);
+        if (!jsonOut && out.empty() && (!sinceOutput.isValid() || sinceOutput.elapsed() >= ProgressEveryMs))
+            out = progressLine(seen, withIssues, settings.minimum);
+        if (!out.empty())
+            sinceOutput.start();
+        writeAll(stdout, out);
         std::fflush(stdout);
     });
     QObject::connect(&stream, &EventStream::limitReached, &stream, [&] {
@@ -223,23 +239,44 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     });
     QObject::connect(&stream, &EventStream::statusChanged, &stream,
         [&](const MonitorStatus& status) { reportPartitionStates(status.partitions, lastStates); });
-    stream.start();
-    const RunLoop::End end = loop.exec();
-    if (end != RunLoop::End::Done)
-        endReason = QString::fromLatin1(endName(end));
+    // A plain --device-id is checked against the application first: a mistyped id is no silent device.
+    bool interrupted = stopRequested();
+    if (!interrupted && client && isPlainDeviceId(options.deviceFilter)) {
+        switch (checkDeviceId(command, *client, options.deviceFilter)) {
+        case DeviceCheck::Unknown:
+            return ExitUsage;
+        case DeviceCheck::Interrupted:
+            interrupted = true;
+            break;
+        case DeviceCheck::Known:
+        case DeviceCheck::Unchecked:
+            break;
+        }
+    }
+    if (!interrupted) {
+        stream.start();
+        const RunLoop::End end = loop.exec();
+        if (end != RunLoop::End::Done)
+            endReason = QString::fromLatin1(endName(end));
+        interrupted = end == RunLoop::End::Signal;
+    } else {
+        endReason = QString::fromLatin1(endName(RunLoop::End::Signal));
+    }
     if (!captureError.isEmpty()) {
         std::fprintf(stderr, "iotc-diag capture: %s\n", qPrintable(captureError));
         return ExitUsage;
     }
-    if (!started) {
+    if (!started && !interrupted) {
         std::fprintf(stderr, "iotc-diag %s: %s\n", command,
-            failure.isEmpty() ? "interrupted before the event hubs were found" : qPrintable(printable(failure)));
+            failure.isEmpty() ? "the event hubs could not be found" : qPrintable(printable(failure)));
         return ExitUsage;
     }
     // Stops reading, then hands on what was received (not past --max-messages), closes the capture.
+    // Interrupted at any moment (even before the hubs were found) the run ends as the README says:
+    // with its summary.
     stream.stop();
     const quint64 dropped = stream.status().dropped;
-    const double seconds = static_cast<double>(loop.elapsedMs()) / 1000.0;
+    const double seconds = started ? static_cast<double>(loop.elapsedMs()) / 1000.0 : 0.0;
     if (mode == Mode::Validate) {
         // The summary comes first, whatever ended the run, a failure included.
         writeSummary(stream.pipeline(), seen, endReason, seconds, dropped, jsonOut);
@@ -254,6 +291,11 @@ int runStream(Mode mode, const std::vector<std::string>& words)
         return ExitUsage;
     }
     if (mode == Mode::Capture) {
+        if (!started) {
+            std::fprintf(stderr, "Captured 0 event(s) (%s before the event hubs were found; %s was not created).\n",
+                qPrintable(endReason), printable(*args.value("out")).c_str());
+            return ExitOk;
+        }
         const MonitorStatus& status = stream.status();
         if (!status.captureError.isEmpty()) {
             // Buffered writes fail late: the file holds at most what was handed to it.
@@ -311,22 +353,14 @@ int runReplay(const std::vector<std::string>& words)
     QString error;
     std::string out;
     std::vector<TelemetryEvent> batch;
+    // Replayed events are shown whole (every section); text keeps to one line per event, and with
+    // --validate to the events with issues, then the per-device summary.
+    const ValidateOutput how { jsonOut, EventSections::all(), !jsonOut && isTerminal(stdout), Severity::Info };
     auto flush = [&] {
-        if (validate) {
-            for (auto& o : pipeline.process(std::move(batch))) {
-                withErrors += hasErrors(o.issues);
-                std::string line = "{\"event\":"
-                    + eventJson(o.event, true, true).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                    + ",\"issues\":";
-                appendIssuesJson(line, o.issues);
-                out += line + "}\n";
-            }
-        } else {
-            for (const auto& e : batch)
-                out += jsonOut ? dumpLine({ { "event", eventJson(e, true, true) } })
-                               : printable(e.deviceId.toStdString()) + "  "
-                        + printable(QString::fromUtf8(e.body).toStdString()) + "\n";
-        }
+        if (validate)
+            out += observationLines(pipeline.process(std::move(batch)), how, withErrors);
+        else
+            out += eventLines(batch, jsonOut, jsonOut ? EventSections::all() : EventSections {});
         batch.clear();
         writeAll(stdout, out);
         out.clear();
@@ -347,6 +381,8 @@ int runReplay(const std::vector<std::string>& words)
         return ExitUsage;
     }
     flush();
+    if (validate && !jsonOut)
+        writeSummary(pipeline, n, QStringLiteral("end of the capture"), -1, 0, false);
     QString skipped;
     if (bad)
         skipped = QStringLiteral("; %1 line(s) were not events and were skipped").arg(bad);

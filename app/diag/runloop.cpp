@@ -3,40 +3,68 @@
 #include <atomic>
 #include <csignal>
 
+#include <pthread.h>
+#include <signal.h>
+
 namespace iotc::cli {
 
 namespace {
 
 std::atomic<bool> g_signalled { false };
+std::atomic<bool> g_caught { false };
+std::atomic<int> g_signal { 0 };
 
-extern "C" void onStopSignal(int)
+extern "C" void onStopSignal(int signal)
 {
-    g_signalled = true;
+    // Async-signal-safe only: lock-free atomics, signal(), raise().
+    g_signal = signal;
+    if (g_signalled.exchange(true)) {
+        std::signal(signal, SIG_DFL); // the second one: as if there were no handler
+        std::raise(signal);
+    }
 }
 
-// SIGINT and SIGTERM set the flag while it lives; the handlers before it come back after.
-class StopSignals {
-public:
-    StopSignals()
-    {
-        g_signalled = false;
-        m_int = std::signal(SIGINT, onStopSignal);
-        m_term = std::signal(SIGTERM, onStopSignal);
-    }
-    ~StopSignals()
-    {
-        std::signal(SIGINT, m_int == SIG_ERR ? SIG_DFL : m_int);
-        std::signal(SIGTERM, m_term == SIG_ERR ? SIG_DFL : m_term);
-    }
-    StopSignals(const StopSignals&) = delete;
-    StopSignals& operator=(const StopSignals&) = delete;
-
-private:
-    void (*m_int)(int);
-    void (*m_term)(int);
-};
-
 } // namespace
+
+void catchStopSignals()
+{
+    if (g_caught.exchange(true))
+        return;
+    struct sigaction action = {};
+    action.sa_handler = onStopSignal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (const int signal : { SIGINT, SIGTERM }) {
+        // One the parent set to be ignored stays ignored (a shell's background job, nohup).
+        struct sigaction before = {};
+        if (sigaction(signal, nullptr, &before) == 0 && before.sa_handler == SIG_IGN)
+            continue;
+        sigaction(signal, &action, nullptr);
+    }
+    sigset_t set;
+    sigemptyset(&set);
+    sigaddset(&set, SIGINT);
+    sigaddset(&set, SIGTERM);
+    pthread_sigmask(SIG_UNBLOCK, &set, nullptr);
+}
+
+void releaseStopSignals()
+{
+    if (!g_caught.exchange(false))
+        return;
+    for (const int signal : { SIGINT, SIGTERM }) {
+        struct sigaction now = {};
+        if (sigaction(signal, nullptr, &now) == 0 && now.sa_handler == onStopSignal)
+            std::signal(signal, SIG_DFL);
+    }
+    if (g_signalled)
+        std::raise(g_signal.load());
+}
+
+bool stopRequested()
+{
+    return g_signalled;
+}
 
 RunLoop::RunLoop(double seconds, std::function<bool()> done, int pollMs)
     : m_seconds(seconds)
@@ -59,7 +87,7 @@ std::optional<RunLoop::End> RunLoop::due() const
 
 RunLoop::End RunLoop::exec()
 {
-    const StopSignals handlers;
+    catchStopSignals(); // already so in iotc-diag; a RunLoop used elsewhere stops on signals too
     if (const auto end = due())
         return *end;
     std::optional<End> end;

@@ -9,11 +9,22 @@
 
 namespace iotc::cli {
 
+// SIGINT and SIGTERM, for the commands that run until stopped: from catchStopSignals() on (the
+// first thing iotc-diag does), either one only sets a flag, so a signal that comes at any moment
+// (while the demo app starts, while the application is asked for its event hubs, before the loop
+// is entered) ends the run the same way, with its summary. A second one ends the process at once.
+// Signals blocked by the parent are unblocked (so one sent before the handlers were in place is
+// delivered then). Commands that never look at the flag give the signals back their default
+// (releaseStopSignals(), which re-raises one that came meanwhile).
+void catchStopSignals();
+void releaseStopSignals();
+bool stopRequested();
+
 // How a command that runs until told otherwise waits: the Qt event loop turns until the done
-// condition holds (or finish() is called), the deadline passes, or SIGINT/SIGTERM arrives.
+// condition holds (or finish() is called), the deadline passes, or SIGINT/SIGTERM arrives (also
+// one that arrived before exec(): it returns Signal at once).
 //     RunLoop loop(timeoutSeconds);            // the deadline counts from here
 //     switch (loop.exec()) { case RunLoop::End::Signal: ... }
-// The signal handlers are installed for exec() only, and the previous ones restored after it.
 class RunLoop {
 public:
     enum class End { Done, Deadline, Signal };

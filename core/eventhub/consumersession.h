@@ -528,7 +528,7 @@ private:
         TelemetryEvent e;
         e.hub = m_target.entityPath;
         e.partition = partition;
-        decodeAnnotations(m, e, m_texts);
+        decodeAnnotations(m, e, m_texts, m_options.allProperties);
         // Only this thread changes m_states, so it reads without the lock; the writes below take it
         // (once per event) for the Qt side.
         const auto state = m_states.find(partition); // there since openPartition()
@@ -544,7 +544,7 @@ private:
             return;
         }
         try {
-            decodeContent(m, e, m_texts);
+            decodeContent(m, e, m_texts, m_options.allProperties);
         } catch (const std::exception& ex) {
             // An event whose properties Proton cannot map: keep it, say what could not be read.
             e.applicationProperties.append({ QStringLiteral("iotc-decode-error"), qs(ex.what()) });

@@ -23,11 +23,20 @@ inline constexpr qsizetype MaxRenderedBody = 4 * 1024 * 1024;
 // Encoded messages past this are refused by decodeEventBytes (Event Hubs' largest is 20 MB).
 inline constexpr size_t MaxEventBytes = 64 * 1024 * 1024;
 
-// IoT Hub's annotations (sequence number, offset, enqueued time, device, module, component,
-// model, source, auth method) into the event. The recurring texts come from `texts`.
-void decodeAnnotations(const proton::message& message, TelemetryEvent& event, TextInterner& texts);
-// Content type and encoding, body bytes and application properties (names shared through `texts`).
-void decodeContent(const proton::message& message, TelemetryEvent& event, TextInterner& texts);
+// The message annotations and the application properties are kept whole up to these bounds, each
+// section on its own (IoT Hub stamps about a dozen annotations; a message is at most 256 KB): the
+// entries past them are counted in TelemetryEvent::droppedAnnotations / droppedApplicationProperties.
+inline constexpr qsizetype MaxEventFields = 256;
+inline constexpr qsizetype MaxEventFieldChars = 256 * 1024; // names and text values together, in characters
+
+// IoT Hub's annotations (sequence number, offset, enqueued time, device, module, component, model,
+// source, auth method) into their fields, and with `all` every annotation, as received, into
+// event.annotations. The recurring texts come from `texts`.
+void decodeAnnotations(const proton::message& message, TelemetryEvent& event, TextInterner& texts, bool all = true);
+// Content type and encoding, body bytes and application properties (names shared through `texts`),
+// and with `all` the whole AMQP properties section into event.systemProperties. (`all` costs about a
+// microsecond an event: the consumer asks for it only when someone shows or keeps them.)
+void decodeContent(const proton::message& message, TelemetryEvent& event, TextInterner& texts, bool all = true);
 
 // Both on an encoded AMQP message (its sections as on the wire, as pn_message_encode writes
 // them), for fuzzing and tests: false with `error` set when the bytes cannot be read as one.

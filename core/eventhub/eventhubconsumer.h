@@ -29,6 +29,10 @@ struct ConsumerOptions {
     ConsumerStart start;
     int credit = 5000; // per partition: events the service may send ahead (the C++ SDK prefetches 5000)
     size_t queueCapacity = 200000; // events waiting for take(); the oldest are dropped (and counted) past it
+    // Also keep every annotation as received and the AMQP properties section in each event
+    // (TelemetryEvent::annotations, systemProperties): for whoever shows or records them (about a
+    // microsecond an event; without it, IoT Hub's annotations still fill their fields).
+    bool allProperties = false;
     QString deviceFilter; // wildcard (*, ?) on the device id; empty = all
     QString moduleFilter;
     int tokenLifetimeSeconds = 3600; // when the target has a key and tokens are made here

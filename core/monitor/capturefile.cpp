@@ -7,31 +7,109 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 
+#include <algorithm>
+#include <limits>
 #include <stdexcept>
+#include <type_traits>
+#include <variant>
 
 namespace iotc {
 
+namespace {
+
+QJsonValue fieldJson(const EventValue& v)
+{
+    return std::visit(
+        [](const auto& x) -> QJsonValue {
+            using T = std::decay_t<decltype(x)>;
+            if constexpr (std::is_same_v<T, std::monostate>)
+                return QJsonValue();
+            else if constexpr (std::is_same_v<T, quint64>)
+                return QJsonValue(static_cast<double>(x)); // past qint64: JSON has only doubles then
+            else
+                return QJsonValue(x);
+        },
+        v);
+}
+
+QJsonObject fieldsObject(const EventFields& fields)
+{
+    QJsonObject o;
+    for (const auto& [k, v] : fields)
+        o.insert(k, fieldJson(v));
+    return o;
+}
+
+// A JSON value back into an EventValue: whole numbers as qint64, others as they are.
+EventValue fieldValue(const QJsonValue& v)
+{
+    switch (v.type()) {
+    case QJsonValue::Bool:
+        return v.toBool();
+    case QJsonValue::Double: {
+        constexpr qint64 NotWhole = std::numeric_limits<qint64>::min();
+        const qint64 n = v.toInteger(NotWhole);
+        return n != NotWhole ? EventValue(n) : EventValue(v.toDouble());
+    }
+    case QJsonValue::String:
+        return v.toString();
+    case QJsonValue::Array:
+        return QString::fromUtf8(QJsonDocument(v.toArray()).toJson(QJsonDocument::Compact));
+    case QJsonValue::Object:
+        return QString::fromUtf8(QJsonDocument(v.toObject()).toJson(QJsonDocument::Compact));
+    default:
+        return EventValue();
+    }
+}
+
+EventFields fieldsFrom(const QJsonObject& o)
+{
+    EventFields fields;
+    fields.reserve(o.size());
+    for (auto it = o.begin(); it != o.end(); ++it)
+        fields.append({ it.key(), fieldValue(it.value()) });
+    return fields;
+}
+
+} // namespace
+
 QByteArray captureLine(const TelemetryEvent& e)
 {
-    QJsonObject annotations { { QStringLiteral("x-opt-sequence-number"), e.sequenceNumber },
-        { QStringLiteral("x-opt-offset"), e.offset }, { QStringLiteral("x-opt-enqueued-time"), e.enqueuedMs },
-        { QStringLiteral("iothub-connection-device-id"), e.deviceId } };
-    auto put = [&](const char* key, const QString& value) {
-        if (!value.isEmpty())
-            annotations.insert(QLatin1String(key), value);
-    };
-    put("iothub-connection-module-id", e.moduleId);
-    put("dt-subject", e.component);
-    put("dt-dataschema", e.modelId);
-    put("iothub-interface-name", e.interfaceName);
-    put("iothub-message-source", e.messageSource);
-    put("iothub-connection-auth-method", e.authMethod);
+    QJsonObject annotations;
+    if (!e.annotations.isEmpty()) {
+        annotations = fieldsObject(e.annotations); // as received
+    } else {
+        // An event that was not received (made by a test, or by hand): what its fields say.
+        annotations = { { QStringLiteral("x-opt-sequence-number"), e.sequenceNumber },
+            { QStringLiteral("x-opt-offset"), e.offset }, { QStringLiteral("x-opt-enqueued-time"), e.enqueuedMs },
+            { QStringLiteral("iothub-connection-device-id"), e.deviceId } };
+        auto put = [&](const char* key, const QString& value) {
+            if (!value.isEmpty())
+                annotations.insert(QLatin1String(key), value);
+        };
+        put("iothub-connection-module-id", e.moduleId);
+        put("dt-subject", e.component);
+        put("dt-dataschema", e.modelId);
+        put("iothub-interface-name", e.interfaceName);
+        put("iothub-message-source", e.messageSource);
+        put("iothub-connection-auth-method", e.authMethod);
+    }
+    // The device id is what makes a line an event: kept even if the annotations were cut short.
+    if (!annotations.contains(QStringLiteral("iothub-connection-device-id")))
+        annotations.insert(QStringLiteral("iothub-connection-device-id"), e.deviceId);
     QJsonObject properties;
     for (const auto& [k, v] : e.applicationProperties)
         properties.insert(k, v);
     QJsonObject line { { QStringLiteral("hub"), e.hub }, { QStringLiteral("partition"), e.partition },
         { QStringLiteral("annotations"), annotations }, { QStringLiteral("properties"), properties },
         { QStringLiteral("bodyBase64"), QString::fromLatin1(e.body.toBase64()) } };
+    if (!e.systemProperties.isEmpty())
+        line.insert(QStringLiteral("system"), fieldsObject(e.systemProperties));
+    if (e.droppedAnnotations)
+        line.insert(QStringLiteral("droppedAnnotations"), static_cast<qint64>(e.droppedAnnotations));
+    if (e.droppedApplicationProperties)
+        line.insert(
+            QStringLiteral("droppedApplicationProperties"), static_cast<qint64>(e.droppedApplicationProperties));
     line.insert(QStringLiteral("contentType"), e.contentType ? QJsonValue(*e.contentType) : QJsonValue());
     line.insert(QStringLiteral("contentEncoding"), e.contentEncoding ? QJsonValue(*e.contentEncoding) : QJsonValue());
     return QJsonDocument(line).toJson(QJsonDocument::Compact);
@@ -54,20 +132,54 @@ bool parseCaptureLine(const QByteArray& text, TelemetryEvent& e, QString& error)
     e = TelemetryEvent {};
     e.hub = o.value(QStringLiteral("hub")).toString();
     e.partition = o.value(QStringLiteral("partition")).toInt(-1);
-    e.sequenceNumber = a.value(QStringLiteral("x-opt-sequence-number")).toInteger(-1);
-    e.offset = a.value(QStringLiteral("x-opt-offset")).toString();
-    e.enqueuedMs = a.value(QStringLiteral("x-opt-enqueued-time")).toInteger();
-    e.deviceId = a.value(QStringLiteral("iothub-connection-device-id")).toString();
-    e.moduleId = a.value(QStringLiteral("iothub-connection-module-id")).toString();
-    e.component = a.value(QStringLiteral("dt-subject")).toString();
-    e.modelId = a.value(QStringLiteral("dt-dataschema")).toString();
-    e.interfaceName = a.value(QStringLiteral("iothub-interface-name")).toString();
-    e.messageSource = a.value(QStringLiteral("iothub-message-source")).toString();
-    e.authMethod = a.value(QStringLiteral("iothub-connection-auth-method")).toString();
+    e.sequenceNumber = -1;
+    // One pass: every annotation into the list, IoT Hub's also into their fields (the same text).
+    e.annotations.reserve(a.size());
+    for (auto it = a.begin(); it != a.end(); ++it) {
+        const QString key = it.key();
+        EventValue value = fieldValue(it.value());
+        const QString* text = std::get_if<QString>(&value);
+        const QString none;
+        const QString& t = text ? *text : none;
+        if (key == QLatin1String("x-opt-sequence-number"))
+            e.sequenceNumber = it.value().toInteger(-1);
+        else if (key == QLatin1String("x-opt-enqueued-time"))
+            e.enqueuedMs = it.value().toInteger();
+        else if (key == QLatin1String("x-opt-offset"))
+            e.offset = t;
+        else if (key == QLatin1String("iothub-connection-device-id"))
+            e.deviceId = t;
+        else if (key == QLatin1String("iothub-connection-module-id"))
+            e.moduleId = t;
+        else if (key == QLatin1String("dt-subject"))
+            e.component = t;
+        else if (key == QLatin1String("dt-dataschema"))
+            e.modelId = t;
+        else if (key == QLatin1String("iothub-interface-name"))
+            e.interfaceName = t;
+        else if (key == QLatin1String("iothub-message-source"))
+            e.messageSource = t;
+        else if (key == QLatin1String("iothub-connection-auth-method"))
+            e.authMethod = t;
+        e.annotations.append({ key, std::move(value) });
+    }
     if (o.value(QStringLiteral("contentType")).isString())
         e.contentType = o.value(QStringLiteral("contentType")).toString();
     if (o.value(QStringLiteral("contentEncoding")).isString())
         e.contentEncoding = o.value(QStringLiteral("contentEncoding")).toString();
+    if (o.value(QStringLiteral("system")).isObject()) {
+        e.systemProperties = fieldsFrom(o.value(QStringLiteral("system")).toObject());
+    } else {
+        // A capture written before the properties section was kept: what it did keep.
+        if (e.contentType)
+            e.systemProperties.append({ QStringLiteral("content-type"), EventValue(*e.contentType) });
+        if (e.contentEncoding)
+            e.systemProperties.append({ QStringLiteral("content-encoding"), EventValue(*e.contentEncoding) });
+    }
+    e.droppedAnnotations = static_cast<quint32>(std::clamp<qint64>(
+        o.value(QStringLiteral("droppedAnnotations")).toInteger(), 0, std::numeric_limits<quint32>::max()));
+    e.droppedApplicationProperties = static_cast<quint32>(std::clamp<qint64>(
+        o.value(QStringLiteral("droppedApplicationProperties")).toInteger(), 0, std::numeric_limits<quint32>::max()));
     const auto props = o.value(QStringLiteral("properties")).toObject();
     for (auto it = props.begin(); it != props.end(); ++it)
         e.applicationProperties.append({ it.key(), it.value().toString() });

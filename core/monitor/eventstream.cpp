@@ -59,6 +59,7 @@ EventStream::EventStream(std::shared_ptr<CentralClient> client, std::shared_ptr<
     qRegisterMetaType<ObservationBatch>();
     qRegisterMetaType<MonitorStatus>();
     m_pipeline->setCollectFields(m_options.collectFields);
+    m_pipeline->setStatsMinimum(m_options.statsMinimum);
     connect(&m_tokens, &QFutureWatcherBase::finished, this, &EventStream::tokensArrived);
     m_tick.setInterval(StatusIntervalMs);
     connect(&m_tick, &QTimer::timeout, this, &EventStream::publishStatus);

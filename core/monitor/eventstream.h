@@ -61,6 +61,7 @@ struct EventStreamOptions {
     size_t historyPerField = 1; // the pipeline's field histories (views that chart keep their own)
     bool collectFields = false; // hand each observation its decoded top-level fields
     qint64 maxEvents = 0; // take no more than this many events (0: no limit), then limitReached()
+    Severity statsMinimum = Severity::Info; // the pipeline's statistics count issues of this severity and above
     // Set from any thread when the owner is going: nothing more is processed or emitted.
     std::shared_ptr<const std::atomic<bool>> closing;
 };

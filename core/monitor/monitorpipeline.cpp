@@ -253,7 +253,8 @@ std::vector<Observation> MonitorPipeline::process(std::vector<TelemetryEvent> ev
             s.firstSeenMs = e.enqueuedMs;
         s.lastSeenMs = std::max(s.lastSeenMs, e.enqueuedMs);
         for (const auto& i : o.issues)
-            ++s.issues[i.code];
+            if (i.severity >= m_statsMinimum)
+                ++s.issues[i.code];
         o.event = std::move(e);
         recordFields(s, o, body);
         out.push_back(std::move(o));

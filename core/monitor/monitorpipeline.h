@@ -61,6 +61,9 @@ public:
     void setCollectFields(bool on) { m_collectFields = on; }
 
     const std::map<QString, DeviceStats>& stats() const { return m_stats; }
+    // Issues below this severity are not counted in DeviceStats::issues (the messages still are);
+    // observations keep every issue either way.
+    void setStatsMinimum(Severity minimum) { m_statsMinimum = minimum; }
     void setLimits(const PipelineLimits& limits) { m_limits = limits; }
     const PipelineLimits& limits() const { return m_limits; }
     const PipelineEvictions& evictions() const { return m_evictions; }
@@ -81,6 +84,7 @@ private:
     std::shared_ptr<TemplateResolver> m_resolver;
     size_t m_history;
     bool m_collectFields = false;
+    Severity m_statsMinimum = Severity::Info;
     std::map<QString, DeviceStats> m_stats; // sorted for summaries
     QHash<QString, StatsSlot> m_statsIndex; // the same entries, found per event without a tree walk
     std::list<QString> m_recency; // device ids, the least recently seen first

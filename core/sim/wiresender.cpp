@@ -5,7 +5,9 @@
 #include <proton/link.h>
 #include <proton/message.h>
 
+#include <cstdio>
 #include <cstring>
+#include <functional>
 #include <string>
 
 namespace iotc::sim {
@@ -55,6 +57,17 @@ bool WireSender::encode(const StoredEvent& e)
     atom.type = PN_STRING;
     atom.u.as_bytes = bytes(id);
     pn_message_set_id(m_message, atom);
+    if (e.messageSource != QLatin1String("Telemetry")) {
+        // IoT Hub's own events (twin changes, lifecycle, connection state) carry a correlation-id
+        // that identifies the event [iot-hub-non-telemetry-event-schema]: 12 hex digits here.
+        char correlation[17];
+        std::snprintf(correlation, sizeof correlation, "%012llx",
+            static_cast<unsigned long long>(std::hash<std::string> {}(id)) & 0xffffffffffffULL);
+        pn_atom_t c;
+        c.type = PN_STRING;
+        c.u.as_bytes = pn_bytes(12, correlation);
+        pn_message_set_correlation_id(m_message, c);
+    }
     if (e.contentType)
         pn_message_set_content_type(m_message, e.contentType->toStdString().c_str());
     if (e.contentEncoding)

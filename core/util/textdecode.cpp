@@ -1,5 +1,8 @@
 #include "textdecode.h"
 
+#include <algorithm>
+#include <array>
+#include <cctype>
 #include <cstdint>
 
 namespace iotc {
@@ -192,6 +195,158 @@ const char* encodingName(TextEncoding e)
         return "invalid";
     }
     return "invalid";
+}
+
+namespace {
+
+std::string base64(std::string_view bytes)
+{
+    static constexpr char alphabet[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+    std::string out;
+    out.reserve((bytes.size() + 2) / 3 * 4);
+    size_t i = 0;
+    for (; i + 2 < bytes.size(); i += 3) {
+        const uint32_t n = (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16)
+            | (static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8)
+            | static_cast<unsigned char>(bytes[i + 2]);
+        for (int shift : { 18, 12, 6, 0 })
+            out.push_back(alphabet[(n >> shift) & 63]);
+    }
+    if (const size_t rest = bytes.size() - i) {
+        uint32_t n = static_cast<uint32_t>(static_cast<unsigned char>(bytes[i])) << 16;
+        if (rest == 2)
+            n |= static_cast<uint32_t>(static_cast<unsigned char>(bytes[i + 1])) << 8;
+        out.push_back(alphabet[(n >> 18) & 63]);
+        out.push_back(alphabet[(n >> 12) & 63]);
+        out.push_back(rest == 2 ? alphabet[(n >> 6) & 63] : '=');
+        out.push_back('=');
+    }
+    return out;
+}
+
+// Windows-1252's 0x80-0x9F (the five unassigned bytes stay the C1 controls, as WHATWG reads them).
+constexpr std::array<uint16_t, 32> Cp1252High { 0x20AC, 0x0081, 0x201A, 0x0192, 0x201E, 0x2026, 0x2020, 0x2021, 0x02C6,
+    0x2030, 0x0160, 0x2039, 0x0152, 0x008D, 0x017D, 0x008F, 0x0090, 0x2018, 0x2019, 0x201C, 0x201D, 0x2022, 0x2013,
+    0x2014, 0x02DC, 0x2122, 0x0161, 0x203A, 0x0153, 0x009D, 0x017E, 0x0178 };
+
+std::string decodeSingleByte(std::string_view bytes, bool cp1252)
+{
+    std::string out;
+    out.reserve(bytes.size() + bytes.size() / 4);
+    for (const char c : bytes) {
+        const auto b = static_cast<unsigned char>(c);
+        appendUtf8(out, cp1252 && b >= 0x80 && b < 0xA0 ? Cp1252High[b - 0x80] : b);
+    }
+    return out;
+}
+
+enum class Declared { None, Utf8, Utf16, Utf16LE, Utf16BE, Latin1, Cp1252, Ascii, Other };
+
+Declared declaredFamily(std::string_view label)
+{
+    std::string l;
+    for (const char c : label)
+        if (!std::isspace(static_cast<unsigned char>(c)) && c != '"' && c != '\'')
+            l.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+    if (l.empty())
+        return Declared::None;
+    auto any = [&l](std::initializer_list<const char*> names) {
+        return std::any_of(names.begin(), names.end(), [&l](const char* n) { return l == n; });
+    };
+    if (any({ "utf-8", "utf8", "unicode-1-1-utf-8" }))
+        return Declared::Utf8;
+    if (any({ "utf-16", "utf16", "unicode", "ucs-2", "ucs2" }))
+        return Declared::Utf16;
+    if (any({ "utf-16le", "utf16le", "utf-16-le" }))
+        return Declared::Utf16LE;
+    if (any({ "utf-16be", "utf16be", "utf-16-be" }))
+        return Declared::Utf16BE;
+    if (any({ "iso-8859-1", "iso8859-1", "iso_8859-1", "iso-8859-1:1987", "latin1", "latin-1", "l1", "cp819", "ibm819",
+            "iso-ir-100" }))
+        return Declared::Latin1;
+    if (any({ "windows-1252", "cp1252", "x-cp1252" }))
+        return Declared::Cp1252;
+    if (any({ "us-ascii", "ascii" }))
+        return Declared::Ascii;
+    return Declared::Other;
+}
+
+BodyText decoded(std::string text, std::string encoding, std::string note)
+{
+    BodyText b;
+    b.form = BodyText::Form::Decoded;
+    b.text = std::move(text);
+    b.encoding = std::move(encoding);
+    b.note = std::move(note);
+    return b;
+}
+
+} // namespace
+
+BodyText bodyText(std::string_view bytes, std::string_view declaredEncoding)
+{
+    BodyText result;
+    result.encoding = "UTF-8";
+    if (bytes.empty())
+        return result;
+    const std::string declaredText(declaredEncoding);
+    const Declared declared = declaredFamily(declaredEncoding);
+    const std::string asDeclared = "declared by its content-encoding " + declaredText;
+    std::string why; // why the bytes could not be read, for the base64 note
+    const auto b0 = static_cast<unsigned char>(bytes[0]);
+    const bool utf16Bom = bytes.size() >= 2
+        && ((b0 == 0xFF && static_cast<unsigned char>(bytes[1]) == 0xFE)
+            || (b0 == 0xFE && static_cast<unsigned char>(bytes[1]) == 0xFF));
+    if (utf16Bom) {
+        const DecodedText d = decodeText(bytes);
+        if (d.encoding != TextEncoding::Invalid)
+            return decoded(d.utf8, encodingName(d.encoding), "byte order mark");
+        why = d.error;
+    } else {
+        const bool utf8Bom = bytes.size() >= 3 && b0 == 0xEF && static_cast<unsigned char>(bytes[1]) == 0xBB
+            && static_cast<unsigned char>(bytes[2]) == 0xBF;
+        const std::string_view rest = utf8Bom ? bytes.substr(3) : bytes;
+        const size_t bad = findInvalidUtf8(rest);
+        const bool utf16Shaped = rest.find('\0') != std::string_view::npos && looksLikeUtf16(rest);
+        if (bad == std::string_view::npos && !utf16Shaped) {
+            if (utf8Bom)
+                return decoded(std::string(rest), encodingName(TextEncoding::Utf8Bom), "byte order mark removed");
+            result.text.assign(bytes);
+            return result;
+        }
+        // Not UTF-8: what the message says it is, when that can be read; then UTF-16 by its NULs.
+        if (declared == Declared::Utf16 || declared == Declared::Utf16LE || declared == Declared::Utf16BE) {
+            // Plain "utf-16" without a BOM: the byte order its NULs show, else little-endian (Windows, .NET).
+            bool little = declared != Declared::Utf16BE;
+            if (declared == Declared::Utf16 && utf16Shaped)
+                little = decodeText(rest).encoding != TextEncoding::Utf16BE;
+            const DecodedText d = decodeUtf16(rest, little);
+            if (d.encoding != TextEncoding::Invalid)
+                return decoded(d.utf8, encodingName(d.encoding), asDeclared);
+            why = d.error;
+        } else if (declared == Declared::Latin1 || declared == Declared::Cp1252) {
+            const bool cp1252 = declared == Declared::Cp1252;
+            return decoded(decodeSingleByte(rest, cp1252), cp1252 ? "Windows-1252" : "ISO-8859-1", asDeclared);
+        }
+        if (why.empty() && utf16Shaped) {
+            const DecodedText d = decodeText(rest);
+            if (d.encoding == TextEncoding::Utf16LE || d.encoding == TextEncoding::Utf16BE)
+                return decoded(d.utf8, encodingName(d.encoding), "recognised without a byte order mark");
+            why = d.error;
+        }
+        if (why.empty())
+            why = "not valid UTF-8 (first bad byte at offset " + std::to_string(bad + (utf8Bom ? 3 : 0)) + ")";
+    }
+    result.form = BodyText::Form::Base64;
+    result.text = base64(bytes);
+    result.encoding = "base64";
+    result.note = why
+        + (declared == Declared::None ? std::string(", and no content-encoding says what it is")
+                : declared == Declared::Other
+                ? ", and its content-encoding " + declaredText + " is not one this tool reads"
+                : ", whatever its content-encoding " + declaredText + " says")
+        + ": shown in base64";
+    return result;
 }
 
 } // namespace iotc

@@ -26,4 +26,19 @@ bool looksLikeUtf16(std::string_view bytes);
 
 const char* encodingName(TextEncoding e);
 
+// A message body made fit to show: never mangled text (no replacement characters). UTF-8 as it is;
+// a BOM's encoding, a declared encoding it can read (content-encoding: UTF-16, ISO-8859-1,
+// Windows-1252, US-ASCII) or UTF-16 recognised without a BOM, decoded, with the encoding named;
+// anything else in base64, with why.
+struct BodyText {
+    enum class Form { Text, Decoded, Base64 };
+    Form form = Form::Text;
+    std::string text; // UTF-8 text (Text, Decoded), or the bytes in base64
+    std::string encoding; // what the bytes were read as: "UTF-8", "UTF-16 LE", "ISO-8859-1" ...
+    std::string note; // Decoded and Base64: how the encoding was told, or why the bytes could not be read
+};
+
+// declaredEncoding: the message's content-encoding (empty when it carried none).
+BodyText bodyText(std::string_view bytes, std::string_view declaredEncoding = {});
+
 } // namespace iotc
