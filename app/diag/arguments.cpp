@@ -17,43 +17,60 @@ std::optional<std::string> Arguments::value(const std::string& name) const
 }
 
 Arguments parseArguments(const std::vector<std::string>& words, const std::set<std::string>& valueOptions,
-    const std::set<std::string>& flagOptions)
+    const std::set<std::string>& flagOptions, const AliasMap& aliases)
 {
     Arguments args;
+    std::map<std::string, std::string> spelledAs; // option name -> how it was typed, for messages
     for (size_t i = 0; i < words.size(); ++i) {
         const std::string& w = words[i];
-        if (w == "-" || w.size() < 2 || w.rfind("--", 0) != 0) {
-            args.positional.push_back(w);
-            continue;
-        }
+        const bool longOption = w.size() > 2 && w.starts_with("--");
+        const bool shortOption = w.size() >= 2 && w[0] == '-' && w[1] != '-'
+            && ((w[1] >= 'a' && w[1] <= 'z') || (w[1] >= 'A' && w[1] <= 'Z'));
         if (w == "--") {
             for (++i; i < words.size(); ++i)
                 args.positional.push_back(words[i]);
             break;
         }
-        std::string name = w.substr(2);
-        std::optional<std::string> inlineValue;
-        if (auto eq = name.find('='); eq != std::string::npos) {
-            inlineValue = name.substr(eq + 1);
-            name = name.substr(0, eq);
+        if (!longOption && !shortOption) {
+            args.positional.push_back(w);
+            continue;
         }
+        std::string spelled = w;
+        std::optional<std::string> inlineValue;
+        if (auto eq = spelled.find('='); longOption && eq != std::string::npos) {
+            inlineValue = spelled.substr(eq + 1);
+            spelled = spelled.substr(0, eq);
+        }
+        std::string name;
+        if (auto alias = aliases.find(spelled); alias != aliases.end())
+            name = alias->second;
+        else if (longOption)
+            name = spelled.substr(2);
         if (valueOptions.count(name)) {
+            std::string value;
             if (inlineValue) {
-                args.values[name] = *inlineValue;
+                value = *inlineValue;
             } else if (i + 1 < words.size()) {
-                args.values[name] = words[++i];
+                value = words[++i];
             } else {
-                args.error = "--" + name + " needs a value";
+                args.error = spelled + " needs a value";
                 return args;
             }
+            if (auto it = args.values.find(name); it != args.values.end() && it->second != value) {
+                args.error = spelled + " " + printable(value) + " contradicts " + spelledAs[name] + " "
+                    + printable(it->second) + ": give it once";
+                return args;
+            }
+            args.values[name] = value;
+            spelledAs[name] = spelled;
         } else if (flagOptions.count(name)) {
             if (inlineValue) {
-                args.error = "--" + name + " takes no value";
+                args.error = spelled + " takes no value";
                 return args;
             }
             args.flags.insert(name);
         } else {
-            args.error = "unknown option --" + name;
+            args.error = "unknown option " + printable(spelled);
             return args;
         }
     }

@@ -5,6 +5,7 @@
 #include <QString>
 
 #include <initializer_list>
+#include <map>
 #include <optional>
 #include <set>
 #include <string>
@@ -14,7 +15,8 @@
 
 namespace iotc::cli {
 
-// Command-line words of one subcommand: --name value, --name=value, --flag, positionals.
+// Command-line words of one subcommand: --name value, --name=value, --flag, positionals, and the
+// spellings an alias table maps to option names (-d value, --app-id=value, -y).
 struct Arguments {
     std::vector<std::string> positional;
     std::unordered_map<std::string, std::string> values;
@@ -25,8 +27,14 @@ struct Arguments {
     std::optional<std::string> value(const std::string& name) const;
 };
 
+// Other spellings of an option, as typed ("-d", "--app-id"), to the option's name ("device-id", "app").
+using AliasMap = std::map<std::string, std::string>;
+
+// A word beginning with "--", or with "-" and a letter, is an option; "-", "-5m" and "-3" are not.
+// An option not in valueOptions or flagOptions (by name or through aliases) is an error, and so is
+// an option given twice with different values (--app-id a --app b).
 Arguments parseArguments(const std::vector<std::string>& words, const std::set<std::string>& valueOptions,
-    const std::set<std::string>& flagOptions);
+    const std::set<std::string>& flagOptions, const AliasMap& aliases = {});
 
 // Exit codes shared by every iotc-diag command.
 enum ExitCode { ExitOk = 0, ExitProblem = 1, ExitUsage = 2 };

@@ -1,5 +1,7 @@
+#include "centraloutput.h"
 #include "commands.h"
 #include "connectionoptions.h"
+#include "templatetext.h"
 #include "textoutput.h"
 
 #include "central/centralclient.h"
@@ -8,6 +10,7 @@
 #include "provisioning/devicestatus.h"
 #include "provisioning/dpscheck.h"
 #include "provisioning/provisioningcheck.h"
+#include "template/templateparser.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
@@ -17,19 +20,56 @@
 
 namespace iotc::cli {
 
-namespace {
-
-void print(const QJsonObject& o)
+void printJson(const QJsonObject& o)
 {
     writeAll(stdout, QJsonDocument(o).toJson(QJsonDocument::Indented).toStdString());
 }
 
-int reportError(const char* command, const CentralError& e)
+int reportCentralError(const char* command, const CentralError& e)
 {
     std::fprintf(stderr, "iotc-diag %s: %s\n", command, qPrintable(printable(e.summary()))); // the server's words
     if (e.knowledge)
         std::fprintf(stderr, "  what to do: %s\n", e.knowledge->mitigation.c_str());
     return ExitUsage;
+}
+
+namespace {
+
+std::string yesNo(bool b)
+{
+    return b ? "true" : "false";
+}
+
+// device show --output text: the device's fields aligned, its status and what the status means.
+std::string deviceText(const Device& d)
+{
+    const DeviceStatus status = deviceStatus(d);
+    const KnowledgeEntry& meaning = statusKnowledge(status);
+    const auto text = [](const QString& s, const char* none) {
+        return s.isEmpty() ? std::string(none) : printable(s.toStdString());
+    };
+    return alignedRows({
+        { "id", text(d.id, "") },
+        { "display name", text(d.displayName, "(none)") },
+        { "template", text(d.templateId, "(none)") },
+        { "enabled", yesNo(d.enabled) },
+        { "provisioned", yesNo(d.provisioned) },
+        { "simulated", yesNo(d.simulated) },
+        { "organizations", text(d.organizations.join(QStringLiteral(", ")), "(none)") },
+        { "status", std::string(statusName(status)) + ": " + meaning.title },
+        { "meaning", meaning.description },
+        { "what to do", meaning.mitigation },
+    });
+}
+
+// The command's --output (json or text), judged before anything connects.
+std::function<int(const Arguments&)> outputCheck(const char* command, std::string& output)
+{
+    return [command, &output](const Arguments& args) {
+        OptionReader options(args);
+        output = options.choice("output", "json", { "json", "text" });
+        return options.ok() ? ExitOk : options.fail(command);
+    };
 }
 
 QJsonObject knowledgeFinding(const KnowledgeEntry& e, const QString& source, const QString& evidence)
@@ -49,16 +89,6 @@ QJsonObject deviceWithStatus(const Device& d)
     return o;
 }
 
-// The central commands' shared start: the connection, and --output (json or text).
-CommandSetup prepare(const char* command, const std::vector<std::string>& words)
-{
-    return setUpCommand(command, words, { .check = [command](const Arguments& args) {
-        OptionReader options(args);
-        options.choice("output", "json", { "json", "text" });
-        return options.ok() ? ExitOk : options.fail(command);
-    } });
-}
-
 } // namespace
 
 int runDevices(const std::vector<std::string>& words)
@@ -69,6 +99,8 @@ int runDevices(const std::vector<std::string>& words)
         options.choice("output", "json", { "json", "text" });
         const std::string status = options.choice(
             "status", "", { "provisioned", "registered", "blocked", "blocked-or-waiting-for-approval", "unassigned" });
+        if (const auto tpl = args.value("template"); options.ok() && tpl && tpl->empty())
+            return usageError(commandSpec("devices"), invalidValue("template", "", "a template id"));
         if (!options.ok())
             return options.fail("devices");
         filter.status = statusFromName(status); // nullopt: any status
@@ -94,26 +126,27 @@ int runDevices(const std::vector<std::string>& words)
     future.waitForFinished();
     const auto result = future.result();
     if (!result.ok())
-        return reportError("devices", result.error);
+        return reportCentralError("devices", result.error);
     if (args.value("output").value_or("json") == "text") {
-        std::string out;
+        std::vector<std::vector<std::string>> rows { { "ID", "STATUS", "TEMPLATE", "DISPLAY NAME" } };
+        const auto field = [](const QJsonObject& o, const char* key) {
+            return printable(o.value(QLatin1String(key)).toString().toStdString());
+        };
         for (const auto& v : list) {
             const auto o = v.toObject();
-            out += printable(o.value(QStringLiteral("id")).toString().toStdString()) + "  "
-                + printable(o.value(QStringLiteral("status")).toString().toStdString()) + "  "
-                + printable(o.value(QStringLiteral("displayName")).toString().toStdString()) + "\n";
+            rows.push_back({ field(o, "id"), field(o, "status"), field(o, "template"), field(o, "displayName") });
         }
-        out += std::to_string(list.size()) + " device(s)\n";
-        writeAll(stdout, out);
+        writeAll(stdout, alignedRows(rows) + std::to_string(list.size()) + " device(s)\n");
     } else {
-        print({ { QStringLiteral("devices"), list }, { QStringLiteral("count"), list.size() } });
+        printJson({ { QStringLiteral("devices"), list }, { QStringLiteral("count"), list.size() } });
     }
     return ExitOk;
 }
 
 int runDeviceShow(const std::vector<std::string>& words)
 {
-    const auto setup = prepare("device show", words);
+    std::string output;
+    const auto setup = setUpCommand("device show", words, { .check = outputCheck("device show", output) });
     if (!setup.ready())
         return setup.exitCode;
     const Arguments& args = setup.context->args;
@@ -123,14 +156,18 @@ int runDeviceShow(const std::vector<std::string>& words)
     f.waitForFinished();
     const auto r = f.result();
     if (!r.ok())
-        return reportError("device show", r.error);
-    print(deviceWithStatus(*r.value));
+        return reportCentralError("device show", r.error);
+    if (output == "text")
+        writeAll(stdout, deviceText(*r.value));
+    else
+        printJson(deviceWithStatus(*r.value));
     return ExitOk;
 }
 
 int runTemplateShow(const std::vector<std::string>& words)
 {
-    const auto setup = prepare("template show", words);
+    std::string output;
+    const auto setup = setUpCommand("template show", words, { .check = outputCheck("template show", output) });
     if (!setup.ready())
         return setup.exitCode;
     const Arguments& args = setup.context->args;
@@ -140,14 +177,29 @@ int runTemplateShow(const std::vector<std::string>& words)
     f.waitForFinished();
     const auto r = f.result();
     if (!r.ok())
-        return reportError("template show", r.error);
-    print(*r.value);
+        return reportCentralError("template show", r.error);
+    if (output == "json") {
+        printJson(*r.value);
+        return ExitOk;
+    }
+    // The same index 'template --output text' prints, parsed as the monitor parses the app's templates.
+    const QByteArray json = QJsonDocument(*r.value).toJson(QJsonDocument::Compact);
+    try {
+        const DeviceTemplate tpl
+            = parseTemplateText(std::string_view(json.constData(), static_cast<size_t>(json.size())), "template");
+        writeAll(stdout, templateIndexText(tpl));
+    } catch (const std::exception& e) {
+        std::fprintf(stderr, "iotc-diag template show: the application's template cannot be understood: %s\n",
+            printable(e.what()).c_str());
+        return ExitUsage;
+    }
     return ExitOk;
 }
 
 int runRegistrationInfo(const std::vector<std::string>& words)
 {
-    const auto setup = prepare("registration-info", words);
+    std::string output;
+    const auto setup = setUpCommand("registration-info", words, { .check = outputCheck("registration-info", output) });
     if (!setup.ready())
         return setup.exitCode;
     const Arguments& args = setup.context->args;
@@ -156,7 +208,7 @@ int runRegistrationInfo(const std::vector<std::string>& words)
     CentralClient client(connection.profile);
     const ProvisioningReport report = checkProvisioning(client, id);
     if (!report.ok())
-        return reportError("registration-info", report.error);
+        return reportCentralError("registration-info", report.error);
     const DeviceStatus status = report.status;
     const KnowledgeEntry& meaning = statusKnowledge(status);
     QJsonArray findings;
@@ -189,11 +241,7 @@ int runRegistrationInfo(const std::vector<std::string>& words)
         const DpsAnswer& answer = *report.dps;
         dps = answer.toJson();
         dpsProblem = report.dpsProblem();
-        const auto& kb = KnowledgeBase::builtIn();
-        const KnowledgeEntry* e = answer.errorCode ? kb.byCode(std::to_string(*answer.errorCode)) : nullptr;
-        if (!e && dpsProblem && answer.httpStatus >= 400)
-            e = kb.byCode(std::to_string(answer.httpStatus));
-        if (e)
+        if (const KnowledgeEntry* e = dpsKnowledge(answer))
             findings.append(knowledgeFinding(*e, QStringLiteral("dps"), dpsAnswerText(answer)));
     }
     const Device& device = report.device;
@@ -204,18 +252,39 @@ int runRegistrationInfo(const std::vector<std::string>& words)
         { QStringLiteral("mitigation"), QString::fromStdString(meaning.mitigation) },
         { QStringLiteral("device"), deviceWithStatus(device) }, { QStringLiteral("dps"), dps },
         { QStringLiteral("findings"), findings } };
-    if (args.value("output").value_or("json") == "text") {
+    if (output == "text") {
         std::string text = printable(id.toStdString()) + ": " + meaning.title + "\n  " + meaning.description
             + "\n  What to do: " + meaning.mitigation + "\n";
-        if (dps.isObject())
-            text += "  DPS: " + printable(QJsonDocument(dps.toObject()).toJson(QJsonDocument::Compact).toStdString())
+        if (dps.isObject()) {
+            // DPS's own answer, field by field (what it left out, it did not say).
+            std::vector<std::vector<std::string>> rows;
+            const QJsonObject answer = dps.toObject();
+            for (auto it = answer.begin(); it != answer.end(); ++it) {
+                if (it.value().isNull() || it.value().isUndefined())
+                    continue;
+                const QJsonValue v = it.value();
+                rows.push_back({ printable(it.key().toStdString()),
+                    v.isString() ? printable(v.toString().toStdString())
+                                 : printable(QJsonDocument(QJsonArray { v })
+                                                 .toJson(QJsonDocument::Compact)
+                                                 .mid(1)
+                                                 .chopped(1)
+                                                 .toStdString()) });
+            }
+            text += "  DPS answered:\n" + alignedRows(rows, 4);
+        }
+        for (const auto& f : findings) {
+            const auto o = f.toObject();
+            if (o.value(QStringLiteral("source")).toString() == QLatin1String("status"))
+                continue; // the status, its meaning and what to do head the text already
+            const auto field
+                = [&o](const char* key) { return printable(o.value(QLatin1String(key)).toString().toStdString()); };
+            text += "  - " + field("code") + ": " + field("explanation") + "\n    What to do: " + field("mitigation")
                 + "\n";
-        for (const auto& f : findings)
-            text += "  - " + printable(f.toObject().value(QStringLiteral("code")).toString().toStdString()) + ": "
-                + printable(f.toObject().value(QStringLiteral("explanation")).toString().toStdString()) + "\n";
+        }
         writeAll(stdout, text);
     } else {
-        print(out);
+        printJson(out);
     }
     return status != DeviceStatus::Provisioned || dpsProblem ? ExitProblem : ExitOk;
 }

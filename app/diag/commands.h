@@ -15,6 +15,7 @@ int runDevices(const std::vector<std::string>& words);
 int runDeviceShow(const std::vector<std::string>& words);
 int runTemplateShow(const std::vector<std::string>& words);
 int runRegistrationInfo(const std::vector<std::string>& words);
+int runRegistrationSummary(const std::vector<std::string>& words);
 int runMonitorEvents(const std::vector<std::string>& words);
 int runValidateMessages(const std::vector<std::string>& words);
 int runCapture(const std::vector<std::string>& words);

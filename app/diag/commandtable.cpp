@@ -15,9 +15,12 @@ namespace {
 
 constexpr size_t Any = SIZE_MAX;
 
-const OptionSpec OutputJsonText { "output", "json|text", "json (the default) or text for people" };
-const OptionSpec OutputTextJson { "output", "json|text", "text (the default) or json" };
+const OptionSpec OutputJsonText { "output", "json|text",
+    "json (the default; jsonl means the same) or text for people" };
 const OptionSpec OutputJsonl { "output", "jsonl|json|text", "one JSON line per event (the default), or text" };
+const OptionSpec OutputChangeLines { "output", "jsonl|json|text",
+    "one JSON line per poll that changed something (the default; json means the same), or one text line per "
+    "change" };
 const OptionSpec Models { "models", "DIR", "a folder of DTDL interfaces the template refers to (dtmi/... layout)" };
 const OptionSpec EventHubConnectionString { "eventhub-connection-string", "CS|@FILE|-",
     "read from this Event Hub instead of the application's own; @FILE or - keeps the key out of ps" };
@@ -31,7 +34,9 @@ std::vector<OptionSpec> streamOptions(bool validate, bool capture)
         { "module-id", "ID", "only this module" },
         { "start", "now|-5m|TIME|beginning", "where to start reading: now (the default), minutes ago, a time" },
         { "max-messages", "N", "stop after N messages (0, the default: no limit)" },
-        { "properties", "anno,app,all", "also show the system annotations, the application properties, or both",
+        { "properties", "sys,anno,app,all",
+            "also show the system properties (message id, correlation id ...), every annotation, the application "
+            "properties, or all",
             capture },
         { "output", "jsonl|json|text", "jsonl (the default) or text", capture },
         { "consumer-group", "CG", "the consumer group to read with ($Default)" },
@@ -62,7 +67,7 @@ std::vector<CommandSpec> buildTable()
             { "content-encoding", "E", "the message's content encoding" },
             { "edge-version", "V", "the IoT Edge runtime version (checks the 1.2.4 component rule)" },
             Models,
-            OutputTextJson,
+            OutputJsonText,
         },
         { { "properties", "", "the payload is reported properties, not telemetry" } }, {}, 0, 0, ConnectionUse::None,
         TimeoutMeaning::None, "", runValidate });
@@ -71,10 +76,12 @@ std::vector<CommandSpec> buildTable()
         "Prints the device template's flattened capability index.\n",
         { { "template", "FILE", "the device template (required)" }, Models, OutputJsonText }, {}, {}, 0, 0,
         ConnectionUse::None, TimeoutMeaning::None, "", runTemplate });
-    t.push_back({ "template show", "print a device template of the application", "TEMPLATE_ID [connection options]",
-        "Prints the template as the application holds it (JSON).\n", {}, {},
-        { { "TEMPLATE_ID", "", "the template's id (a DTMI)" } }, 1, 1, ConnectionUse::Required, TimeoutMeaning::Request,
-        "", runTemplateShow });
+    t.push_back({ "template show", "print a device template of the application",
+        "TEMPLATE_ID [--output json|text] [connection options]",
+        "Prints the template as the application holds it (json), or its flattened capability index\n"
+        "(text, as 'iotc-diag template --output text' prints a template file).\n",
+        { OutputJsonText }, {}, { { "TEMPLATE_ID", "", "the template's id (a DTMI)" } }, 1, 1, ConnectionUse::Required,
+        TimeoutMeaning::Request, "", runTemplateShow });
     t.push_back({ "devices", "list the application's devices, filtered by status, template or text",
         "[--status S] [--template T] [--search TEXT] [--output json|text] [connection options]",
         "Lists the application's devices with their provisioning status.\n",
@@ -87,15 +94,26 @@ std::vector<CommandSpec> buildTable()
             OutputJsonText,
         },
         {}, {}, 0, 0, ConnectionUse::Required, TimeoutMeaning::Request, "", runDevices });
-    t.push_back({ "device show", "print one device of the application", "DEVICE_ID [connection options]",
-        "Prints the device with its provisioning status (JSON).\n", {}, {}, { { "DEVICE_ID", "", "the device's id" } },
-        1, 1, ConnectionUse::Required, TimeoutMeaning::Request, "", runDeviceShow });
+    t.push_back(
+        { "device show", "print one device of the application", "DEVICE_ID [--output json|text] [connection options]",
+            "Prints the device with its provisioning status (json), or its fields, its status and what\n"
+            "the status means (text).\n",
+            { OutputJsonText }, {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
+            TimeoutMeaning::Request, "", runDeviceShow });
     t.push_back({ "registration-info", "a device's provisioning status and DPS's answer for its credentials",
         "DEVICE_ID [--output json|text] [connection options]",
         "The device's provisioning status (with what it means and what to do) and DPS's own\n"
         "answer for its credentials. Exit 1 when the device is not provisioned and assigned.\n",
         { OutputJsonText }, {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
         TimeoutMeaning::Request, "", runRegistrationInfo });
+    t.push_back({ "registration-summary", "count the application's devices by provisioning status",
+        "[--output json|text] [connection options]",
+        "Counts every device of the application by provisioning status, page by page as the list\n"
+        "arrives (az iot central diagnostics registration-summary). Exit 0 when every page was\n"
+        "counted, 1 when the listing failed part way (what was counted so far on stderr), 2 when\n"
+        "it could not start.\n",
+        { OutputJsonText }, {}, {}, 0, 0, ConnectionUse::Required, TimeoutMeaning::Request, "",
+        runRegistrationSummary });
     t.push_back({ "monitor-events", "print the telemetry devices send, as it arrives",
         "[--device-id ID|PATTERN] [--start WHEN] [--timeout S] [--max-messages N] [OPTIONS] [connection options]",
         "Reads the application's event stream (or an Event Hub's) and prints each message.\n",
@@ -126,17 +144,23 @@ std::vector<CommandSpec> buildTable()
         { OutputJsonText }, {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
         TimeoutMeaning::Request, "", runValidateProperties });
     t.push_back({ "monitor-properties", "watch a device's properties and the sync state of writable ones",
-        "DEVICE_ID [--interval S] [--timeout S] [--stale-after S] [connection options]",
-        "Polls the device's properties and prints each change as a JSON line, with the sync\n"
-        "state of writable properties (pending, accepted, rejected, stale).\n",
+        "DEVICE_ID [--interval S] [--timeout S] [--stale-after S] [--output jsonl|text] [connection options]",
+        "Polls the device's properties and prints what changed, with the sync state of writable\n"
+        "properties (pending, accepted, rejected, stale). A failure that polling again cannot mend\n"
+        "(no such device, credentials refused, the application unreachable) ends the run: exit 2,\n"
+        "or 1 when earlier polls were answered. Others (5xx, timeouts) are reported; polling goes on.\n",
         { { "interval", "S", "seconds between polls (5 by default)" },
-            { "stale-after", "S", "a desired value unacknowledged this long is stale (60 s by default)" } },
+            { "stale-after", "S", "a desired value unacknowledged this long is stale (60 s by default)" },
+            OutputChangeLines },
         {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required, TimeoutMeaning::RunLength,
         "how long to watch, in seconds (0, the default: until Ctrl-C)", runMonitorProperties });
     t.push_back({ "diagnose", "walk the troubleshooting guide for a device and name the likely causes",
         "DEVICE_ID [--listen S] [--lookback M] [--device-log FILE] [--report FILE] [OPTIONS] [connection options]",
         "Walks the troubleshooting guide for the device and names the likely causes with what to do.\n"
-        "Exit 0 healthy, 1 a problem found, 2 could not run.\n",
+        "Exit 0 healthy, 1 a problem found, 2 could not run: the application could not be reached or refused\n"
+        "the credentials, or the event stream could not be read and nothing else was found. What REST and\n"
+        "DPS already settle (unknown, blocked or never-connected devices, DPS refusing or throttling) is\n"
+        "not listened for.\n",
         {
             { "listen", "S", "seconds to listen to the device's telemetry (0 to 86400)" },
             { "lookback", "M", "minutes of earlier telemetry to read (0 to 129600)" },
@@ -217,11 +241,16 @@ std::string wrapped(const std::string& text, size_t width, size_t indent)
     return out;
 }
 
+// "  --device-id, -d ID": the option, its aliases and its value word; a positional by its name.
 void appendOption(std::string& out, const OptionSpec& o, bool positional = false)
 {
     constexpr size_t Column = 32;
     constexpr size_t Width = 100;
     std::string left = positional ? std::string("  ") + o.name : std::string("  --") + o.name;
+    if (!positional)
+        for (const auto& a : optionAliases())
+            if (std::string_view(a.name) == o.name)
+                left += std::string(", ") + a.spelled;
     if (o.value && *o.value)
         left += std::string(" ") + o.value;
     if (left.size() + 2 > Column)
@@ -232,6 +261,42 @@ void appendOption(std::string& out, const OptionSpec& o, bool positional = false
 }
 
 } // namespace
+
+const std::vector<OptionAlias>& optionAliases()
+{
+    // az iot central's spellings (--app-id/-n, -d, -m, --cg/-c, -t/--to, --mm, -y) and --mn.
+    static const std::vector<OptionAlias> aliases {
+        { "--app-id", "app" },
+        { "-n", "app" },
+        { "-d", "device-id" },
+        { "-m", "module-id" },
+        { "--cg", "consumer-group" },
+        { "-c", "consumer-group" },
+        { "--to", "timeout" },
+        { "-t", "timeout" },
+        { "--mn", "max-messages" },
+        { "--mm", "max-messages" },
+        { "-y", "yes" },
+        { "-h", "help" },
+    };
+    return aliases;
+}
+
+bool takesDeviceId(const CommandSpec& spec)
+{
+    return !spec.positionals.empty() && std::string_view(spec.positionals[0].name) == "DEVICE_ID";
+}
+
+AliasMap aliasesOf(const CommandSpec& spec)
+{
+    const auto values = valueOptionsOf(spec);
+    const auto flags = flagOptionsOf(spec);
+    AliasMap map;
+    for (const auto& a : optionAliases())
+        if (values.count(a.name) || flags.count(a.name))
+            map.emplace(a.spelled, a.name);
+    return map;
+}
 
 const std::vector<CommandSpec>& commandTable()
 {
@@ -274,12 +339,14 @@ std::set<std::string> valueOptionsOf(const CommandSpec& spec)
         s.insert(o.name);
     if (spec.connection != ConnectionUse::None)
         s.merge(std::set<std::string>(connectionValueOptions()));
+    if (takesDeviceId(spec))
+        s.insert("device-id");
     return s;
 }
 
 std::set<std::string> flagOptionsOf(const CommandSpec& spec)
 {
-    std::set<std::string> s { "help" };
+    std::set<std::string> s { "help", "yes" };
     for (const auto& o : spec.flags)
         s.insert(o.name);
     if (spec.connection != ConnectionUse::None)
@@ -289,7 +356,31 @@ std::set<std::string> flagOptionsOf(const CommandSpec& spec)
 
 Arguments parseCommandWords(const CommandSpec& spec, const std::vector<std::string>& words)
 {
-    return parseArguments(words, valueOptionsOf(spec), flagOptionsOf(spec));
+    Arguments args = parseArguments(words, valueOptionsOf(spec), flagOptionsOf(spec), aliasesOf(spec));
+    if (!args.error.empty())
+        return args;
+    if (takesDeviceId(spec)) {
+        if (const auto id = args.value("device-id")) {
+            args.values.erase("device-id");
+            if (args.positional.empty())
+                args.positional.insert(args.positional.begin(), *id);
+            else if (args.positional.front() != *id) {
+                args.error = "the DEVICE_ID argument " + printable(args.positional.front()) + " and --device-id "
+                    + printable(*id) + " differ: give the device's id once";
+                return args;
+            }
+        }
+        if (!args.positional.empty() && args.positional.front().empty()) {
+            args.error = "the device id is empty";
+            return args;
+        }
+    }
+    if (auto output = args.values.find("output"); output != args.values.end() && output->second == "jsonl") {
+        for (const auto& o : spec.values)
+            if (std::string_view(o.name) == "output" && !std::string_view(o.value).starts_with("jsonl"))
+                output->second = "json"; // the same JSON for a command that prints one document
+    }
+    return args;
 }
 
 std::string usageLine(const CommandSpec& spec)
@@ -307,8 +398,14 @@ std::string commandHelp(const CommandSpec& spec)
         out += std::string("\n") + spec.description;
     if (!spec.positionals.empty()) {
         out += "\nArguments:\n";
-        for (const auto& p : spec.positionals)
-            appendOption(out, p, true);
+        for (const auto& p : spec.positionals) {
+            if (std::string_view(p.name) == "DEVICE_ID" && takesDeviceId(spec)) {
+                const std::string help = std::string(p.help) + " (or --device-id ID, -d ID)";
+                appendOption(out, { p.name, p.value, help.c_str() }, true);
+            } else {
+                appendOption(out, p, true);
+            }
+        }
     }
     out += "\nOptions:\n";
     for (const auto& o : spec.values)
@@ -318,6 +415,7 @@ std::string commandHelp(const CommandSpec& spec)
         if (!o.hidden)
             appendOption(out, o);
     appendOption(out, { "help", "", "print this help" });
+    appendOption(out, { "yes", "", "accepted as az accepts it; asks nothing and changes nothing here" });
     if (spec.connection != ConnectionUse::None) {
         out += spec.connection == ConnectionUse::Optional
             ? "\nConnection options (needed unless --eventhub-connection-string says where to read):\n"
@@ -365,6 +463,8 @@ bool positionalsFit(const CommandSpec& spec, const Arguments& args, std::string&
         if (spec.minPositionals == 1 && spec.maxPositionals == 1)
             problem += "one ";
         problem += spec.positionals.empty() ? std::string("the arguments") : std::string(spec.positionals[0].name);
+        if (takesDeviceId(spec))
+            problem += " (or --device-id ID)";
         return false;
     }
     return true;

@@ -47,6 +47,18 @@ struct CommandSpec {
     CommandFunction run = nullptr;
 };
 
+// Another spelling of an option, az's among them: "-d" for --device-id, "--app-id" for --app.
+struct OptionAlias {
+    const char* spelled; // as typed: "-d", "--app-id"
+    const char* name; // the option it stands for: "device-id", "app"
+};
+// The one alias table: every command accepts each alias whose option it has.
+const std::vector<OptionAlias>& optionAliases();
+// The command's aliases (spelling -> option name): those of optionAliases() whose option it takes.
+AliasMap aliasesOf(const CommandSpec& spec);
+// Whether the command's first positional is DEVICE_ID (which --device-id / -d may give instead).
+bool takesDeviceId(const CommandSpec& spec);
+
 // Every command, in the order the overview lists them.
 const std::vector<CommandSpec>& commandTable();
 
@@ -57,10 +69,12 @@ const CommandSpec* findCommand(const std::vector<std::string>& words, size_t* co
 const CommandSpec& commandSpec(const char* name);
 
 // The option names parseArguments needs: the command's own, the connection options when it takes
-// them, and "help".
+// them, "device-id" when DEVICE_ID is its first positional, "help" and "yes" (az's --yes: a no-op).
 std::set<std::string> valueOptionsOf(const CommandSpec& spec);
 std::set<std::string> flagOptionsOf(const CommandSpec& spec);
-// The command's words parsed with exactly the options the table gives it.
+// The command's words parsed with exactly the options (and aliases) the table gives it. Then
+// --device-id becomes the DEVICE_ID positional (both, differing: an error; empty: an error), and
+// --output jsonl becomes json where the command does not list jsonl itself (the same JSON).
 Arguments parseCommandWords(const CommandSpec& spec, const std::vector<std::string>& words);
 
 // "usage: iotc-diag NAME SYNOPSIS\n".

@@ -61,6 +61,31 @@ const std::set<std::string>& connectionFlagOptions()
     return s;
 }
 
+namespace {
+
+// One host label ("contoso-demo") or, with dots, several ("azureiotcentral.com"): letters, digits
+// and hyphens, none empty, none beginning or ending with a hyphen.
+bool isHostLabels(const std::string& text, bool dots)
+{
+    if (text.empty() || text.size() > 253)
+        return false;
+    size_t at = 0;
+    while (true) {
+        const size_t dot = dots ? text.find('.', at) : std::string::npos;
+        const std::string label = text.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
+        if (label.empty() || label.size() > 63 || label.front() == '-' || label.back() == '-')
+            return false;
+        for (const char c : label)
+            if (!((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '-'))
+                return false;
+        if (dot == std::string::npos)
+            return true;
+        at = dot + 1;
+    }
+}
+
+} // namespace
+
 bool hasApplication(const Arguments& args)
 {
     return args.has("app") || args.has("base-url") || args.has("demo");
@@ -76,6 +101,8 @@ bool resolveConnection(const Arguments& args, const char* command, Connection& o
     if (where != 1)
         return fail(where == 0 ? "say which application: --app, --base-url or --demo"
                                : "give only one of --app, --base-url, --demo");
+    if (args.has("dns-suffix") && !args.has("app"))
+        return fail("--dns-suffix goes with --app (it completes the application's host name)");
     if (args.has("demo")) {
         sim::SimOptions options;
         options.rateHz = demoRateHz; // REST-only commands need nothing to stream
@@ -101,6 +128,21 @@ bool resolveConnection(const Arguments& args, const char* command, Connection& o
     if (!out.demo && !isAllowedServiceUrl(out.profile.baseUrl, &why))
         return fail(std::string(args.has("app") ? "--app/--dns-suffix give an application URL that " : "--base-url ")
             + why.toStdString());
+    if (args.has("app")) {
+        // A URL that could carry the token elsewhere is refused above, in the URL rule's words;
+        // here what is left must still be a subdomain and a domain.
+        const std::string app = *args.value("app");
+        const std::string suffix = args.value("dns-suffix").value_or("azureiotcentral.com");
+        if (!isHostLabels(app, false)) {
+            const auto dot = app.find('.');
+            const bool host = dot != std::string::npos && dot > 0 && isHostLabels(app.substr(0, dot), false);
+            return fail(invalidValue("app", app,
+                host ? "the subdomain alone: --app " + app.substr(0, dot)
+                     : std::string("the application's subdomain: letters, digits and hyphens")));
+        }
+        if (!isHostLabels(suffix, true))
+            return fail(invalidValue("dns-suffix", suffix, "a domain such as azureiotcentral.com"));
+    }
     if (auto dps = args.value("dps-endpoint")) {
         const QString endpoint = QString::fromStdString(*dps);
         if (!isAllowedServiceUrl(endpoint, &why))

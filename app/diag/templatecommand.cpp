@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "connectionoptions.h"
 #include "templateloading.h"
+#include "templatetext.h"
 #include "textoutput.h"
 
 #include "template/modelrepository.h"
@@ -36,21 +37,16 @@ std::shared_ptr<TemplateResolver> resolverFromArguments(const Arguments& args, s
 
 namespace {
 
-// Every name below comes from the template file: printed through printable().
+// Every name below comes from the template file: printed through printable(). One aligned row per
+// capability: name, kind, schema, writable, interface.
 std::string scopeText(const CapabilityScope& scope, const std::string& indent)
 {
-    std::string out;
-    for (const auto& c : scope.capabilities()) {
-        out += indent + printable(c.name) + "  " + capabilityKindName(c.kind);
-        if (c.schema)
-            out += "  " + printable(c.schema->typeName);
-        if (c.writable)
-            out += "  writable";
-        if (!c.interfaceId.empty())
-            out += "  (" + printable(c.interfaceId) + ")";
-        out += "\n";
-    }
-    return out;
+    std::vector<std::vector<std::string>> rows;
+    for (const auto& c : scope.capabilities())
+        rows.push_back({ printable(c.name), capabilityKindName(c.kind),
+            c.schema ? printable(c.schema->typeName) : std::string(), c.writable ? "writable" : "",
+            c.interfaceId.empty() ? std::string() : "(" + printable(c.interfaceId) + ")" });
+    return alignedRows(rows, indent.size());
 }
 
 std::string modelText(const ModelIndex& model, const std::string& indent)
@@ -84,15 +80,20 @@ int runTemplate(const std::vector<std::string>& words)
         writeAll(stdout, templateToJson(*tpl).dump(2, ' ', false, nlohmann::json::error_handler_t::replace) + "\n");
         return ExitOk;
     }
-    std::string out = "template " + printable(tpl->id)
-        + (tpl->displayName.empty() ? "" : " \"" + printable(tpl->displayName) + "\"") + "\n";
-    for (const auto& note : tpl->notes)
-        out += "note: " + printable(note) + "\n";
-    out += modelText(tpl->model, "");
-    for (const auto& m : tpl->modules)
-        out += "module " + printable(m.name) + " (" + printable(m.modelId) + "):\n" + modelText(m.model, "  ");
-    writeAll(stdout, out);
+    writeAll(stdout, templateIndexText(*tpl));
     return ExitOk;
+}
+
+std::string templateIndexText(const DeviceTemplate& tpl)
+{
+    std::string out = "template " + printable(tpl.id)
+        + (tpl.displayName.empty() ? "" : " \"" + printable(tpl.displayName) + "\"") + "\n";
+    for (const auto& note : tpl.notes)
+        out += "note: " + printable(note) + "\n";
+    out += modelText(tpl.model, "");
+    for (const auto& m : tpl.modules)
+        out += "module " + printable(m.name) + " (" + printable(m.modelId) + "):\n" + modelText(m.model, "  ");
+    return out;
 }
 
 } // namespace iotc::cli

@@ -1,5 +1,7 @@
 #include "textoutput.h"
 
+#include <algorithm>
+
 #include <unistd.h>
 
 namespace iotc::cli {
@@ -139,6 +141,38 @@ std::string formatIssueText(const Issue& issue, bool colour)
     if (issue.suggestion)
         out += " -> " + printable(*issue.suggestion);
     out += "\n";
+    return out;
+}
+
+size_t textWidth(std::string_view utf8)
+{
+    size_t n = 0;
+    for (const char c : utf8)
+        n += (static_cast<unsigned char>(c) & 0xC0) != 0x80; // continuation bytes add nothing
+    return n;
+}
+
+std::string alignedRows(const std::vector<std::vector<std::string>>& rows, size_t indent)
+{
+    std::vector<size_t> widths;
+    for (const auto& row : rows)
+        for (size_t c = 0; c + 1 < row.size(); ++c) {
+            if (widths.size() <= c)
+                widths.resize(c + 1, 0);
+            widths[c] = std::max(widths[c], textWidth(row[c]));
+        }
+    std::string out;
+    for (const auto& row : rows) {
+        std::string line(indent, ' ');
+        for (size_t c = 0; c < row.size(); ++c) {
+            line += row[c];
+            if (c + 1 < row.size())
+                line += std::string(widths[c] - textWidth(row[c]) + 2, ' ');
+        }
+        while (!line.empty() && line.back() == ' ')
+            line.pop_back();
+        out += line + "\n";
+    }
     return out;
 }
 

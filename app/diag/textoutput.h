@@ -7,6 +7,7 @@
 #include <cstdio>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace iotc::cli {
 
@@ -29,5 +30,12 @@ inline std::string printable(const char* utf8, bool keepNewlines = false)
 std::string formatIssueText(const Issue& issue, bool colour);
 
 void writeAll(FILE* stream, const std::string& text);
+
+// Rows of cells as aligned columns, for people: each column as wide as its widest cell, two spaces
+// between, every line indented by indent; the last cell of a row is not padded. Cells are printed
+// as given: text from outside goes through printable() first.
+std::string alignedRows(const std::vector<std::vector<std::string>>& rows, size_t indent = 0);
+// The columns a UTF-8 text takes on a terminal, counted as code points.
+size_t textWidth(std::string_view utf8);
 
 } // namespace iotc::cli

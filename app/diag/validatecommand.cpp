@@ -13,6 +13,27 @@
 
 namespace iotc::cli {
 
+namespace {
+
+// "1", "1.2", "1.2.0", "1.4.10": what an IoT Edge runtime reports as its version.
+bool isVersionNumber(const std::string& text)
+{
+    int parts = 0;
+    size_t at = 0;
+    while (true) {
+        const size_t dot = text.find('.', at);
+        const std::string part = text.substr(at, dot == std::string::npos ? std::string::npos : dot - at);
+        if (part.empty() || part.size() > 9 || part.find_first_not_of("0123456789") != std::string::npos)
+            return false;
+        ++parts;
+        if (dot == std::string::npos)
+            return parts <= 4;
+        at = dot + 1;
+    }
+}
+
+} // namespace
+
 int runValidate(const std::vector<std::string>& words)
 {
     std::string output;
@@ -23,9 +44,11 @@ int runValidate(const std::vector<std::string>& words)
         else if (a.has("payload") == a.has("payloads"))
             problem = "give exactly one of --payload or --payloads";
         OptionReader options(a);
-        output = options.choice("output", "text", { "json", "text" });
+        output = options.choice("output", "json", { "json", "text" });
         if (problem.empty())
             problem = options.error();
+        if (const auto v = a.value("edge-version"); problem.empty() && v && !isVersionNumber(*v))
+            problem = invalidValue("edge-version", *v, "a runtime version such as 1.2.0");
         return problem.empty() ? ExitOk : usageError(commandSpec("validate"), problem);
     } });
     if (!setup.ready())

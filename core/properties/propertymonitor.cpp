@@ -65,4 +65,28 @@ void PropertyMonitor::poll()
     });
 }
 
+std::optional<QString> finalPollFailure(const CentralError& e)
+{
+    switch (e.kind) {
+    case CentralError::Kind::None:
+    case CentralError::Kind::Timeout:
+    case CentralError::Kind::Cancelled:
+    case CentralError::Kind::InvalidResponse: // a proxy's error page now says nothing of the next poll
+        return std::nullopt;
+    case CentralError::Kind::Credentials:
+        return QStringLiteral("no usable credentials");
+    case CentralError::Kind::Network:
+        return QStringLiteral("the application cannot be reached");
+    case CentralError::Kind::Http:
+        break;
+    }
+    if (e.httpStatus == 404)
+        return QStringLiteral("not found in this application");
+    if (e.httpStatus == 401 || e.httpStatus == 403)
+        return QStringLiteral("the credentials were refused");
+    if (e.httpStatus >= 400 && e.httpStatus < 500 && e.httpStatus != 408 && e.httpStatus != 429)
+        return QStringLiteral("the application refused the request");
+    return std::nullopt; // 5xx, 408, 429: a later poll may be answered
+}
+
 } // namespace iotc

@@ -9,6 +9,7 @@
 
 #include <map>
 #include <memory>
+#include <optional>
 
 namespace iotc {
 
@@ -49,6 +50,12 @@ private:
     qint64 m_staleAfterMs = 60000;
     std::map<QString, std::pair<int, qint64>> m_pendingSince; // key -> (desired version, first seen pending)
 };
+
+// Why polling again cannot mend this failure, or nullopt when a later poll may succeed (a 5xx,
+// 408, 429, a timeout, an answer that is not JSON). Final: the device or app is not there (404),
+// the credentials are refused (401, 403, none usable), another client error (4xx), or the
+// application cannot be reached once the HTTP layer has retried (DNS, connection refused, TLS).
+std::optional<QString> finalPollFailure(const CentralError& error);
 
 } // namespace iotc
 

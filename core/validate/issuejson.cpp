@@ -66,6 +66,20 @@ void appendJsonString(std::string& out, std::string_view text)
             // Copy a well-formed UTF-8 sequence; replace anything else with U+FFFD.
             const size_t len = (c & 0xE0) == 0xC0 ? 2 : (c & 0xF0) == 0xE0 ? 3 : (c & 0xF8) == 0xF0 ? 4 : 1;
             if (len > 1 && i + len <= text.size() && findInvalidUtf8(text.substr(i, len)) == std::string_view::npos) {
+                // Bidirectional overrides and isolates (U+202A-202E, U+2066-2069) would reorder what
+                // a terminal shows: escaped, as JSON allows.
+                const auto c1 = static_cast<unsigned char>(text[i + 1]);
+                const auto c2 = len == 3 ? static_cast<unsigned char>(text[i + 2]) : 0;
+                const bool bidi = c == 0xE2
+                    && ((c1 == 0x80 && c2 >= 0xAA && c2 <= 0xAE) || (c1 == 0x81 && c2 >= 0xA6 && c2 <= 0xA9));
+                if (bidi) {
+                    const unsigned cp = 0x2000u | ((c1 & 0x3Fu) << 6) | (c2 & 0x3Fu);
+                    out += "\\u";
+                    for (int shift = 12; shift >= 0; shift -= 4)
+                        out += hex[(cp >> shift) & 0xF];
+                    i += len;
+                    continue;
+                }
                 out.append(text.substr(i, len));
                 i += len;
             } else {

@@ -191,17 +191,24 @@ TEST(HostileInput, TerminalEscapesAreShownNotObeyed)
 
     // Raw control bytes in a broken body end up in the excerpt of the JSON error.
     const auto broken = put(dir, "broken.json", "{\"a\": \"\x1b[2J\x1b]0;pwned\x07");
-    e = runDiag(validate({ QStringLiteral("--template"), tpl(), QStringLiteral("--payload"), broken }));
+    e = runDiag(validate({ QStringLiteral("--template"), tpl(), QStringLiteral("--payload"), broken,
+        QStringLiteral("--output"), QStringLiteral("text") }));
     EXPECT_TRUE(endedCleanly(e, { 1 })) << show(e);
     EXPECT_TRUE(noTerminalControls(e.out));
 
     const auto batch = put(dir, "esc.jsonl",
         R"({"deviceId": "\u001b[2Jdev\u202e", "body": {"nope": 1}})"
         "\n");
-    e = runDiag(validate({ QStringLiteral("--template"), tpl(), QStringLiteral("--payloads"), batch }));
+    e = runDiag(validate({ QStringLiteral("--template"), tpl(), QStringLiteral("--payloads"), batch,
+        QStringLiteral("--output"), QStringLiteral("text") }));
     EXPECT_TRUE(endedCleanly(e, { 0, 1 })) << show(e);
     EXPECT_TRUE(noTerminalControls(e.out));
     EXPECT_TRUE(contains(e.out, "\\x1b[2Jdev\\u202e")) << e.out;
+    // JSON (the default) escapes the control byte and the bidirectional override alike.
+    e = runDiag(validate({ QStringLiteral("--template"), tpl(), QStringLiteral("--payloads"), batch }));
+    EXPECT_TRUE(endedCleanly(e, { 0, 1 })) << show(e);
+    EXPECT_TRUE(noTerminalControls(e.out)) << e.out;
+    EXPECT_TRUE(contains(e.out, "\\u001b[2Jdev\\u202e")) << e.out;
 
     const auto escTemplate = put(dir, "esc-template.json",
         R"({"@id": "dtmi:a:b;1", "@type": "Interface", "displayName": "\u001b]0;title\u0007",
