@@ -196,8 +196,9 @@ std::vector<CommandSpec> buildTable()
         "Finds known error codes and messages in a device log. Exit 1 when it finds any.\n", { OutputJsonText }, {},
         { { "FILE|-", "", "the log (- reads standard input)" } }, 1, 1, ConnectionUse::None, TimeoutMeaning::None, "",
         runScanLog });
-    t.push_back({ "version", "print the version", "", "", {}, {}, {}, 0, Any, ConnectionUse::None, TimeoutMeaning::None,
-        "", runVersion });
+    t.push_back(
+        { "version", "print the version", "[--output json|text]", "Prints iotc-diag's version and the Qt it runs on.\n",
+            { OutputJsonText }, {}, {}, 0, 0, ConnectionUse::None, TimeoutMeaning::None, "", runVersion });
     t.push_back({ "help", "print this overview, or a command's help", "[COMMAND]", "", {}, {},
         { { "COMMAND", "", "the command to explain" } }, 0, Any, ConnectionUse::None, TimeoutMeaning::None, "",
         runHelp });

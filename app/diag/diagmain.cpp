@@ -2,8 +2,11 @@
 
 #include "arguments.h"
 #include "commandtable.h"
+#include "connectionoptions.h"
 #include "runloop.h"
 #include "textoutput.h"
+
+#include <QtGlobal>
 
 #include <cstdio>
 #include <set>
@@ -11,9 +14,20 @@
 
 namespace iotc::cli {
 
-int runVersion(const std::vector<std::string>&)
+int runVersion(const std::vector<std::string>& words)
 {
-    std::printf("iotc-diag %s\n", IOTC_VERSION);
+    bool text = false;
+    const auto setup = setUpCommand("version", words, { .check = [&](const Arguments& a) {
+        OptionReader options(a);
+        text = options.choice("output", "json", { "json", "text" }) == "text";
+        return options.ok() ? ExitOk : options.fail("version");
+    } });
+    if (!setup.ready())
+        return setup.exitCode;
+    if (text)
+        std::printf("iotc-diag %s (Qt %s)\n", IOTC_VERSION, qVersion());
+    else
+        std::printf("{\"iotc-diag\":\"%s\",\"qt\":\"%s\"}\n", IOTC_VERSION, qVersion());
     return ExitOk;
 }
 

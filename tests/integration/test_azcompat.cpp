@@ -267,13 +267,25 @@ TEST(OutputModes, JsonIsTheDefault)
     const QString controller = dataFile(TemperatureController);
     for (const QStringList& args : { q({ "validate", "--template" }) << controller << q({ "--payload" }) << payload,
              q({ "template", "--template" }) << controller, q({ "explain", "400209" }),
-             q({ "scan-log" }) << dataFile("logs/c-sdk.log"), q({ "registration-summary", "--demo" }) }) {
+             q({ "scan-log" }) << dataFile("logs/c-sdk.log"), q({ "registration-summary", "--demo" }),
+             q({ "version" }) }) {
         const auto plain = diag(args);
         const auto asJson = diag(QStringList(args) << QStringLiteral("--output") << QStringLiteral("json"));
         EXPECT_EQ(plain.exitCode, asJson.exitCode) << label(args);
         EXPECT_EQ(plain.out, asJson.out) << label(args);
         EXPECT_TRUE(json::accept(plain.out)) << label(args) << "\n" << plain.out;
     }
+}
+
+TEST(OutputModes, VersionSaysItInBothModes)
+{
+    const auto asJson = diag(q({ "version" }));
+    ASSERT_EQ(asJson.exitCode, 0) << asJson.err;
+    EXPECT_EQ(json::parse(asJson.out).value("iotc-diag", ""), IOTC_VERSION);
+    const auto text = diag(q({ "version", "--output", "text" }));
+    EXPECT_EQ(text.out.rfind(std::string("iotc-diag ") + IOTC_VERSION, 0), 0u) << text.out;
+    EXPECT_EQ(diag(q({ "version", "--output", "yaml" })).exitCode, 2);
+    EXPECT_EQ(diag(q({ "version", "extra" })).exitCode, 2);
 }
 
 // Every row's second column starts where the first row's does.
