@@ -108,11 +108,11 @@ CentralError centralErrorFrom(const HttpResponse& r, const QString& what, ErrorS
     const auto doc = QJsonDocument::fromJson(r.body);
     const QJsonObject body = doc.object();
     const QJsonObject error = body.value(QStringLiteral("error")).toObject();
-    const QJsonObject& source = error.isEmpty() ? body : error; // /system endpoints answer at the top level
-    e.code = source.value(QStringLiteral("code")).toVariant().toString();
-    e.message = source.value(QStringLiteral("message")).toString();
-    e.requestId = source.value(QStringLiteral("requestId")).toString();
-    e.time = source.value(QStringLiteral("time")).toString();
+    const QJsonObject& answer = error.isEmpty() ? body : error; // /system endpoints answer at the top level
+    e.code = answer.value(QStringLiteral("code")).toVariant().toString();
+    e.message = answer.value(QStringLiteral("message")).toString();
+    e.requestId = answer.value(QStringLiteral("requestId")).toString();
+    e.time = answer.value(QStringLiteral("time")).toString();
     if (e.code.isEmpty())
         e.code = QString::fromUtf8(r.header("x-ms-error-code"));
     if (e.message.isEmpty())

@@ -4,7 +4,9 @@
 #include "telemetryevent.h"
 #include "tokenkeeper.h"
 
+#include <QList>
 #include <QObject>
+#include <QSslCertificate>
 #include <QString>
 
 #include <atomic>
@@ -42,6 +44,10 @@ struct ConsumerOptions {
     // partition receiving (a black-holed address, attaches refused again and again), ends the
     // consumer with failed(). Once a partition received, lost connections are retried for ever.
     int unreachableAfterMs = 15000; // 0: no time limit (the retry limit still applies)
+    // Trust anchors besides the system's for TLS (a TLS-inspecting proxy's CA, a test CA). A
+    // certificate that is still not trusted, is for another host or has expired ends the consumer
+    // with failed() in words; there is no way to ignore it.
+    QList<QSslCertificate> extraCaCertificates;
 };
 
 // How one partition's receiver is doing; failures are never silent.
@@ -58,13 +64,13 @@ struct PartitionState {
 
 const char* partitionStateName(PartitionState::State s);
 
-// Reads every partition of an event hub over AMQP 1.0 (Qpid Proton on its own thread): CBS
-// put-token, partitions from $management, one receiver per partition. Tokens are renewed before
-// they expire; once a partition has received, lost connections are re-established with backoff (a
-// hub that never let one receive is reported unreachable instead) and each partition resumes after
-// the last sequence number seen (not Proton's automatic reconnect, which re-attaches before a new
-// token), so nothing is lost or duplicated. Proton's handler only copies events into a bounded
-// queue; take() hands them out in batches on any thread.
+// Reads every partition of an event hub over AMQP 1.0: Proton's connection driver on Qt's sockets
+// (TLS by QSslSocket), on the one AMQP thread every consumer shares (AmqpIoThread). CBS put-token,
+// partitions from $management, one receiver per partition. Tokens are renewed before they expire;
+// once a partition has received, lost connections are re-established with backoff (a hub that
+// never let one receive is reported unreachable instead) and each partition resumes after the last
+// sequence number seen, so nothing is lost or duplicated. The handler only copies events into a
+// bounded queue; take() hands them out in batches on any thread.
 class EventHubConsumer : public QObject {
     Q_OBJECT
 public:

@@ -25,6 +25,8 @@
 #include <random>
 #include <vector>
 
+#include "protonencode.h"
+
 #include <gtest/gtest.h>
 
 using namespace iotc;
@@ -39,26 +41,7 @@ QString property(const TelemetryEvent& e, const char* key)
     return QStringLiteral("(missing)");
 }
 
-// The bytes of a message built with Proton's C API, where any type may go anywhere.
-std::vector<char> encodeC(const std::function<void(pn_message_t*)>& fill)
-{
-    pn_message_t* c = pn_message();
-    fill(c);
-    std::vector<char> bytes(4096);
-    for (;;) {
-        size_t size = bytes.size();
-        const int rc = pn_message_encode(c, bytes.data(), &size);
-        if (rc == PN_OVERFLOW) {
-            bytes.resize(bytes.size() * 4);
-            continue;
-        }
-        EXPECT_EQ(rc, 0);
-        bytes.resize(size);
-        break;
-    }
-    pn_message_free(c);
-    return bytes;
-}
+using iotc::test::encodeC;
 
 // ... read back as the consumer gets it.
 proton::message fromC(const std::function<void(pn_message_t*)>& fill)

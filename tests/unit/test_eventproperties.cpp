@@ -12,32 +12,15 @@
 #include <string>
 #include <vector>
 
+#include "protonencode.h"
+
 #include <gtest/gtest.h>
 
 using namespace iotc;
 
 namespace {
 
-// The bytes of a message built with Proton's C API.
-std::vector<char> encodeC(const std::function<void(pn_message_t*)>& fill)
-{
-    pn_message_t* c = pn_message();
-    fill(c);
-    std::vector<char> bytes(4096);
-    for (;;) {
-        size_t size = bytes.size();
-        const int rc = pn_message_encode(c, bytes.data(), &size);
-        if (rc == PN_OVERFLOW) {
-            bytes.resize(bytes.size() * 4);
-            continue;
-        }
-        EXPECT_EQ(rc, 0);
-        bytes.resize(size);
-        break;
-    }
-    pn_message_free(c);
-    return bytes;
-}
+using iotc::test::encodeC;
 
 void putSymbol(pn_data_t* d, const char* s)
 {
