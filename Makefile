@@ -34,6 +34,7 @@ demo: build
 
 bench: build
 	$(BUILD_DIR)/tests/bench/iotc-bench-validate
+	$(BUILD_DIR)/tests/bench/iotc-bench-batch
 	$(BUILD_DIR)/tests/bench/iotc-bench-sim
 	$(BUILD_DIR)/tests/bench/iotc-bench-list
 	$(BUILD_DIR)/tests/bench/iotc-bench-monitor

@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "connectionoptions.h"
 #include "devicecheck.h"
+#include "eventjson.h"
 #include "runloop.h"
 #include "streamoutput.h"
 #include "templateloading.h"
@@ -357,10 +358,18 @@ int runReplay(const std::vector<std::string>& words)
     // --validate to the events with issues, then the per-device summary.
     const ValidateOutput how { jsonOut, EventSections::all(), !jsonOut && isTerminal(stdout), Severity::Info };
     auto flush = [&] {
-        if (validate)
-            out += observationLines(pipeline.process(std::move(batch)), how, withErrors);
-        else
-            out += eventLines(batch, jsonOut, jsonOut ? EventSections::all() : EventSections {});
+        // JSON is written straight into out (eventjson.h): the same bytes as the tree eventJson() builds.
+        if (validate) {
+            const auto observations = pipeline.process(std::move(batch));
+            if (jsonOut)
+                appendObservationJsonLines(out, observations, how.show, how.minimum, withErrors);
+            else
+                out += observationLines(observations, how, withErrors);
+        } else if (jsonOut) {
+            appendEventJsonLines(out, batch, EventSections::all());
+        } else {
+            out += eventLines(batch, false, EventSections {});
+        }
         batch.clear();
         writeAll(stdout, out);
         out.clear();

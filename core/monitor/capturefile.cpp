@@ -1,5 +1,7 @@
 #include "capturefile.h"
 
+#include "capturelinefast.h"
+
 #include <cerrno>
 #include <cstring>
 
@@ -115,7 +117,7 @@ QByteArray captureLine(const TelemetryEvent& e)
     return QJsonDocument(line).toJson(QJsonDocument::Compact);
 }
 
-bool parseCaptureLine(const QByteArray& text, TelemetryEvent& e, QString& error)
+bool parseCaptureLineWithQt(const QByteArray& text, TelemetryEvent& e, QString& error)
 {
     QJsonParseError parseError;
     const auto doc = QJsonDocument::fromJson(text, &parseError);
@@ -185,6 +187,23 @@ bool parseCaptureLine(const QByteArray& text, TelemetryEvent& e, QString& error)
         e.applicationProperties.append({ it.key(), it.value().toString() });
     e.body = QByteArray::fromBase64(o.value(QStringLiteral("bodyBase64")).toString().toLatin1());
     return true;
+}
+
+namespace {
+
+// The fast path first, then the Qt path for whatever the fast one leaves to it.
+bool parseCaptureLineView(QByteArrayView text, TelemetryEvent& e, QString& error)
+{
+    e = TelemetryEvent {};
+    e.sequenceNumber = -1;
+    return readCaptureLineFast(text, e) || parseCaptureLineWithQt(text.toByteArray(), e, error);
+}
+
+} // namespace
+
+bool parseCaptureLine(const QByteArray& text, TelemetryEvent& e, QString& error)
+{
+    return parseCaptureLineView(text, e, error);
 }
 
 CaptureWriter::CaptureWriter(const QString& path)
@@ -282,7 +301,7 @@ qint64 readCapture(const QString& path, const std::function<bool(TelemetryEvent&
             ++bad;
             return;
         }
-        if (!parseCaptureLine(line.toByteArray(), e, lineError)) {
+        if (!parseCaptureLineView(line, e, lineError)) {
             ++bad;
             return;
         }

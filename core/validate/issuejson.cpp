@@ -1,5 +1,7 @@
 #include "issuejson.h"
 
+#include "util/canonicaljson.h"
+#include "util/jsonreader.h"
 #include "util/textdecode.h"
 
 namespace iotc {
@@ -61,6 +63,13 @@ void appendJsonString(std::string& out, std::string_view text)
     out += '"';
     size_t i = 0;
     while (i < text.size()) {
+        // A run of bytes that stand for themselves (printable ASCII but '"' and '\\') is copied at once.
+        if (const size_t plain = plainJsonRun(text, i); plain > i) {
+            out.append(text.data() + i, plain - i);
+            i = plain;
+            if (i == text.size())
+                break;
+        }
         const auto c = static_cast<unsigned char>(text[i]);
         if (c >= 0x80) {
             // Copy a well-formed UTF-8 sequence; replace anything else with U+FFFD.
@@ -88,37 +97,7 @@ void appendJsonString(std::string& out, std::string_view text)
             }
             continue;
         }
-        switch (c) {
-        case '"':
-            out += "\\\"";
-            break;
-        case '\\':
-            out += "\\\\";
-            break;
-        case '\n':
-            out += "\\n";
-            break;
-        case '\r':
-            out += "\\r";
-            break;
-        case '\t':
-            out += "\\t";
-            break;
-        case '\b':
-            out += "\\b";
-            break;
-        case '\f':
-            out += "\\f";
-            break;
-        default:
-            if (c < 0x20) {
-                out += "\\u00";
-                out += hex[c >> 4];
-                out += hex[c & 15];
-            } else {
-                out += static_cast<char>(c);
-            }
-        }
+        appendEscapedAscii(out, c); // the run above ends only at one that needs an escape
         ++i;
     }
     out += '"';

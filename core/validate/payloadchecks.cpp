@@ -3,6 +3,7 @@
 #include "contentheaders.h"
 #include "jsonerror.h"
 #include "util/jsondepth.h"
+#include "util/jsonreader.h"
 #include "util/textdecode.h"
 
 namespace iotc {
@@ -70,6 +71,14 @@ const char* payloadKindNoun(PayloadKind kind)
 
 void decodePayload(std::string_view body, IssueList& issues, json& document)
 {
+    // The fast path: a body JsonReader reads whole is well-formed UTF-8 JSON within the depth bound,
+    // with no NUL byte, so every check below would pass and the parser build the same document.
+    // Anything it says no to goes through those checks, which decide.
+    {
+        JsonReader reader(body, MaxJsonDepth);
+        if (readJsonValue(reader, document) && reader.end())
+            return;
+    }
     document = json(json::value_t::discarded);
     if (!checkEncoding(body, issues))
         return;

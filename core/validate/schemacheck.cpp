@@ -123,7 +123,12 @@ std::optional<std::string> quoteHint(const json& value, const Schema& schema)
     const auto& s = value.get_ref<const std::string&>();
     if (schema.kind == SchemaKind::Boolean && (s == "true" || s == "false"))
         return "send " + s + " without quotes: a JSON boolean, not a string";
-    if (isNumericKind(schema.kind) && !s.empty()) {
+    // A JSON number starts, after any byte-order mark and whitespace, with '-' or a digit: other
+    // text ("curr_temp") is told apart without running the parser.
+    const size_t first = s.find_first_not_of(" \t\n\r");
+    const bool mayBeNumber
+        = first != std::string::npos && (s[first] == '-' || (s[first] >= '0' && s[first] <= '9') || s[first] == '\xEF');
+    if (isNumericKind(schema.kind) && mayBeNumber) {
         auto parsed = json::parse(s, nullptr, false);
         if (!parsed.is_discarded() && parsed.is_number())
             return "send " + s + " without quotes: a JSON number, not a string";
