@@ -1,5 +1,6 @@
 #include "streamoutput.h"
 
+#include "eventjson.h"
 #include "textoutput.h"
 
 #include "monitor/eventstream.h"
@@ -12,6 +13,7 @@
 #include <QRegularExpression>
 #include <QStringList>
 
+#include <algorithm>
 #include <cstdio>
 #include <type_traits>
 #include <variant>
@@ -198,8 +200,12 @@ std::string eventText(const TelemetryEvent& e, const EventSections& show)
 std::string eventLines(const std::vector<TelemetryEvent>& events, bool jsonOut, const EventSections& show)
 {
     std::string out;
+    if (jsonOut) {
+        appendEventJsonLines(out, events, show);
+        return out;
+    }
     for (const auto& e : events)
-        out += jsonOut ? dumpLine({ { "event", eventJson(e, show) } }) : eventText(e, show);
+        out += eventText(e, show);
     return out;
 }
 
@@ -207,21 +213,21 @@ std::string observationLines(
     const std::vector<Observation>& batch, const ValidateOutput& how, qint64& withErrors, qint64* withIssues)
 {
     std::string out;
+    if (withIssues)
+        for (const auto& o : batch)
+            *withIssues += std::any_of(
+                o.issues.begin(), o.issues.end(), [&](const Issue& i) { return i.severity >= how.minimum; });
+    if (how.jsonOut) {
+        appendObservationJsonLines(out, batch, how.show, how.minimum, withErrors);
+        return out;
+    }
     for (const auto& o : batch) {
         std::vector<Issue> kept;
         for (const auto& i : o.issues)
             if (i.severity >= how.minimum)
                 kept.push_back(i);
         withErrors += hasErrors(kept);
-        if (withIssues && !kept.empty())
-            ++*withIssues;
-        if (how.jsonOut) {
-            std::string line = "{\"event\":"
-                + eventJson(o.event, how.show).dump(-1, ' ', false, nlohmann::json::error_handler_t::replace)
-                + ",\"issues\":";
-            appendIssuesJson(line, kept);
-            out += line + "}\n";
-        } else if (!kept.empty()) {
+        if (!kept.empty()) {
             out += origin(o.event) + " at " + isoTime(o.event.enqueuedMs) + ":\n";
             for (const auto& i : kept)
                 out += "  " + formatIssueText(i, how.colour);

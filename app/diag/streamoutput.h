@@ -39,7 +39,9 @@ std::optional<EventSections> parseEventSections(std::string_view text);
 // origin, module, interface, component, properties {system, application}, annotations, payload),
 // plus where it was read (partition, sequenceNumber, enqueuedTime). A body that is not UTF-8 is
 // decoded with payloadEncoding naming the encoding, or given in base64 (payloadEncoding "base64"
-// and payloadNote saying why); never mangled.
+// and payloadNote saying why); never mangled. The lines the commands print are written straight
+// into their buffer by appendEventJson (eventjson.h), byte for byte this tree's dump; the tree is
+// the readable statement of the shape that test_eventjson holds the fast writer to.
 nlohmann::json eventJson(const TelemetryEvent& e, const EventSections& show);
 std::string dumpLine(const nlohmann::json& j); // one line, invalid UTF-8 replaced
 

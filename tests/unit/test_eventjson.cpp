@@ -75,7 +75,7 @@ std::vector<TelemetryEvent> events()
         QByteArray(300, '[') + QByteArray(300, ']'),
         R"({"a":{"b":{"c":{"d":{"e":{"f":{"g":{"h":{"i":{"j":1}}}}}}}}}})",
         "\xEF\xBB\xBF{\"bom\": 1}",
-        QByteArray("\xFF\xFE{\0\"\0a\0\"\0:\0 \0001\0}\0", 20),
+        QByteArray("\xFF\xFE{\0\"\0a\0\"\0:\0 \0001\0}\0", 18),
         "\xC3\x28 not UTF-8",
         "",
         "{\"raw\": \"\x7f\"}",
