@@ -8,7 +8,7 @@
 
 namespace iotc {
 
-// The bounded queue between Proton's thread and whoever takes the events: past its capacity the
+// The bounded queue between the AMQP thread and whoever takes the events: past its capacity the
 // oldest event goes (the caller counts it). A vector read from a head index, so a push is a move
 // and taking everything hands the whole vector over. Not locked: its owner guards it.
 class EventQueue {

@@ -46,7 +46,7 @@ private:
 };
 
 // The CBS tokens of one event hub connection: made here from a key (and made again before they
-// lapse), or ready-made ones (IoT Central's) for which the owner is asked in time. Proton's thread;
+// lapse), or ready-made ones (IoT Central's) for which the owner is asked in time. The AMQP thread;
 // the inbox takes offers from any thread.
 class TokenKeeper {
 public:

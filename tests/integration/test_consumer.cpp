@@ -1,5 +1,6 @@
 // The Event Hubs consumer against the simulated endpoint: decoding, start positions, CBS refusal,
 // token renewal, reconnects without loss or duplicates, and a failing partition.
+#include "collectevents.h"
 #include "simfixture.h"
 
 #include "central/centralclient.h"
@@ -56,18 +57,9 @@ protected:
         target = *t;
     }
 
-    // Collects events until count arrived or the time is up.
     static std::vector<TelemetryEvent> collect(EventHubConsumer& c, size_t count, int timeoutMs = 15000)
     {
-        std::vector<TelemetryEvent> all;
-        (void)QTest::qWaitFor(
-            [&] {
-                auto batch = c.take(100000);
-                std::move(batch.begin(), batch.end(), std::back_inserter(all));
-                return all.size() >= count || !c.fatalError().isEmpty();
-            },
-            timeoutMs);
-        return all;
+        return iotc::test::collectEvents(c, count, timeoutMs);
     }
 
     int inject(const char* device, int n) { return app->injectTelemetry(QLatin1String(device), n); }

@@ -2,6 +2,7 @@
 // through a TLS front whose CA the consumer is given, reconnects over TLS without loss, and each
 // certificate failure (untrusted root, another host's certificate, an expired one) refused in words
 // with no event and no retry; a port that does not speak TLS is a failed handshake.
+#include "collectevents.h"
 #include "simfixture.h"
 #include "tlsrelay.h"
 
@@ -45,15 +46,7 @@ protected:
 
     static std::vector<TelemetryEvent> collect(EventHubConsumer& c, size_t count, int timeoutMs = 15000)
     {
-        std::vector<TelemetryEvent> all;
-        (void)QTest::qWaitFor(
-            [&] {
-                auto batch = c.take(100000);
-                std::move(batch.begin(), batch.end(), std::back_inserter(all));
-                return all.size() >= count || !c.fatalError().isEmpty();
-            },
-            timeoutMs);
-        return all;
+        return iotc::test::collectEvents(c, count, timeoutMs);
     }
 
     std::unique_ptr<sim::SimulatedApp> app;
