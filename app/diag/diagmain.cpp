@@ -58,7 +58,7 @@ namespace {
 bool endsOnStopSignal(const CommandSpec* spec)
 {
     static const std::set<std::string_view> names { "monitor-events", "validate-messages", "capture",
-        "monitor-properties", "sim" };
+        "monitor-properties", "sim", "diagnose" };
     return spec && names.contains(spec->name);
 }
 

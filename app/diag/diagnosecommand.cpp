@@ -2,6 +2,7 @@
 #include "commands.h"
 #include "connectionoptions.h"
 #include "inputfile.h"
+#include "runloop.h"
 #include "textoutput.h"
 
 #include "diagnose/diagnoser.h"
@@ -10,7 +11,11 @@
 #include <QFileInfo>
 #include <QJsonDocument>
 
+#include <atomic>
+#include <chrono>
 #include <cstdio>
+#include <memory>
+#include <thread>
 
 namespace iotc::cli {
 
@@ -85,11 +90,24 @@ int runDiagnose(const std::vector<std::string>& words)
         return setup.exitCode;
     const Arguments& args = setup.context->args;
     const Connection& connection = setup.context->connection;
+    // Ctrl-C (or SIGTERM) stops the listening, and the diagnosis ends with what it saw; a second
+    // one ends the process at once (runloop.h).
+    options.stopListening = std::make_shared<std::atomic<bool>>(false);
+    std::atomic<bool> finished { false };
+    std::thread watcher([&finished, stop = options.stopListening] {
+        while (!finished.load()) {
+            if (stopRequested())
+                stop->store(true);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    });
     Diagnoser diagnoser(connection.profile, options);
     const auto diagnosis = diagnoser.run([text](const QString& check, const QString& what) {
         if (text)
             std::fprintf(stderr, "[%s] %s\n", qPrintable(printable(check)), qPrintable(printable(what)));
     });
+    finished = true;
+    watcher.join();
     if (auto report = args.value("report")) {
         QString error;
         if (!writeDiagnosisReport(diagnosis, QString::fromStdString(*report), error)) {

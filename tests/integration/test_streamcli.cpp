@@ -435,6 +435,22 @@ TEST(StreamSignals, MonitorEventsAndCaptureSayWhatTheyGotWheneverTheSignalComes)
 
 // The application is asked for its event hubs (or for the device) and does not answer: a signal
 // ends the wait at once, with the summary.
+// Ctrl-C while diagnose listens stops the listening; the diagnosis still ends with what it saw.
+TEST(StreamSignals, DiagnoseStopsListeningAndStillGivesItsVerdict)
+{
+    const When listening { 0, [](QProcess& p, QByteArray& err) {
+                              err += p.readAllStandardError();
+                              return err.contains("Listening for the device's data");
+                          } };
+    const Ended r = signalled(
+        args({ "diagnose", "healthy-controller", "--demo", "--listen", "120", "--output", "text" }), SIGINT, listening);
+    const std::string label = r.label.toStdString();
+    EXPECT_FALSE(r.crashed) << label << ": ended by the signal, not by itself";
+    EXPECT_LT(r.ms, 60000) << label << ": did not wait out the 120 s";
+    EXPECT_TRUE(r.out.contains("stopped early by the user")) << label << "\n" << r.out.toStdString();
+    EXPECT_TRUE(r.out.contains("Checks:")) << label << "\n" << r.out.toStdString();
+}
+
 TEST(StreamSignals, ASignalWhileTheApplicationIsAskedEndsWithTheSummary)
 {
     hostile::HostileHttpServer silent([](const QByteArray&) {
