@@ -118,17 +118,19 @@ std::vector<CommandSpec> buildTable()
         "[--device-id ID|PATTERN] [--start WHEN] [--timeout S] [--max-messages N] [OPTIONS] [connection options]",
         "Reads the application's event stream (or an Event Hub's) and prints each message.\n",
         streamOptions(false, false), {}, {}, 0, 0, ConnectionUse::Optional, TimeoutMeaning::RunLength,
-        "how long to listen, in seconds (300 by default; 0: until Ctrl-C)", runMonitorEvents });
+        "how long to listen, in seconds (300 by default; 0: until Ctrl-C)", runMonitorEvents,
+        StopSignals::EndWithSummary });
     t.push_back({ "validate-messages", "validate the telemetry devices send against their templates, live",
         "[monitor-events options] [--template FILE] [--minimum-severity info|warning|error]",
         "Always ends with a summary (per device: messages, issues by code), whatever ended the run.\n",
         streamOptions(true, false), {}, {}, 0, 0, ConnectionUse::Optional, TimeoutMeaning::RunLength,
-        "how long to listen, in seconds (300 by default; 0: until Ctrl-C)", runValidateMessages });
+        "how long to listen, in seconds (300 by default; 0: until Ctrl-C)", runValidateMessages,
+        StopSignals::EndWithSummary });
     t.push_back({ "capture", "record the event stream to a file for replay",
         "--out FILE[.gz] [monitor-events filters] [--timeout S] [--max-messages N]",
         "A name ending in .gz is written gzip-compressed; replay reads either.\n", streamOptions(false, true), {}, {},
         0, 0, ConnectionUse::Optional, TimeoutMeaning::RunLength,
-        "how long to record, in seconds (300 by default; 0: until Ctrl-C)", runCapture });
+        "how long to record, in seconds (300 by default; 0: until Ctrl-C)", runCapture, StopSignals::EndWithSummary });
     t.push_back({ "replay", "print or validate the events of a capture",
         "FILE [--validate --template FILE] [--output jsonl|text]",
         "Reads a capture and prints its events, or, with --validate, what validation finds in them.\n",
@@ -153,7 +155,8 @@ std::vector<CommandSpec> buildTable()
             { "stale-after", "S", "a desired value unacknowledged this long is stale (60 s by default)" },
             OutputChangeLines },
         {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required, TimeoutMeaning::RunLength,
-        "how long to watch, in seconds (0, the default: until Ctrl-C)", runMonitorProperties });
+        "how long to watch, in seconds (0, the default: until Ctrl-C)", runMonitorProperties,
+        StopSignals::EndWithSummary });
     t.push_back({ "diagnose", "walk the troubleshooting guide for a device and name the likely causes",
         "DEVICE_ID [--listen S] [--lookback M] [--device-log FILE] [--report FILE] [OPTIONS] [connection options]",
         "Walks the troubleshooting guide for the device and names the likely causes with what to do.\n"
@@ -170,7 +173,7 @@ std::vector<CommandSpec> buildTable()
             OutputJsonText,
         },
         {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required, TimeoutMeaning::Request, "",
-        runDiagnose });
+        runDiagnose, StopSignals::EndWithSummary });
     t.push_back({ "sim", "run the simulated IoT Central app on loopback until interrupted", "[OPTIONS]",
         "Runs the simulated IoT Central app (REST, DPS and the Event Hubs-compatible AMQP endpoint on\n"
         "loopback) until interrupted. Once listening it prints one JSON line with baseUrl, apiToken,\n"
@@ -185,7 +188,7 @@ std::vector<CommandSpec> buildTable()
             { "page-size", "N", "devices per page of the device list (1 to 1000)" },
             { "token-lifetime", "S", "seconds the Event Hub tokens it hands out stay valid" },
         },
-        {}, {}, 0, 0, ConnectionUse::None, TimeoutMeaning::None, "", runSim });
+        {}, {}, 0, 0, ConnectionUse::None, TimeoutMeaning::None, "", runSim, StopSignals::EndWithSummary });
     t.push_back({ "explain", "explain an error code, a provisioning status or matching entries",
         "CODE_OR_TEXT [--output json|text]",
         "Explains an error code (401002, 400209, IoTHubUnauthorized, DEVICE_BLOCKED, 403006, 429 ...),\n"

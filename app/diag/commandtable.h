@@ -30,6 +30,10 @@ enum class ConnectionUse { None, Required, Optional };
 
 using CommandFunction = int (*)(const std::vector<std::string>& words);
 
+// What SIGINT/SIGTERM do to a command: end the process as usual, or (the commands that run until
+// stopped) only ask it to stop, so that it ends with its summary or verdict (runloop.h).
+enum class StopSignals { Default, EndWithSummary };
+
 // One iotc-diag command: everything its help and its parsing need, in one place.
 struct CommandSpec {
     const char* name; // "devices", "template show"
@@ -45,6 +49,7 @@ struct CommandSpec {
     TimeoutMeaning timeout = TimeoutMeaning::None;
     const char* timeoutHelp = ""; // the command's own words on --timeout, when it has one
     CommandFunction run = nullptr;
+    StopSignals stopSignals = StopSignals::Default;
 };
 
 // Another spelling of an option, az's among them: "-d" for --device-id, "--app-id" for --app.

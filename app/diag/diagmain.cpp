@@ -9,7 +9,6 @@
 #include <QtGlobal>
 
 #include <cstdio>
-#include <set>
 #include <string_view>
 
 namespace iotc::cli {
@@ -53,20 +52,19 @@ int runHelp(const std::vector<std::string>& words)
 
 namespace {
 
-// The commands that run until stopped and end on SIGINT/SIGTERM with their summary (they look at
-// stopRequested() and wait in a RunLoop); every other command is ended by the signal as usual.
-bool endsOnStopSignal(const CommandSpec* spec)
+// The commands that run until stopped end on SIGINT/SIGTERM with their summary (the table says
+// which); every other command is ended by the signal as usual.
+bool endsWithSummary(const std::vector<std::string>& words)
 {
-    static const std::set<std::string_view> names { "monitor-events", "validate-messages", "capture",
-        "monitor-properties", "sim", "diagnose" };
-    return spec && names.contains(spec->name);
+    const CommandSpec* spec = findCommand(words);
+    return spec && spec->stopSignals == StopSignals::EndWithSummary;
 }
 
 } // namespace
 
 int runDiag(int argc, char** argv)
 {
-    if (argc < 2 || !endsOnStopSignal(findCommand(std::vector<std::string>(argv + 1, argv + argc))))
+    if (argc < 2 || !endsWithSummary(std::vector<std::string>(argv + 1, argv + argc)))
         releaseStopSignals();
     if (argc < 2) {
         std::fputs(overviewHelp().c_str(), stderr);
