@@ -2,8 +2,9 @@
 
 // Shared helpers of the integration suites: a running simulated app and blocking HTTP calls
 // through QNetworkAccessManager (the simulator serves on its own thread).
-#include "util/sas.h"
+#include "central/connection.h"
 #include "sim/simulatedapp.h"
+#include "util/sas.h"
 
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -19,16 +20,16 @@
 
 namespace iotc::test {
 
-// A suite-wide simulated app that sends nothing on its own (tests inject what they need), with
-// extraDevices healthy devices beyond the scenario ones. Suite is the deriving class (CRTP), so
-// each suite has its own app.
-template <class Suite, int ExtraDevices = 0> class QuietSimSuite : public ::testing::Test {
+// A suite-wide simulated app with extraDevices healthy devices beyond the scenario ones, its
+// scenario devices sending RateHz messages per second (0: nothing on its own; tests inject what
+// they need). Suite is the deriving class (CRTP), so each suite has its own app.
+template <class Suite, int ExtraDevices = 0, int RateHz = 0> class SimSuite : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
         sim::SimOptions o;
         o.extraDevices = ExtraDevices;
-        o.rateHz = 0;
+        o.rateHz = RateHz;
         o.extraRateHz = 0;
         app = new sim::SimulatedApp(o);
         e = app->start();
@@ -38,9 +39,19 @@ protected:
         delete app;
         app = nullptr;
     }
+    // The app's REST, with its API token and its DPS.
+    static ConnectionProfile profile()
+    {
+        auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
+        p.authorization = e.apiToken;
+        p.dpsEndpoint = e.dpsEndpoint;
+        return p;
+    }
     static inline sim::SimulatedApp* app = nullptr;
     static inline sim::SimEndpoints e;
 };
+
+template <class Suite, int ExtraDevices = 0> using QuietSimSuite = SimSuite<Suite, ExtraDevices, 0>;
 
 struct HttpResult {
     int status = 0;

@@ -16,22 +16,11 @@ using namespace iotc;
 
 namespace {
 
-class Diagnose : public ::testing::Test {
+class Diagnose : public test::SimSuite<Diagnose, 0, 5> {
 protected:
-    static void SetUpTestSuite()
-    {
-        sim::SimOptions o;
-        o.rateHz = 5;
-        o.extraRateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
-    }
-    static void TearDownTestSuite() { delete app; }
     static Diagnosis diagnose(const char* device, std::optional<QString> log = std::nullopt)
     {
-        auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
-        p.authorization = e.apiToken;
-        p.dpsEndpoint = e.dpsEndpoint;
+        const auto p = profile();
         DiagnoseOptions o;
         o.deviceId = QLatin1String(device);
         o.listenSeconds = 3;
@@ -39,8 +28,6 @@ protected:
         o.deviceLog = std::move(log);
         return Diagnoser(p, o).run();
     }
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
 };
 
 struct Expect {

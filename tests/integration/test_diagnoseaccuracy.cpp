@@ -53,24 +53,8 @@ QString everything(const Diagnosis& d)
     return diagnosisToMarkdown(d);
 }
 
-class DiagnoseAccuracy : public ::testing::Test {
+class DiagnoseAccuracy : public test::SimSuite<DiagnoseAccuracy, 0, 5> {
 protected:
-    static void SetUpTestSuite()
-    {
-        sim::SimOptions o;
-        o.rateHz = 5;
-        o.extraRateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
-    }
-    static void TearDownTestSuite() { delete app; }
-    static ConnectionProfile profile()
-    {
-        auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
-        p.authorization = e.apiToken;
-        p.dpsEndpoint = e.dpsEndpoint;
-        return p;
-    }
     static Diagnosis diagnose(
         const QString& device, std::optional<QString> log = std::nullopt, int listenSeconds = 3, qint64* ms = nullptr)
     {
@@ -86,8 +70,6 @@ protected:
             *ms = clock.elapsed();
         return d;
     }
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
 };
 
 // 1a. A 429 from DPS is DPS throttling, in DPS's words, even when its body carries 429001.
