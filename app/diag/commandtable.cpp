@@ -29,7 +29,7 @@ const OptionSpec EventHubConnectionString { "eventhub-connection-string", "CS|@F
 // each hides the ones that mean nothing in its mode.
 std::vector<OptionSpec> streamOptions(bool validate, bool capture)
 {
-    return {
+    std::vector<OptionSpec> options {
         { "device-id", "ID|PATTERN", "only this device (* and ? match any characters)" },
         { "module-id", "ID", "only this module" },
         { "start", "now|-5m|TIME|beginning", "where to start reading: now (the default), minutes ago, a time" },
@@ -46,6 +46,25 @@ std::vector<OptionSpec> streamOptions(bool validate, bool capture)
         { "minimum-severity", "info|warning|error", "report issues of this severity and above", !validate },
         { "out", "FILE[.gz]", "the capture file; a name ending in .gz is written gzip-compressed", !capture },
     };
+    const auto& network = streamNetworkOptionSpecs();
+    options.insert(options.end(), network.begin(), network.end());
+    return options;
+}
+
+// diagnose's own options, with the event stream's network options (its data check listens).
+std::vector<OptionSpec> diagnoseOptions()
+{
+    std::vector<OptionSpec> options {
+        { "listen", "S", "seconds to listen to the device's telemetry (0 to 86400)" },
+        { "lookback", "M", "minutes of earlier telemetry to read (0 to 129600)" },
+        { "device-log", "FILE", "a device log to scan for known errors (- reads standard input)" },
+        { "report", "FILE.md|.html|.json", "also write a report; checked before the diagnosis starts" },
+        EventHubConnectionString,
+        OutputJsonText,
+    };
+    const auto& network = streamNetworkOptionSpecs();
+    options.insert(options.end(), network.begin(), network.end());
+    return options;
 }
 
 std::vector<CommandSpec> buildTable()
@@ -164,16 +183,8 @@ std::vector<CommandSpec> buildTable()
         "the credentials, or the event stream could not be read and nothing else was found. What REST and\n"
         "DPS already settle (unknown, blocked or never-connected devices, DPS refusing or throttling) is\n"
         "not listened for.\n",
-        {
-            { "listen", "S", "seconds to listen to the device's telemetry (0 to 86400)" },
-            { "lookback", "M", "minutes of earlier telemetry to read (0 to 129600)" },
-            { "device-log", "FILE", "a device log to scan for known errors (- reads standard input)" },
-            { "report", "FILE.md|.html|.json", "also write a report; checked before the diagnosis starts" },
-            EventHubConnectionString,
-            OutputJsonText,
-        },
-        {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required, TimeoutMeaning::Request, "",
-        runDiagnose, StopSignals::EndWithSummary });
+        diagnoseOptions(), {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
+        TimeoutMeaning::Request, "", runDiagnose, StopSignals::EndWithSummary });
     t.push_back({ "sim", "run the simulated IoT Central app on loopback until interrupted", "[OPTIONS]",
         "Runs the simulated IoT Central app (REST, DPS and the Event Hubs-compatible AMQP endpoint on\n"
         "loopback) until interrupted. Once listening it prints one JSON line with baseUrl, apiToken,\n"

@@ -32,8 +32,56 @@ const std::vector<OptionSpec>& connectionOptionSpecs()
         { "timeout", "SECONDS", "see --timeout below" },
         { "az", "", "a bearer token from 'az login' (Entra ID) instead of an API token" },
         { "demo", "", "start the simulated app in-process and use it" },
+        { "proxy", "URL|direct", "an HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, or direct (default: the system's)" },
+        { "ca-file", "PEM", "trust these CA certificates too (a TLS-inspecting proxy's); never skips verification" },
     };
     return specs;
+}
+
+const std::vector<OptionSpec>& streamNetworkOptionSpecs()
+{
+    static const std::vector<OptionSpec> specs {
+        { "transport", "auto|amqp|amqp-ws",
+            "the event stream over AMQP (TLS, 5671), AMQP over WebSockets (443), or auto (the default: 5671, then "
+            "443)" },
+        { "amqp-port", "N", "the AMQP port instead of 5671 (a private endpoint, tests)" },
+        { "websocket-port", "N", "the WebSockets port instead of 443" },
+    };
+    return specs;
+}
+
+bool readNetworkSettings(const Arguments& args, const char* command, NetworkSettings& out)
+{
+    auto fail = [command](const std::string& why) {
+        std::fprintf(stderr, "iotc-diag %s: %s\n", command, why.c_str());
+        return false;
+    };
+    if (auto text = args.value("transport")) {
+        const auto transport = parseTransport(QString::fromStdString(*text));
+        if (!transport)
+            return fail(invalidValue("transport", printable(*text), "auto, amqp or amqp-ws"));
+        out.transport = *transport;
+    }
+    OptionReader reader(args);
+    out.amqpPort = static_cast<int>(reader.integer("amqp-port", 0, 1, 65535));
+    out.websocketPort = static_cast<int>(reader.integer("websocket-port", 443, 1, 65535));
+    if (!reader.ok())
+        return fail(reader.error());
+    if (auto proxy = args.value("proxy")) {
+        QNetworkProxy parsed;
+        QString why;
+        // (The value may hold a password: the message never repeats it.)
+        if (!parseProxySetting(QString::fromStdString(*proxy), parsed, why))
+            return fail("--proxy: " + printable(why.toStdString()));
+        out.proxy = QString::fromStdString(*proxy).trimmed();
+    }
+    if (auto file = args.value("ca-file")) {
+        QString why;
+        out.caFile = QString::fromStdString(*file);
+        if (!loadCaFile(out.caFile, out.extraCaCertificates, why))
+            return fail("--ca-file: " + printable(why.toStdString()));
+    }
+    return true;
 }
 
 namespace {
@@ -207,6 +255,10 @@ CommandSetup setUpCommand(const char* command, const std::vector<std::string>& w
             return setup;
         }
     }
+    if (!readNetworkSettings(args, command, context.network)) {
+        setup.exitCode = ExitUsage;
+        return setup;
+    }
     const bool wanted = spec.connection == ConnectionUse::Required
         || (spec.connection == ConnectionUse::Optional && hasApplication(args));
     if (wanted) {
@@ -218,6 +270,7 @@ CommandSetup setUpCommand(const char* command, const std::vector<std::string>& w
             setup.exitCode = ExitUsage;
             return setup;
         }
+        context.connection.profile.network = context.network;
         context.haveApp = true;
     }
     setup.context = std::move(context);

@@ -4,6 +4,7 @@
 #include "commandtable.h"
 
 #include "central/connection.h"
+#include "net/networksettings.h"
 
 #include <functional>
 #include <memory>
@@ -30,6 +31,11 @@ struct Connection {
 const std::vector<OptionSpec>& connectionOptionSpecs();
 const std::set<std::string>& connectionValueOptions();
 const std::set<std::string>& connectionFlagOptions();
+// --transport, --amqp-port and --websocket-port: the event stream's, on the commands that read it.
+const std::vector<OptionSpec>& streamNetworkOptionSpecs();
+// Reads the network options present in args (the others keep their defaults); false having said
+// why on stderr (a proxy's password is never repeated).
+bool readNetworkSettings(const Arguments& args, const char* command, NetworkSettings& out);
 
 // Builds the connection or explains on stderr why it cannot (returns false).
 bool resolveConnection(const Arguments& args, const char* command, Connection& out, double demoRateHz = 0);
@@ -45,6 +51,9 @@ struct CommandContext {
     Arguments args;
     Connection connection;
     bool haveApp = false; // an application was named and resolved (connection is usable)
+    // --proxy and --ca-file (every online command), --transport, --amqp-port, --websocket-port (the
+    // streaming commands and diagnose); also in connection.profile once the application is resolved.
+    NetworkSettings network;
 };
 
 struct CommandSetup {

@@ -170,6 +170,7 @@ int runStream(Mode mode, const std::vector<std::string>& words)
     streamOptions.statsMinimum = settings.minimum;
     if (!sourceFor(args, haveApp, streamOptions.target, command))
         return ExitUsage;
+    streamOptions.consumer.network = setup.context->network; // (also the application's, when there is one)
     // The application's tokens (and their renewal: they expire within the hour, and a monitor runs for
     // days; the az CLI's never renews), when it is where the stream reads.
     const auto client = haveApp ? std::make_shared<CentralClient>(connection.profile) : nullptr;
@@ -213,6 +214,9 @@ int runStream(Mode mode, const std::vector<std::string>& words)
                                                : qPrintable(QStringLiteral(" for ") + printable(options.deviceFilter)),
                 untilText(settings.timeout, settings.maxMessages).c_str());
     });
+    // How the stream travels, once a connection opened (and again if auto falls back to WebSockets).
+    QObject::connect(&stream, &EventStream::routeChanged, &stream,
+        [](const QString& route) { std::fprintf(stderr, "Live via %s.\n", qPrintable(printable(route))); });
     QObject::connect(&stream, &EventStream::failed, &stream, [&](const QString& why) {
         failure = why;
         endReason = QStringLiteral("failed");

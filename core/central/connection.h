@@ -1,5 +1,7 @@
 #pragma once
 
+#include "net/networksettings.h"
+
 #include <QString>
 #include <QUrl>
 
@@ -16,6 +18,7 @@ struct ConnectionProfile {
     // One call, its retries and waits included (0: only timeoutMs per attempt). The command line's
     // --timeout sets both, so a command never waits past it, not even for a Retry-After.
     int deadlineMs = 0;
+    NetworkSettings network; // the proxy and extra CAs for REST and DPS, the event stream's transport
 
     static ConnectionProfile forApp(
         const QString& subdomain, const QString& dnsSuffix = QStringLiteral("azureiotcentral.com"));

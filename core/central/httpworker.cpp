@@ -11,6 +11,7 @@
 #include <QPointer>
 #include <QPromise>
 #include <QRandomGenerator>
+#include <QSslConfiguration>
 #include <QThread>
 
 #include <QTimeZone>
@@ -191,6 +192,13 @@ void HttpEngine::start(const std::shared_ptr<Call>& call)
     call->chunks.clear();
     call->received = 0;
     QNetworkRequest nr(req.url);
+    // (The manager's proxy applies to the requests it sends from now on; one setting per process.)
+    m_network->setProxy(req.proxy.value_or(QNetworkProxy(QNetworkProxy::DefaultProxy)));
+    if (!req.extraCaCertificates.isEmpty()) {
+        QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+        tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + req.extraCaCertificates);
+        nr.setSslConfiguration(tls);
+    }
     nr.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);
     nr.setMaximumRedirectsAllowed(5);
     if (!req.authorization.isEmpty())
@@ -330,6 +338,16 @@ void HttpEngine::shutdown()
         r.networkError = QStringLiteral("the HTTP worker was shut down");
         finish(call, std::move(r));
     }
+}
+
+void applyNetwork(HttpRequest& request, const NetworkSettings& network)
+{
+    QNetworkProxy proxy;
+    QString ignored;
+    if (!network.proxy.trimmed().isEmpty() && parseProxySetting(network.proxy, proxy, ignored)
+        && proxy.type() != QNetworkProxy::DefaultProxy)
+        request.proxy = proxy;
+    request.extraCaCertificates = network.extraCaCertificates;
 }
 
 HttpWorker::HttpWorker(RetryPolicy policy)

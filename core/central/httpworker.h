@@ -1,8 +1,11 @@
 #pragma once
 
+#include "net/networksettings.h"
+
 #include <QByteArray>
 #include <QFuture>
 #include <QList>
+#include <QNetworkProxy>
 #include <QObject>
 #include <QPair>
 #include <QString>
@@ -10,6 +13,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 
 class QThread;
 
@@ -32,7 +36,13 @@ struct HttpRequest {
     int deadlineMs = 0;
     qint64 maxBodyBytes = DefaultMaxBodyBytes;
     int maxAttempts = 4; // 1 = no retries
+    // The proxy to go through (unset: the system's) and trust anchors besides the system's.
+    std::optional<QNetworkProxy> proxy;
+    QList<QSslCertificate> extraCaCertificates;
 };
+
+// The user's network setting on a request: an explicit proxy (--proxy) and the extra CAs.
+void applyNetwork(HttpRequest& request, const NetworkSettings& network);
 
 struct HttpResponse {
     // Refused: the worker stopped by itself and does not retry (a redirect to another origin, an

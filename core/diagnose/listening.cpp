@@ -25,6 +25,8 @@ Listening listenToDevice(const std::shared_ptr<CentralClient>& client,
     streamOptions.consumer.start = ConsumerStart::minutesAgo(options.lookbackMinutes);
     streamOptions.consumer.deviceFilter = options.deviceId;
     streamOptions.target = options.eventHub;
+    if (client) // the application's network setting, for its hubs and a connection string's alike
+        streamOptions.consumer.network = client->profile().network;
     EventStream stream(options.eventHub ? nullptr : client, resolver, streamOptions);
 
     QEventLoop loop;

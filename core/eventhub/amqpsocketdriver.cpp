@@ -2,11 +2,10 @@
 
 #include "tlsfailure.h"
 
+#include "net/networksettings.h"
+
 #include <QMetaObject>
 #include <QPointer>
-#include <QSslConfiguration>
-#include <QSslSocket>
-#include <QTcpSocket>
 #include <QTimer>
 
 #include <proton/error_condition.hpp>
@@ -32,12 +31,6 @@ constexpr qint64 MaxUnsentBytes = 4 * 1024 * 1024;
 // How long a connection closed on our side waits for the peer's close before the socket is cut.
 constexpr int CloseGraceMs = 2000;
 
-QString authorityOf(const AmqpEndpoint& e)
-{
-    const QString host = e.host.contains(QLatin1Char(':')) ? QLatin1Char('[') + e.host + QLatin1Char(']') : e.host;
-    return host + QLatin1Char(':') + QString::number(e.port);
-}
-
 } // namespace
 
 class AmqpSocketDriver::Connection : public QObject {
@@ -53,10 +46,8 @@ public:
     ~Connection() override
     {
         m_done = true; // no handler is called from here on
-        if (m_socket) {
-            m_socket->disconnect(this);
-            m_socket->abort();
-        }
+        if (m_stream)
+            m_stream->abort();
         if (auto* owner = qobject_cast<AmqpSocketDriver*>(parent()))
             std::erase(owner->m_connections, this);
     }
@@ -64,40 +55,11 @@ public:
     proton::connection start(const proton::connection_options& options)
     {
         m_driver.connect(options); // the protocol header and Open wait in the driver's output
-        if (m_endpoint.tls) {
-            auto* socket = new QSslSocket(this);
-            QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-            tls.setProtocol(QSsl::TlsV1_2OrLater);
-            tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
-            if (!m_endpoint.extraCaCertificates.isEmpty()) // (setting any turns off the system's, so both)
-                tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + m_endpoint.extraCaCertificates);
-            socket->setSslConfiguration(tls);
-            QObject::connect(socket, &QSslSocket::connected, this, [this] {
-                m_tcpConnected = true;
-                m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1);
-            });
-            QObject::connect(socket, &QSslSocket::encrypted, this, [this] { ready(); });
-            QObject::connect(socket, &QSslSocket::sslErrors, this, [this](const QList<QSslError>& errors) {
-                m_sslErrors = errors; // never ignored: the handshake fails after this
-            });
-            m_socket = socket;
-        } else {
-            m_socket = new QTcpSocket(this);
-            QObject::connect(m_socket, &QTcpSocket::connected, this, [this] {
-                m_socket->setSocketOption(QAbstractSocket::LowDelayOption, 1); // (only once connected)
-                ready();
-            });
-        }
-        QObject::connect(m_socket, &QTcpSocket::readyRead, this, [this] { pump(); });
-        QObject::connect(m_socket, &QTcpSocket::bytesWritten, this, [this] { pump(); });
-        QObject::connect(
-            m_socket, &QTcpSocket::errorOccurred, this, [this](QAbstractSocket::SocketError e) { socketFailed(e); });
-        QObject::connect(m_socket, &QTcpSocket::disconnected, this,
-            [this] { socketFailed(QAbstractSocket::RemoteHostClosedError); });
-        if (auto* socket = qobject_cast<QSslSocket*>(m_socket))
-            socket->connectToHostEncrypted(m_endpoint.host, static_cast<quint16>(m_endpoint.port));
-        else
-            m_socket->connectToHost(m_endpoint.host, static_cast<quint16>(m_endpoint.port));
+        m_stream = AmqpByteStream::create(m_endpoint, this);
+        m_stream->onReady = [this] { pump(); };
+        m_stream->onActivity = [this] { pump(); };
+        m_stream->onFailed = [this](QAbstractSocket::SocketError e) { socketFailed(e); };
+        m_stream->open();
         m_timer.start(0); // the first dispatch, from the event loop
         return m_driver.connection();
     }
@@ -113,9 +75,10 @@ public:
             return;
         }
         m_pumping = true;
+        const bool ready = m_stream->ready;
         do {
             m_again = false;
-            if (m_ready)
+            if (ready)
                 readIn();
             if (!m_done) {
                 m_deadline = m_driver.tick(proton::timestamp(monotonicMs())).milliseconds();
@@ -124,10 +87,10 @@ public:
                     break;
                 }
             }
-            if (m_ready && !m_done)
+            if (ready && !m_done)
                 writeOut();
             // More arrived than the engine took: round again once dispatching made room.
-            if (!m_done && m_ready && m_socket->bytesAvailable() > 0 && m_driver.read_buffer().size > 0)
+            if (!m_done && ready && m_stream->available() > 0 && m_driver.read_buffer().size > 0)
                 m_again = true;
         } while (m_again && !m_done);
         m_pumping = false;
@@ -145,19 +108,13 @@ public:
     }
 
 private:
-    void ready()
-    {
-        m_ready = true;
-        pump();
-    }
-
     void readIn()
     {
-        while (!m_done && m_socket->bytesAvailable() > 0) {
+        while (!m_done && m_stream->available() > 0) {
             const auto buffer = m_driver.read_buffer();
             if (buffer.size == 0)
                 break; // the engine takes no more now: the next dispatch makes room, and pump() comes again
-            const qint64 n = m_socket->read(buffer.data, static_cast<qint64>(buffer.size));
+            const qint64 n = m_stream->read(buffer.data, static_cast<qint64>(buffer.size));
             if (n <= 0)
                 break;
             m_driver.read_done(static_cast<size_t>(n));
@@ -170,11 +127,11 @@ private:
 
     void writeOut()
     {
-        while (m_socket->bytesToWrite() < MaxUnsentBytes) {
+        while (m_stream->unsent() < MaxUnsentBytes) {
             const auto buffer = m_driver.write_buffer();
             if (buffer.size == 0)
                 return;
-            const qint64 n = m_socket->write(buffer.data, static_cast<qint64>(buffer.size));
+            const qint64 n = m_stream->write(buffer.data, static_cast<qint64>(buffer.size));
             if (n <= 0)
                 return;
             m_driver.write_done(static_cast<size_t>(n));
@@ -199,7 +156,7 @@ private:
         if (m_done || m_disconnected)
             return;
         // What arrived before the end (a Close with the peer's reason) is read first.
-        if (m_ready) {
+        if (m_stream->ready) {
             pump();
             if (m_done)
                 return;
@@ -212,42 +169,78 @@ private:
 
     proton::error_condition conditionFor(QAbstractSocket::SocketError error) const
     {
-        const QString where = authorityOf(m_endpoint);
-        const QString qt = m_socket ? m_socket->errorString() : QString();
-        auto network
-            = [](const QString& words) { return proton::error_condition(NetworkCondition, words.toStdString()); };
+        const QString where = m_endpoint.webSocket ? m_endpoint.url() : m_endpoint.authority();
+        const QString qt = m_stream->errorString();
+        const QString proxy = proxyDisplay(m_endpoint.proxy);
+        auto condition
+            = [](const char* name, const QString& words) { return proton::error_condition(name, words.toStdString()); };
+        auto handshake = [&] {
+            return condition(TlsHandshakeCondition, describeTlsHandshakeFailure(m_endpoint.host, m_endpoint.port, qt));
+        };
+        if (m_stream->proxyWantsCredentials)
+            error = QAbstractSocket::ProxyAuthenticationRequiredError; // (however the socket ended after it)
         switch (error) {
         case QAbstractSocket::ConnectionRefusedError:
-            return network(where
-                + QStringLiteral(" refused the connection (nothing listens there, or a firewall "
-                                 "rejects it)"));
+            if (m_endpoint.webSocket && m_stream->tcpConnected)
+                break;
+            if (m_endpoint.webSocket && qt.contains(QLatin1String("andshake")))
+                return condition(NetworkCondition,
+                    where + QStringLiteral(" refused the WebSocket upgrade (") + qt
+                        + QStringLiteral("): it is not an AMQP over WebSockets endpoint"));
+            return condition(NetworkCondition,
+                m_endpoint.authority()
+                    + QStringLiteral(" refused the connection (nothing listens there, or a firewall rejects it)"));
         case QAbstractSocket::HostNotFoundError:
-            return network(
+            return condition(HostNotFoundCondition,
                 QStringLiteral("the host name ") + m_endpoint.host + QStringLiteral(" does not resolve (DNS)"));
         case QAbstractSocket::SocketTimeoutError:
-            return network(
-                QStringLiteral("no answer from ") + where + QStringLiteral(" (a firewall may drop the traffic)"));
+            return condition(NetworkCondition,
+                QStringLiteral("no answer from ") + m_endpoint.authority()
+                    + (proxy.isEmpty() ? QString() : QStringLiteral(" through the proxy ") + proxy)
+                    + QStringLiteral(" (a firewall may drop the traffic)"));
+        case QAbstractSocket::ProxyConnectionRefusedError:
+        case QAbstractSocket::ProxyNotFoundError:
+        case QAbstractSocket::ProxyConnectionTimeoutError:
+            return condition(ProxyCondition,
+                QStringLiteral("the proxy ") + proxy + QStringLiteral(" could not be reached (") + qt
+                    + QStringLiteral("): check the proxy setting (--proxy, or https_proxy)"));
+        case QAbstractSocket::ProxyAuthenticationRequiredError:
+            return condition(ProxyAuthCondition,
+                QStringLiteral("the proxy ") + proxy
+                    + QStringLiteral(" asks for credentials, and none were accepted: give them as "
+                                     "--proxy http://USER:PASSWORD@")
+                    + proxy);
+        case QAbstractSocket::SocketAccessError:
+        case QAbstractSocket::ProxyProtocolError:
+        case QAbstractSocket::ProxyConnectionClosedError:
+            if (!proxy.isEmpty())
+                return condition(ProxyCondition,
+                    QStringLiteral("the proxy ") + proxy + QStringLiteral(" would not open a tunnel to ")
+                        + m_endpoint.authority() + QStringLiteral(" (") + qt + QLatin1Char(')'));
+            break;
         case QAbstractSocket::RemoteHostClosedError:
-            if (m_endpoint.tls && m_tcpConnected && !m_ready) // closed in the middle of the handshake
-                return proton::error_condition(TlsHandshakeCondition,
-                    describeTlsHandshakeFailure(m_endpoint.host, m_endpoint.port, qt).toStdString());
-            return network(where + QStringLiteral(" closed the connection"));
+            if (m_endpoint.tls && m_stream->tcpConnected && !m_stream->ready) // closed in the middle of the handshake
+                return handshake();
+            if (m_endpoint.webSocket && !m_stream->ready)
+                return condition(NetworkCondition,
+                    where + QStringLiteral(" closed the connection before the WebSocket upgrade completed"));
+            return condition(NetworkCondition, where + QStringLiteral(" closed the connection"));
         case QAbstractSocket::SslHandshakeFailedError:
-            if (!m_sslErrors.isEmpty()) {
-                const auto* socket = qobject_cast<const QSslSocket*>(m_socket);
-                const auto chain = socket ? socket->peerCertificateChain() : QList<QSslCertificate>();
-                return proton::error_condition(
-                    TlsCertificateCondition, describeTlsFailure(m_endpoint.host, m_sslErrors, chain).toStdString());
-            }
-            return proton::error_condition(
-                TlsHandshakeCondition, describeTlsHandshakeFailure(m_endpoint.host, m_endpoint.port, qt).toStdString());
+            if (!m_stream->sslErrors.isEmpty())
+                return condition(TlsCertificateCondition,
+                    describeTlsFailure(m_endpoint.host, m_stream->sslErrors, m_stream->peerCertificateChain()));
+            return handshake();
         case QAbstractSocket::SslInternalError:
         case QAbstractSocket::SslInvalidUserDataError:
-            return proton::error_condition(
-                TlsHandshakeCondition, describeTlsHandshakeFailure(m_endpoint.host, m_endpoint.port, qt).toStdString());
+            return handshake();
         default:
-            return network(QStringLiteral("the connection to ") + where + QStringLiteral(" failed: ") + qt);
+            break;
         }
+        if (!m_stream->sslErrors.isEmpty()) // (a WebSocket reports the refused certificate its own way)
+            return condition(TlsCertificateCondition,
+                describeTlsFailure(m_endpoint.host, m_stream->sslErrors, m_stream->peerCertificateChain()));
+        return condition(
+            NetworkCondition, QStringLiteral("the connection to ") + where + QStringLiteral(" failed: ") + qt);
     }
 
     // The driver is done (or the socket is): what it still has to say goes out, then it goes.
@@ -257,29 +250,26 @@ private:
             return;
         m_done = true;
         m_timer.stop();
-        if (m_socket && m_socket->state() == QAbstractSocket::ConnectedState && m_ready) {
+        if (m_stream && m_stream->isOpen() && m_stream->ready) {
             writeOut();
-            if (m_socket->bytesToWrite() > 0) {
+            if (m_stream->unsent() > 0) {
                 // The last frames (a Close) go out before the socket does, within a second.
-                QObject::connect(m_socket, &QTcpSocket::disconnected, this, &QObject::deleteLater);
+                m_stream->onFailed = [this](QAbstractSocket::SocketError) { deleteLater(); };
                 QTimer::singleShot(1000, this, &QObject::deleteLater);
-                m_socket->disconnectFromHost();
+                m_stream->close();
                 return;
             }
-            m_socket->disconnectFromHost();
+            m_stream->close();
         }
         deleteLater();
     }
 
     AmqpEndpoint m_endpoint;
     proton::io::connection_driver m_driver;
-    QTcpSocket* m_socket = nullptr; // a QSslSocket for TLS
+    AmqpByteStream* m_stream = nullptr; // a child
     QTimer m_timer; // the driver's next expiry
-    QList<QSslError> m_sslErrors;
     qint64 m_deadline = 0;
     qint64 m_armedFor = 0; // the expiry the timer is set for
-    bool m_tcpConnected = false;
-    bool m_ready = false; // connected (and encrypted): bytes may move
     bool m_pumping = false;
     bool m_again = false;
     bool m_disconnected = false;

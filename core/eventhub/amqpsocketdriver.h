@@ -1,9 +1,8 @@
 #pragma once
 
-#include <QList>
+#include "amqpbytestream.h"
+
 #include <QObject>
-#include <QSslCertificate>
-#include <QString>
 
 #include <proton/connection.hpp>
 #include <proton/connection_options.hpp>
@@ -12,21 +11,14 @@
 
 namespace iotc {
 
-// Where an AMQP connection goes and how: TLS (QSslSocket: system CAs plus extraCaCertificates,
-// SNI and host-name verification on `host`, TLS 1.2 or later) or plain TCP (loopback only; the
-// caller decides).
-struct AmqpEndpoint {
-    QString host; // a name or an address, without brackets
-    int port = 5671;
-    bool tls = true;
-    QList<QSslCertificate> extraCaCertificates; // trusted besides the system's (a TLS-inspecting proxy's CA)
-};
-
 // The conditions the driver gives failures of the socket under a connection (the description says
 // what happened in words; on_transport_error receives them).
 inline constexpr const char* NetworkCondition = "iotc:network";
 inline constexpr const char* TlsCertificateCondition = "iotc:tls-certificate"; // retrying cannot help
 inline constexpr const char* TlsHandshakeCondition = "iotc:tls-handshake";
+inline constexpr const char* HostNotFoundCondition = "iotc:dns"; // another port or transport cannot help
+inline constexpr const char* ProxyCondition = "iotc:proxy"; // the proxy is unreachable or will not tunnel there
+inline constexpr const char* ProxyAuthCondition = "iotc:proxy-auth"; // the proxy wants (other) credentials
 
 // AMQP on sockets this process owns: per connection a proton::io::connection_driver and a Qt
 // socket, bytes moved between the driver's buffers and the socket when it is readable or has

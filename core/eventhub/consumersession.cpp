@@ -19,6 +19,7 @@ EventHubConsumer::Session::Session(EventHubConsumer& owner, EventHubTarget targe
     , m_tokens(m_target, m_options.tokenLifetimeSeconds)
     , m_queue(m_options.queueCapacity)
 {
+    m_webSockets = m_options.network.transport == AmqpTransport::AmqpWebSockets;
 }
 
 EventHubConsumer::Session::~Session()
@@ -69,6 +70,12 @@ QString EventHubConsumer::Session::fatal() const
     return m_fatal;
 }
 
+QString EventHubConsumer::Session::route() const
+{
+    std::lock_guard lock(m_mutex);
+    return m_route;
+}
+
 // ---- AMQP thread ----
 
 void EventHubConsumer::Session::begin()
@@ -108,11 +115,14 @@ void EventHubConsumer::Session::end()
 
 AmqpEndpoint EventHubConsumer::Session::endpoint() const
 {
+    const NetworkSettings& network = m_options.network;
     AmqpEndpoint e;
     e.host = m_target.hostName();
-    e.port = m_target.port();
     e.tls = m_target.tls;
-    e.extraCaCertificates = m_options.extraCaCertificates;
+    e.webSocket = m_webSockets;
+    e.port = m_webSockets ? network.websocketPort : network.amqpPort > 0 ? network.amqpPort : m_target.port();
+    e.proxy = proxyFor(network, e.host, e.port);
+    e.extraCaCertificates = network.extraCaCertificates;
     return e;
 }
 
@@ -121,6 +131,14 @@ void EventHubConsumer::Session::on_connection_open(proton::connection& c)
     if (c != m_connection)
         return;
     m_attempt = 0;
+    m_amqpOpenBy = 0;
+    if (!m_webSockets)
+        m_amqpOpened = true;
+    {
+        std::lock_guard lock(m_mutex);
+        m_route = endpoint().routeText();
+    }
+    m_owner.notifyState();
     openRequestReply(c, "$cbs", CbsReplyTo, m_cbsSender, m_cbsReceiver);
     m_tokenPending = true;
 }
@@ -164,6 +182,10 @@ void EventHubConsumer::Session::connect()
         }
     }
     m_owner.notifyState();
+    // Auto's first try on 5671 is short: a firewall that drops or stalls it must not hold up
+    // WebSockets (tick() gives up on it when the peer's Open has not come by then).
+    if (m_options.network.transport == AmqpTransport::Auto && !m_webSockets && !m_amqpOpened)
+        m_amqpOpenBy = nowMs() + m_options.autoAmqpTimeoutMs;
     m_connection = m_driver->open(endpoint(), o);
 }
 
@@ -171,11 +193,25 @@ void EventHubConsumer::Session::lost(const proton::connection& c, const proton::
 {
     if (c != m_connection || m_stopping || m_reconnectScheduled || m_fatalSet)
         return;
-    if (error.name() == TlsCertificateCondition) {
-        // The same certificate comes again: retrying cannot help, and nothing is ignored.
+    if (error.name() == TlsCertificateCondition || error.name() == ProxyAuthCondition) {
+        // The same certificate (or the same demand for credentials) comes again: retrying cannot
+        // help, and nothing is ignored.
         fail(QStringLiteral("The event hub at %1 could not be read: %2.")
                  .arg(m_target.hostName(), qs(error.description())),
             false);
+        return;
+    }
+    if (m_options.network.transport == AmqpTransport::Auto && !m_webSockets && !m_amqpOpened
+        && error.name() != HostNotFoundCondition && error.name() != ProxyAuthCondition) {
+        // Auto: 5671 refused, timed out, reset or not tunnelled: AMQP over WebSockets on 443 at
+        // once, and from then on (this is not one of the retries).
+        m_webSockets = true;
+        m_amqpProblem = describe(error);
+        m_lastProblem = m_amqpProblem;
+        m_reconnectScheduled = true;
+        if (proton::connection old = m_connection; old.active())
+            old.close();
+        m_reconnectAt = nowMs();
         return;
     }
     m_reconnectScheduled = true;
@@ -288,14 +324,30 @@ QString EventHubConsumer::Session::describe(const proton::error_condition& error
     return name.isEmpty() ? description : name + QStringLiteral(": ") + description;
 }
 
-// Why the hub could not be read, with what to check (the host name, never the key).
+// Why the hub could not be read, with what to check (the host name, never the key), naming the
+// transports tried.
 QString EventHubConsumer::Session::unreachable(const QString& why) const
 {
-    return QStringLiteral("The event hub at %1 could not be read: %2. Check the connection string's endpoint "
-                          "(the hub's host name), that the name resolves (DNS), and that outbound TCP port %3 "
-                          "is open (Event Hubs use 5671, AMQP over TLS) or a proxy lets it through.")
-        .arg(m_target.hostName(), why)
-        .arg(m_target.port());
+    const NetworkSettings& network = m_options.network;
+    const int amqpPort = network.amqpPort > 0 ? network.amqpPort : m_target.port();
+    QString text = QStringLiteral("The event hub at %1 could not be read: %2").arg(m_target.hostName(), why);
+    if (!m_amqpProblem.isEmpty())
+        text += QStringLiteral(" (over AMQP on port %1 before that: %2)").arg(amqpPort).arg(m_amqpProblem);
+    text += QStringLiteral(". Check the connection string's endpoint (the hub's host name), that the name resolves "
+                           "(DNS), and that ");
+    if (m_webSockets && !m_amqpProblem.isEmpty())
+        text += QStringLiteral("outbound TCP port %1 (AMQP over TLS) or %2 (AMQP over WebSockets) is open, or a proxy "
+                               "tunnels port %2 (--proxy).")
+                    .arg(amqpPort)
+                    .arg(network.websocketPort);
+    else if (m_webSockets)
+        text += QStringLiteral("outbound TCP port %1 (AMQP over WebSockets) is open or a proxy tunnels it (--proxy).")
+                    .arg(network.websocketPort);
+    else
+        text += QStringLiteral("outbound TCP port %1 is open (Event Hubs use 5671, AMQP over TLS) or a proxy lets it "
+                               "through; where only 443 is open, use --transport amqp-ws (or auto).")
+                    .arg(amqpPort);
+    return text;
 }
 
 // Every deadline (renewal, reconnect, reattach, the time to reach the hub), five times a second.
@@ -311,6 +363,16 @@ void EventHubConsumer::Session::tick()
             + (m_lastProblem.isEmpty() ? QString() : QStringLiteral(" (last: ") + m_lastProblem + QLatin1Char(')'))));
         m_driver->flush();
         return;
+    }
+    if (m_amqpOpenBy && now >= m_amqpOpenBy) {
+        m_amqpOpenBy = 0;
+        const AmqpEndpoint e = endpoint();
+        lost(m_connection,
+            proton::error_condition(NetworkCondition,
+                QStringLiteral("no AMQP answer from %1 within %2 s (a firewall may drop or hold the traffic)")
+                    .arg(e.authority())
+                    .arg(m_options.autoAmqpTimeoutMs / 1000.0)
+                    .toStdString()));
     }
     if (m_reconnectAt && now >= m_reconnectAt) {
         m_reconnectAt = 0;

@@ -55,6 +55,7 @@ public:
     std::vector<TelemetryEvent> take(size_t max);
     std::vector<PartitionState> partitions() const;
     QString fatal() const;
+    QString route() const;
     // Where ready-made tokens are offered, from any thread (it outlives the session); picked up by
     // the AMQP thread's next tick (no Proton object is touched from here).
     std::shared_ptr<TokenInbox> tokenInbox() const { return m_tokens.inbox(); }
@@ -131,6 +132,10 @@ private:
     bool m_reconnectScheduled = false;
     bool m_everReceiving = false; // a partition has received: the hub is reachable
     int m_lostBeforeReceiving = 0; // connections lost before then
+    bool m_webSockets = false; // connecting with AMQP over WebSockets (chosen, or auto's fallback)
+    bool m_amqpOpened = false; // auto: 5671 worked once, so a later loss does not switch
+    qint64 m_amqpOpenBy = 0; // auto: when the first try on 5671 is given up unless it opened
+    QString m_amqpProblem; // auto: why 5671 did not work (said when WebSockets fail too)
     static constexpr int RetriesBeforeReceiving = 1;
     qint64 m_startedMs = 0;
     QString m_lastProblem; // the last connection or link failure, in words
@@ -150,6 +155,7 @@ private:
     std::map<int, PartitionState> m_states;
     std::map<int, qint64> m_startedAtMs; // when reading from "latest" began, per partition
     QString m_fatal;
+    QString m_route; // how the open connection travels
     bool m_fatalSet = false;
 };
 

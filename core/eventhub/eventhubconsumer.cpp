@@ -83,6 +83,11 @@ QString EventHubConsumer::fatalError() const
     return m_session->fatal();
 }
 
+QString EventHubConsumer::route() const
+{
+    return m_session->route();
+}
+
 std::shared_ptr<TokenInbox> EventHubConsumer::tokenInbox() const
 {
     return m_session->tokenInbox();

@@ -4,6 +4,8 @@
 #include "telemetryevent.h"
 #include "tokenkeeper.h"
 
+#include "net/networksettings.h"
+
 #include <QList>
 #include <QObject>
 #include <QSslCertificate>
@@ -44,10 +46,12 @@ struct ConsumerOptions {
     // partition receiving (a black-holed address, attaches refused again and again), ends the
     // consumer with failed(). Once a partition received, lost connections are retried for ever.
     int unreachableAfterMs = 15000; // 0: no time limit (the retry limit still applies)
-    // Trust anchors besides the system's for TLS (a TLS-inspecting proxy's CA, a test CA). A
-    // certificate that is still not trusted, is for another host or has expired ends the consumer
-    // with failed() in words; there is no way to ignore it.
-    QList<QSslCertificate> extraCaCertificates;
+    // The transport (auto: 5671, then AMQP over WebSockets on 443), ports, proxy and extra trust
+    // anchors. A certificate that is still not trusted, is for another host or has expired ends the
+    // consumer with failed() in words; there is no way to ignore it.
+    NetworkSettings network;
+    // How long auto's first try on 5671 may take before it goes to WebSockets.
+    int autoAmqpTimeoutMs = 5000;
 };
 
 // How one partition's receiver is doing; failures are never silent.
@@ -86,6 +90,9 @@ public:
     int reconnects() const;
     std::vector<PartitionState> partitions() const;
     QString fatalError() const; // set when it stopped for good (credentials refused ...)
+    // How the connection travels once it opened ("AMQP over WebSockets (443) through
+    // proxy.example:8080"); empty until then. stateChanged() says when it changes.
+    QString route() const;
 
     // Where fresh ready-made tokens are left (IoT Central's tokens expire): put on $cbs before the
     // old one lapses, and used for every reconnect from then on. Any thread; it outlives the

@@ -58,6 +58,9 @@ EventStream::EventStream(std::shared_ptr<CentralClient> client, std::shared_ptr<
 {
     qRegisterMetaType<ObservationBatch>();
     qRegisterMetaType<MonitorStatus>();
+    // The application's network setting (proxy, CAs, transport) unless the caller gave the stream one.
+    if (m_client && m_options.consumer.network == NetworkSettings {})
+        m_options.consumer.network = m_client->profile().network;
     m_pipeline->setCollectFields(m_options.collectFields);
     m_pipeline->setStatsMinimum(m_options.statsMinimum);
     connect(&m_tokens, &QFutureWatcherBase::finished, this, &EventStream::tokensArrived);
@@ -277,6 +280,7 @@ void EventStream::publishStatus()
     if (closing())
         return;
     m_status.partitions.clear();
+    m_status.route.clear();
     m_status.dropped = m_retiredDropped;
     m_status.filtered = m_retiredFiltered;
     m_status.reconnects = m_retiredReconnects;
@@ -286,6 +290,13 @@ void EventStream::publishStatus()
         m_status.dropped += c->dropped();
         m_status.filtered += c->filtered();
         m_status.reconnects += c->reconnects();
+        if (const QString route = c->route(); !route.isEmpty() && m_status.route.isEmpty())
+            m_status.route = route;
+    }
+    if (m_status.route != m_announcedRoute) {
+        m_announcedRoute = m_status.route;
+        if (!m_announcedRoute.isEmpty())
+            Q_EMIT routeChanged(m_announcedRoute);
     }
     const qint64 ms = m_rateClock.elapsed();
     if (ms >= StatusIntervalMs) {

@@ -37,6 +37,9 @@ struct MonitorStatus {
     quint64 dropped = 0; // events the consumers' queues had to drop (never silently)
     quint64 filtered = 0;
     int reconnects = 0;
+    // How the stream travels ("AMQP over WebSockets (443) through proxy.example:8080"), once a
+    // connection opened.
+    QString route;
     double eventsPerSecond = 0;
     bool capturing = false;
     qint64 captured = 0;
@@ -118,6 +121,9 @@ Q_SIGNALS:
     // The same events, validated (when options.validate).
     void observations(const iotc::ObservationBatch& batch);
     void statusChanged(const iotc::MonitorStatus& status);
+    // A connection opened, or the way it travels changed (auto's fallback to WebSockets): route in
+    // words, as MonitorStatus::route.
+    void routeChanged(const QString& route);
     // options.maxEvents were taken: nothing more is.
     void limitReached();
     // The stream cannot go on: no hub could be found, or every consumer has failed.
@@ -147,6 +153,7 @@ private:
     bool m_limitReached = false;
     int m_failed = 0;
     QString m_consumerFailure;
+    QString m_announcedRoute; // the route routeChanged() last said
     QStringList m_hubs;
     // Counts of consumers stopped before: the status keeps them after a stop.
     quint64 m_retiredDropped = 0;

@@ -40,7 +40,8 @@ bool dpsThrottled(const DpsAnswer& answer)
 }
 
 QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http, const QString& dpsEndpoint,
-    const QString& idScope, const QString& deviceId, const QByteArray& deviceKeyBase64, int timeoutMs)
+    const QString& idScope, const QString& deviceId, const QByteArray& deviceKeyBase64, int timeoutMs,
+    const NetworkSettings& network)
 {
     HttpRequest r;
     r.method = "POST";
@@ -66,6 +67,7 @@ QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http,
     r.timeoutMs = timeoutMs;
     r.deadlineMs = timeoutMs; // the lookup as a whole, its retry and any Retry-After wait included
     r.maxAttempts = 2; // a status lookup, not a registration: one retry for a transient failure
+    applyNetwork(r, network);
     return http->send(r).then(QtFuture::Launch::Sync, [](const HttpResponse& resp) {
         DpsAnswer a;
         a.httpStatus = resp.status;

@@ -42,6 +42,7 @@ bool dpsThrottled(const DpsAnswer& answer);
 // Registration status lookup (POST {dps}/{idScope}/registrations/{id}?api-version=2021-10-01)
 // with the device's own SAS token, derived from its symmetric key.
 QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http, const QString& dpsEndpoint,
-    const QString& idScope, const QString& deviceId, const QByteArray& deviceKeyBase64, int timeoutMs = 30000);
+    const QString& idScope, const QString& deviceId, const QByteArray& deviceKeyBase64, int timeoutMs = 30000,
+    const NetworkSettings& network = {});
 
 } // namespace iotc

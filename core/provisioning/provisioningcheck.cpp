@@ -92,7 +92,7 @@ ProvisioningReport checkProvisioning(CentralClient& client, const Device& device
         return report;
     }
     auto dpsFuture = checkDpsRegistration(client.http(), client.profile().dpsEndpoint, report.idScope, device.id,
-        key.toLatin1(), client.profile().timeoutMs);
+        key.toLatin1(), client.profile().timeoutMs, client.profile().network);
     dpsFuture.waitForFinished();
     report.dps = dpsFuture.result();
     if (!report.dps->reached())

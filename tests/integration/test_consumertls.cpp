@@ -61,7 +61,7 @@ TEST_F(ConsumerTls, ReadsOverTlsWithTheCaItIsGivenAndResumesAfterADrop)
     ASSERT_EQ(app->injectTelemetry(QStringLiteral("healthy-controller"), 10), 10);
     ConsumerOptions options;
     options.start.kind = ConsumerStart::Kind::Beginning;
-    options.extraCaCertificates = { testCa() };
+    options.network.extraCaCertificates = { testCa() };
     EventHubConsumer consumer(overTls(relay.port()), options);
     consumer.start();
     auto events = collect(consumer, 10);
@@ -108,7 +108,7 @@ TEST_F(ConsumerTls, EachCertificateFailureIsRefusedInWordsWithoutEventsOrRetries
         ConsumerOptions options;
         options.start.kind = ConsumerStart::Kind::Beginning;
         if (c.trustTheCa)
-            options.extraCaCertificates = { testCa() };
+            options.network.extraCaCertificates = { testCa() };
         EventHubConsumer consumer(overTls(relay.port()), options);
         QSignalSpy failed(&consumer, &EventHubConsumer::failed);
         QElapsedTimer clock;

@@ -239,6 +239,7 @@ TEST_F(Diagnose, AnUnreachableEventStreamIsItsOwnCauseNeverNoData)
             const auto& c = d.causes.front();
             EXPECT_TRUE(c.title.contains(QStringLiteral("event stream could not be read")));
             EXPECT_TRUE(c.mitigation.contains(QStringLiteral("5671")));
+            EXPECT_TRUE(c.mitigation.contains(QStringLiteral("443 (AMQP over WebSockets")));
             EXPECT_FALSE(c.evidence.join(QLatin1Char(' ')).contains(QStringLiteral("AAAA")));
         }
     }

@@ -188,11 +188,31 @@ TEST(EventStreamAlone, AClosedPortIsTriedOnceMoreThenTheStreamFailsSayingWhy)
     const QString why = failed.at(0).at(0).toString();
     EXPECT_TRUE(why.contains(QStringLiteral("127.0.0.1"))) << why.toStdString();
     EXPECT_TRUE(why.contains(QStringLiteral("failed twice"))) << why.toStdString();
-    EXPECT_TRUE(why.contains(QStringLiteral("5671"))) << "what to check: " << why.toStdString();
+    // auto (the default) went on to AMQP over WebSockets on 443 after the AMQP port refused: both
+    // ports are named, and what happened on the first.
+    EXPECT_TRUE(why.contains(QStringLiteral("port 1 (AMQP over TLS) or 443 (AMQP over WebSockets)")))
+        << "what to check: " << why.toStdString();
+    EXPECT_TRUE(why.contains(QStringLiteral("over AMQP on port 1 before that: 127.0.0.1:1 refused")))
+        << why.toStdString();
     EXPECT_FALSE(why.contains(QStringLiteral("a2V5"))) << "no key in the reason";
     EXPECT_EQ(stream.status().phase, MonitorStatus::Phase::Failed);
-    EXPECT_EQ(stream.status().reconnects, 1) << "tried once more, not four times";
+    EXPECT_EQ(stream.status().reconnects, 1) << "tried once more, not four times (the fallback is no retry)";
     EXPECT_EQ(received.count(), 0);
+}
+
+TEST(EventStreamAlone, TransportAmqpStaysOnItsPortAndPointsToWebSockets)
+{
+    auto options = unreadable("127.0.0.1:1");
+    options.consumer.network.transport = AmqpTransport::Amqp;
+    EventStream stream(nullptr, nullptr, options);
+    QSignalSpy failed(&stream, &EventStream::failed);
+    stream.start();
+    ASSERT_TRUE(failed.wait(10000));
+    const QString why = failed.at(0).at(0).toString();
+    EXPECT_TRUE(why.contains(QStringLiteral("127.0.0.1:1 refused"))) << why.toStdString();
+    EXPECT_FALSE(why.contains(QStringLiteral("before that"))) << "no WebSockets were tried: " << why.toStdString();
+    EXPECT_TRUE(why.contains(QStringLiteral("outbound TCP port 1 is open"))) << why.toStdString();
+    EXPECT_TRUE(why.contains(QStringLiteral("--transport amqp-ws"))) << why.toStdString();
 }
 
 TEST(EventStreamAlone, AHostNameThatDoesNotResolveFailsSayingWhy)
