@@ -75,7 +75,11 @@ CentralError centralErrorFrom(const HttpResponse& r, const QString& what, ErrorS
         e.kind = CentralError::Kind::Network;
         e.message = r.networkError;
         const QString lower = r.networkError.toLower();
-        if (r.unreachable == HttpResponse::Unreachable::HostNotFound
+        if (r.unreachable == HttpResponse::Unreachable::Proxy)
+            e.explanation = what + QStringLiteral(" did not get through the proxy (") + r.networkError + tries
+                + QStringLiteral("): check the proxy setting (--proxy, or https_proxy and no_proxy), that the proxy "
+                                 "is reachable, and its credentials.");
+        else if (r.unreachable == HttpResponse::Unreachable::HostNotFound
             || (lower.contains(QStringLiteral("not found")) && lower.contains(QStringLiteral("host"))))
             e.explanation = (dps ? QStringLiteral("The DPS endpoint's host name does not resolve: check the DPS "
                                                   "endpoint and DNS (")

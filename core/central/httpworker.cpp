@@ -276,10 +276,20 @@ void HttpEngine::onFinished(const std::shared_ptr<Call>& call, QNetworkReply* re
     } else {
         r.outcome = HttpResponse::Outcome::NetworkError;
         r.networkError = reply->errorString();
-        if (reply->error() == QNetworkReply::HostNotFoundError)
+        const bool viaProxy = req.proxy
+            && (req.proxy->type() == QNetworkProxy::HttpProxy || req.proxy->type() == QNetworkProxy::Socks5Proxy);
+        // (Through a proxy, what cannot be reached or named is the proxy: Qt says "refused".)
+        if (viaProxy
+            && (reply->error() == QNetworkReply::ConnectionRefusedError
+                || reply->error() == QNetworkReply::HostNotFoundError))
+            r.unreachable = HttpResponse::Unreachable::Proxy;
+        else if (reply->error() == QNetworkReply::HostNotFoundError)
             r.unreachable = HttpResponse::Unreachable::HostNotFound;
         else if (reply->error() == QNetworkReply::ConnectionRefusedError)
             r.unreachable = HttpResponse::Unreachable::Refused;
+        else if (reply->error() >= QNetworkReply::ProxyConnectionRefusedError
+            && reply->error() <= QNetworkReply::UnknownProxyError)
+            r.unreachable = HttpResponse::Unreachable::Proxy;
     }
     const int maxAttempts = r.unreachable == HttpResponse::Unreachable::No
         ? req.maxAttempts

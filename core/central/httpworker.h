@@ -55,7 +55,8 @@ struct HttpResponse {
     QString networkError; // Qt's text for network failures, or why the worker refused
     // No connection could be made at all: the host name does not resolve, or nothing listens at
     // the address. Such a failure is retried at most once (RetryPolicy::maxUnreachableAttempts).
-    enum class Unreachable { No, HostNotFound, Refused };
+    // Proxy: the proxy itself could not be reached, would not tunnel, or wants credentials.
+    enum class Unreachable { No, HostNotFound, Refused, Proxy };
     Unreachable unreachable = Unreachable::No;
     int attempts = 0;
     int retryAfterSeconds = -1; // from the last response, when it had one

@@ -166,7 +166,9 @@ std::optional<EventHubTarget> EventHubTarget::fromConnectionString(const QString
         return std::nullopt;
     }
     const QUrl url(endpoint, QUrl::StrictMode);
-    if (url.scheme() != QLatin1String("sb")) {
+    // sb:// is Azure's; amqps:// (TLS to any host, this machine included: the simulator with --tls)
+    // is the one other spelling.
+    if (url.scheme() != QLatin1String("sb") && url.scheme() != QLatin1String("amqps")) {
         error = QStringLiteral("the Endpoint must be an sb:// URL (Endpoint=sb://<namespace>.servicebus.windows.net/)");
         return std::nullopt;
     }
@@ -212,7 +214,7 @@ std::optional<EventHubTarget> EventHubTarget::fromConnectionString(const QString
         return std::nullopt;
     }
     t.host = authority(host, port);
-    t.tls = !t.isLoopback();
+    t.tls = url.scheme() == QLatin1String("amqps") || !t.isLoopback();
     return t;
 }
 
@@ -226,7 +228,8 @@ QList<EventHubTarget> EventHubTarget::fromEventSasTokens(const QJsonObject& resp
             continue;
         EventHubTarget t;
         const QUrl url(token.value(QStringLiteral("hostname")).toString(), QUrl::StrictMode);
-        if (!url.isValid() || !url.userInfo().isEmpty())
+        if (!url.isValid() || !url.userInfo().isEmpty()
+            || (url.scheme() != QLatin1String("sb") && url.scheme() != QLatin1String("amqps")))
             continue;
         const QString host = url.host(QUrl::FullyEncoded);
         t.host = host.isEmpty() ? QString() : authority(host, url.port());
@@ -235,7 +238,7 @@ QList<EventHubTarget> EventHubTarget::fromEventSasTokens(const QJsonObject& resp
         // (A double outside qint64's range would be undefined to convert.)
         const double expiry = entry.value(QStringLiteral("expiry")).toDouble();
         t.tokenExpiry = expiry > 0 && expiry < 1e15 ? static_cast<qint64>(expiry) : 0;
-        t.tls = !t.isLoopback();
+        t.tls = url.scheme() == QLatin1String("amqps") || !t.isLoopback();
         if (t.host.isEmpty() || !isEventHubName(t.entityPath) || t.token.isEmpty())
             continue;
         out.append(t);

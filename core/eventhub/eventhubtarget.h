@@ -17,7 +17,8 @@ struct EventHubTarget {
     // address in brackets ([::1]:5671), so that the audience sb://host/entity stays a URL.
     QString host;
     QString entityPath;
-    bool tls = true; // amqps; plain amqp is only allowed to loopback
+    // amqps; plain amqp only to loopback, where sb:// means plain (the simulator) and amqps:// TLS.
+    bool tls = true;
     QString keyName;
     QByteArray key; // raw SharedAccessKey text
     QString token; // a ready "SharedAccessSignature ..." token

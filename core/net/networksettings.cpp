@@ -4,6 +4,7 @@
 #include <QHostAddress>
 #include <QNetworkProxyFactory>
 #include <QNetworkProxyQuery>
+#include <QRegularExpression>
 #include <QUrl>
 
 namespace iotc {
@@ -11,6 +12,39 @@ namespace iotc {
 namespace {
 
 constexpr qint64 MaxCaFileBytes = 1024 * 1024;
+
+// no_proxy as curl and most tools read it: entries separated by commas (or spaces), each a host
+// name that also covers its subdomains (with or without a leading dot or "*."), an address, or "*"
+// for every host; ":port" suffixes are ignored. (Qt's lookup, with libproxy, would not exempt the
+// subdomains of a bare domain nor take "*".)
+bool exemptedByNoProxy(const QString& host)
+{
+    QByteArray list = qgetenv("no_proxy");
+    if (list.isEmpty())
+        list = qgetenv("NO_PROXY");
+    if (list.isEmpty() || list.size() > 64 * 1024)
+        return false;
+    const QString name = host.toLower();
+    const auto entries = QString::fromLocal8Bit(list).toLower().split(
+        QRegularExpression(QStringLiteral("[,\\s]+")), Qt::SkipEmptyParts);
+    for (QString entry : entries) {
+        if (entry == QLatin1String("*"))
+            return true;
+        if (entry.startsWith(QLatin1String("*.")))
+            entry.remove(0, 1);
+        if (entry.startsWith(QLatin1Char('[')) && entry.contains(QLatin1Char(']')))
+            entry = entry.mid(1, entry.indexOf(QLatin1Char(']')) - 1);
+        else if (entry.count(QLatin1Char(':')) == 1)
+            entry = entry.section(QLatin1Char(':'), 0, 0);
+        if (entry.startsWith(QLatin1Char('.')))
+            entry.remove(0, 1);
+        if (entry.isEmpty())
+            continue;
+        if (name == entry || name.endsWith(QLatin1Char('.') + entry))
+            return true;
+    }
+    return false;
+}
 
 bool isLoopbackHost(const QString& host)
 {
@@ -72,7 +106,9 @@ bool parseProxySetting(const QString& text, QNetworkProxy& out, QString& error)
         return false;
     }
     if (url.port() <= 0) {
-        error = QStringLiteral("the proxy URL names no port (http://") + url.host() + QStringLiteral(":PORT)");
+        const QString host
+            = url.host().contains(QLatin1Char(':')) ? QLatin1Char('[') + url.host() + QLatin1Char(']') : url.host();
+        error = QStringLiteral("the proxy URL names no port (http://") + host + QStringLiteral(":PORT)");
         return false;
     }
     if (!url.path().isEmpty() && url.path() != QLatin1String("/")) {
@@ -93,7 +129,7 @@ QNetworkProxy proxyFor(const NetworkSettings& settings, const QString& host, int
         return explicitProxy;
     // The system's: never for this machine itself, else what it says for an https URL to the host
     // (https_proxy, no_proxy, the desktop's settings).
-    if (isLoopbackHost(host))
+    if (isLoopbackHost(host) || exemptedByNoProxy(host))
         return QNetworkProxy(QNetworkProxy::NoProxy);
     QUrl url;
     url.setScheme(QStringLiteral("https"));

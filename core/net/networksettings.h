@@ -37,7 +37,8 @@ struct NetworkSettings {
 bool parseProxySetting(const QString& text, QNetworkProxy& out, QString& error);
 
 // The proxy a connection to host:port goes through: the explicit setting, or the system's for an
-// https URL to that host (so no_proxy applies), NoProxy when there is none. Never blocks for long:
+// https URL to that host, NoProxy when there is none, for this machine, or when no_proxy (read as
+// curl reads it: a domain covers its subdomains, "*" every host) exempts the host. Never blocks for long:
 // the system's answer is read from the environment or the desktop's settings.
 QNetworkProxy proxyFor(const NetworkSettings& settings, const QString& host, int port);
 

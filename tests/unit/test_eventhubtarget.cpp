@@ -185,3 +185,55 @@ TEST(EventHubTarget, TheAppsTokensKeepAnIPv6HostWhole)
     EXPECT_EQ(targets[1].tokenExpiry, 1764000000);
     EXPECT_TRUE(targets[1].tls);
 }
+
+TEST(EventHubTarget, AnAmqpsEndpointIsTlsEvenToThisMachine)
+{
+    QString error;
+    const auto t = parse(withEndpoint(QStringLiteral("amqps://localhost:1234/")), error);
+    ASSERT_TRUE(t) << error.toStdString();
+    EXPECT_TRUE(t->tls) << "amqps:// is TLS, loopback or not";
+    EXPECT_TRUE(t->isLoopback());
+    EXPECT_EQ(t->hostName(), QStringLiteral("localhost"));
+    EXPECT_EQ(t->port(), 1234);
+    EXPECT_EQ(t->audience(), QStringLiteral("sb://localhost:1234/hub")) << "the audience is always sb://";
+    EXPECT_EQ(t->amqpUrl(), QStringLiteral("amqps://localhost:1234"));
+
+    const auto remote = parse(withEndpoint(QStringLiteral("amqps://ns.servicebus.windows.net/")), error);
+    ASSERT_TRUE(remote) << error.toStdString();
+    EXPECT_TRUE(remote->tls);
+    EXPECT_EQ(remote->port(), 5671);
+    EXPECT_EQ(remote->audience(), QStringLiteral("sb://ns.servicebus.windows.net/hub"));
+
+    const auto plain = parse(withEndpoint(QStringLiteral("sb://127.0.0.1:1234/")), error);
+    ASSERT_TRUE(plain) << error.toStdString();
+    EXPECT_FALSE(plain->tls) << "sb:// to loopback stays plain (the simulator)";
+    EXPECT_EQ(plain->port(), 1234);
+    EXPECT_EQ(plain->amqpUrl(), QStringLiteral("amqp://127.0.0.1:1234"));
+
+    for (const char* other : { "http://localhost:1234/", "amqp://localhost:1234/", "ws://localhost:1234/" }) {
+        EXPECT_FALSE(parse(withEndpoint(QLatin1String(other)), error)) << other;
+        EXPECT_TRUE(error.contains(QStringLiteral("sb://"))) << other << " -> " << error.toStdString();
+        EXPECT_FALSE(error.contains(QStringLiteral("c2VjcmV0"))) << error.toStdString();
+    }
+}
+
+TEST(EventHubTarget, TheAppsTokensForAnAmqpsHostAreTls)
+{
+    const auto response = QJsonDocument::fromJson(R"({
+        "hub-0": {"eventhubSasToken": {"sasToken": "SharedAccessSignature sr=x&sig=y&se=1", "entityPath": "hub",
+                  "hostname": "amqps://localhost:5"}, "expiry": 1764000000},
+        "hub-1": {"eventhubSasToken": {"sasToken": "SharedAccessSignature sr=x&sig=y&se=1", "entityPath": "hub",
+                  "hostname": "sb://localhost:5/"}, "expiry": 1764000000}
+    })")
+                              .object();
+    QString error;
+    const auto targets = EventHubTarget::fromEventSasTokens(response, error);
+    ASSERT_EQ(targets.size(), 2) << error.toStdString();
+    EXPECT_TRUE(targets[0].tls);
+    EXPECT_EQ(targets[0].hostName(), QStringLiteral("localhost"));
+    EXPECT_EQ(targets[0].port(), 5);
+    EXPECT_EQ(targets[0].amqpUrl(), QStringLiteral("amqps://localhost:5"));
+    EXPECT_EQ(targets[0].audience(), QStringLiteral("sb://localhost:5/hub"));
+    EXPECT_FALSE(targets[1].tls) << "sb:// to loopback is plain";
+    EXPECT_EQ(targets[1].amqpUrl(), QStringLiteral("amqp://localhost:5"));
+}
