@@ -188,10 +188,15 @@ std::vector<CommandSpec> buildTable()
     t.push_back({ "sim", "run the simulated IoT Central app on loopback until interrupted", "[OPTIONS]",
         "Runs the simulated IoT Central app (REST, DPS and the Event Hubs-compatible AMQP endpoint on\n"
         "loopback) until interrupted. Once listening it prints one JSON line with baseUrl, apiToken,\n"
-        "bearerToken, dpsEndpoint, idScope, eventHubConnectionString and devices on stdout.\n",
+        "bearerToken, dpsEndpoint, idScope, eventHubConnectionString and devices on stdout.\n"
+        "With --tls it serves REST and DPS over https and the event hub over amqps and wss as well\n"
+        "(certificates for localhost from a CA made at start); the line adds tls, caFile (the CA, for\n"
+        "--ca-file), amqpsPort and websocketPort.\n",
         {
             { "port-http", "P", "the REST and DPS port (0: any free one)" },
-            { "port-amqp", "P", "the AMQP port (0: any free one)" },
+            { "port-amqp", "P", "the plain AMQP port (0: any free one)" },
+            { "port-amqps", "P", "with --tls: the AMQP over TLS port (0: any free one)" },
+            { "port-websocket", "P", "with --tls: the AMQP over WebSockets (wss) port (0: any free one)" },
             { "devices", "N", "healthy devices added to the scenario's own" },
             { "rate", "HZ", "messages per second per scenario device (0: none until something asks)" },
             { "extra-rate", "HZ", "messages per second per added device" },
@@ -199,7 +204,8 @@ std::vector<CommandSpec> buildTable()
             { "page-size", "N", "devices per page of the device list (1 to 1000)" },
             { "token-lifetime", "S", "seconds the Event Hub tokens it hands out stay valid" },
         },
-        {}, {}, 0, 0, ConnectionUse::None, TimeoutMeaning::None, "", runSim, StopSignals::EndWithSummary });
+        { { "tls", "", "serve REST and DPS over https, the event hub over amqps and wss too (a throwaway CA)" } }, {},
+        0, 0, ConnectionUse::None, TimeoutMeaning::None, "", runSim, StopSignals::EndWithSummary });
     t.push_back({ "explain", "explain an error code, a provisioning status or matching entries",
         "CODE_OR_TEXT [--output json|text]",
         "Explains an error code (401002, 400209, IoTHubUnauthorized, DEVICE_BLOCKED, 403006, 429 ...),\n"

@@ -21,6 +21,8 @@ int runSim(const std::vector<std::string>& words)
     OptionReader reader(args);
     options.httpPort = static_cast<quint16>(reader.integer("port-http", options.httpPort, 0, 65535));
     options.amqpPort = static_cast<quint16>(reader.integer("port-amqp", options.amqpPort, 0, 65535));
+    options.amqpsPort = static_cast<quint16>(reader.integer("port-amqps", options.amqpsPort, 0, 65535));
+    options.websocketPort = static_cast<quint16>(reader.integer("port-websocket", options.websocketPort, 0, 65535));
     options.extraDevices = static_cast<int>(reader.integer("devices", options.extraDevices, 0, 1000000));
     options.rateHz = reader.number("rate", options.rateHz, 0, 1000, "messages per second");
     options.extraRateHz = reader.number("extra-rate", options.extraRateHz, 0, 1000, "messages per second");
@@ -30,6 +32,11 @@ int runSim(const std::vector<std::string>& words)
     if (!reader.ok())
         return reader.fail("sim");
     options.scenarioFile = QString::fromStdString(args.value("scenario").value_or(""));
+    options.tls = args.has("tls");
+    if (!options.tls && (args.has("port-amqps") || args.has("port-websocket"))) {
+        std::fprintf(stderr, "iotc-diag sim: --port-amqps and --port-websocket need --tls\n");
+        return ExitUsage;
+    }
 
     sim::SimulatedApp app(options);
     sim::SimEndpoints endpoints;
@@ -41,10 +48,14 @@ int runSim(const std::vector<std::string>& words)
     }
     std::printf("%s\n", QJsonDocument(endpoints.toJson()).toJson(QJsonDocument::Compact).constData());
     std::fflush(stdout);
-    std::fprintf(stderr,
-        "Simulated IoT Central app listening: REST and DPS on %s, Event Hubs AMQP on amqp://%s\n"
-        "%d devices. Ctrl-C stops it.\n",
-        qPrintable(endpoints.baseUrl), qPrintable(endpoints.eventHubHost), endpoints.devices);
+    std::fprintf(stderr, "Simulated IoT Central app listening: REST and DPS on %s, Event Hubs AMQP on amqp://%s\n",
+        qPrintable(endpoints.baseUrl), qPrintable(endpoints.eventHubHost));
+    if (endpoints.tls)
+        std::fprintf(stderr,
+            "Over TLS: amqps://localhost:%u and wss://localhost:%u/$servicebus/websocket, certificates from a "
+            "throwaway CA: trust it with --ca-file %s\n",
+            unsigned(endpoints.amqpsPort), unsigned(endpoints.websocketPort), qPrintable(endpoints.caFile));
+    std::fprintf(stderr, "%d devices. Ctrl-C stops it.\n", endpoints.devices);
 
     RunLoop(0).exec(); // until Ctrl-C or SIGTERM
     app.stop();

@@ -1,8 +1,8 @@
 #include "simhttpserver.h"
 
-#include "util/sas.h"
 #include "simresources.h"
 #include "simstate.h"
+#include "util/sas.h"
 
 #include <QDateTime>
 #include <QHttpServerRequest>
@@ -231,7 +231,8 @@ SimHttpServer::Reply SimHttpServer::eventSasTokens()
                 { QStringLiteral("eventhubSasToken"),
                     QJsonObject { { QStringLiteral("sasToken"), token },
                         { QStringLiteral("entityPath"), hub.entityPath },
-                        { QStringLiteral("hostname"), QString(QStringLiteral("sb://") + host + QLatin1Char('/')) } } },
+                        { QStringLiteral("hostname"),
+                            QString(m_eventHub.scheme + QStringLiteral("://") + host + QLatin1Char('/')) } } },
                 { QStringLiteral("expiry"), expiry } });
     }
     return json(out);

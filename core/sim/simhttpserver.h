@@ -16,7 +16,9 @@ class SimState;
 
 // What the HTTP side needs to know about the AMQP side to hand out event-hub tokens.
 struct EventHubAccess {
-    QString host; // 127.0.0.1
+    // The answer's hostname is scheme://host:port/: sb:// (plain on loopback) or amqps:// (TLS).
+    QString scheme = QStringLiteral("sb");
+    QString host; // 127.0.0.1 (localhost with amqps)
     quint16 port = 0;
     QByteArray hubKey; // shared access key of the "service" policy (signs as raw text)
     QString keyName = QStringLiteral("service");

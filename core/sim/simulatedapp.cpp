@@ -2,10 +2,14 @@
 
 #include <QJsonDocument>
 
+#include "simtls.h"
+#include "simtlsfronts.h"
 #include "telemetrygenerator.h"
 
 #include <QCryptographicHash>
+#include <QFile>
 #include <QHostAddress>
+#include <QTemporaryDir>
 #include <QThread>
 
 #include <stdexcept>
@@ -14,12 +18,33 @@ namespace iotc::sim {
 
 QJsonObject SimEndpoints::toJson() const
 {
-    return { { QStringLiteral("baseUrl"), baseUrl }, { QStringLiteral("apiToken"), apiToken },
+    QJsonObject out { { QStringLiteral("baseUrl"), baseUrl }, { QStringLiteral("apiToken"), apiToken },
         { QStringLiteral("bearerToken"), bearerToken }, { QStringLiteral("dpsEndpoint"), dpsEndpoint },
         { QStringLiteral("idScope"), idScope },
         { QStringLiteral("eventHubConnectionString"), eventHubConnectionString },
         { QStringLiteral("devices"), devices } };
+    if (tls) {
+        out.insert(QStringLiteral("tls"), true);
+        out.insert(QStringLiteral("caFile"), caFile);
+        out.insert(QStringLiteral("amqpsPort"), amqpsPort);
+        out.insert(QStringLiteral("websocketPort"), websocketPort);
+    }
+    return out;
 }
+
+namespace {
+
+// Writes the CA where clients can read it (--ca-file); throws when it cannot.
+QString writeCaFile(const QTemporaryDir& dir, const QByteArray& pem)
+{
+    const QString path = dir.filePath(QStringLiteral("iotc-sim-ca.pem"));
+    QFile file(path);
+    if (!dir.isValid() || !file.open(QIODevice::WriteOnly) || file.write(pem) != pem.size() || !file.flush())
+        throw std::runtime_error("the simulated app cannot write its CA certificate to " + path.toStdString());
+    return path;
+}
+
+} // namespace
 
 SimulatedApp::SimulatedApp(SimOptions options, QObject* parent)
     : QObject(parent)
@@ -36,6 +61,7 @@ SimEndpoints SimulatedApp::start()
 {
     if (m_thread)
         return m_endpoints;
+    m_endpoints = {};
     auto catalog = m_options.scenarioFile.isEmpty() ? ScenarioCatalog::builtIn()
                                                     : ScenarioCatalog::fromFile(m_options.scenarioFile);
     m_state = std::make_shared<SimState>(std::move(catalog), m_options.extraDevices);
@@ -54,13 +80,28 @@ SimEndpoints SimulatedApp::start()
     amqp.key = hubKey;
     m_eventHub = std::make_unique<EventHubServer>(std::move(served), amqp);
     const uint16_t amqpPort = m_eventHub->start();
+    std::optional<SimTlsMaterial> tls;
+    if (m_options.tls) {
+        try {
+            tls = makeThrowawayTls();
+            m_tlsDir = std::make_unique<QTemporaryDir>();
+            m_endpoints.caFile = writeCaFile(*m_tlsDir, tls->caPem);
+        } catch (...) {
+            stop();
+            throw;
+        }
+    }
 
     m_thread = new QThread;
     m_thread->setObjectName(QStringLiteral("iotc-sim-http"));
     m_http = new SimHttpServer(m_state);
     m_http->setPageSize(m_options.pageSize);
-    m_http->setEventHubAccess(
-        { QStringLiteral("127.0.0.1"), amqpPort, hubKey, QStringLiteral("service"), m_options.tokenLifetimeSeconds });
+    EventHubAccess access;
+    access.host = QStringLiteral("127.0.0.1");
+    access.port = amqpPort;
+    access.hubKey = hubKey;
+    access.tokenLifetimeSeconds = m_options.tokenLifetimeSeconds;
+    m_http->setEventHubAccess(access);
     m_generator = new TelemetryGenerator(m_state, m_stores.front(), m_options.rateHz, m_options.extraRateHz);
     // Twin changes are routed to the event stream as IoT Hub does: iothub-message-source
     // twinChangeEvents, the patch under properties.desired / properties.reported.
@@ -86,14 +127,47 @@ SimEndpoints SimulatedApp::start()
 
     quint16 httpPort = 0;
     QMetaObject::invokeMethod(
-        m_http, [this, &httpPort] { httpPort = m_http->listen(QHostAddress::LocalHost, m_options.httpPort); },
+        m_http,
+        [this, &httpPort, &tls] {
+            if (tls)
+                m_http->sslSetup(simServerTls(*tls));
+            httpPort = m_http->listen(QHostAddress::LocalHost, m_options.httpPort);
+        },
         Qt::BlockingQueuedConnection);
     if (httpPort == 0) {
         stop();
         throw std::runtime_error(
             "the simulated app cannot listen for HTTP on port " + std::to_string(m_options.httpPort));
     }
-    const QString base = QStringLiteral("http://127.0.0.1:") + QString::number(httpPort);
+    if (tls) {
+        // The secure fronts live on the HTTP thread with the server (which owns them).
+        std::string error;
+        QMetaObject::invokeMethod(
+            m_http,
+            [this, &tls, &error, amqpPort, access]() mutable {
+                auto* fronts = new SimTlsFronts(*tls, amqpPort, m_http);
+                try {
+                    fronts->listen(m_options.amqpsPort, m_options.websocketPort);
+                } catch (const std::exception& e) {
+                    error = e.what();
+                    return;
+                }
+                m_endpoints.amqpsPort = fronts->amqpsPort();
+                m_endpoints.websocketPort = fronts->websocketPort();
+                // The token answer names the TLS endpoint, so that clients read it over TLS.
+                access.scheme = QStringLiteral("amqps");
+                access.host = QStringLiteral("localhost");
+                access.port = m_endpoints.amqpsPort;
+                m_http->setEventHubAccess(access);
+            },
+            Qt::BlockingQueuedConnection);
+        if (!error.empty()) {
+            stop();
+            throw std::runtime_error(error);
+        }
+    }
+    const QString base = (tls ? QStringLiteral("https://localhost:") : QStringLiteral("http://127.0.0.1:"))
+        + QString::number(httpPort);
     QMetaObject::invokeMethod(
         m_http, [this, base] { m_http->setBaseUrl(base); }, Qt::BlockingQueuedConnection);
     QMetaObject::invokeMethod(
@@ -107,7 +181,10 @@ SimEndpoints SimulatedApp::start()
     m_endpoints.idScope = m_state->catalog().idScope;
     m_endpoints.eventHubHost = QStringLiteral("127.0.0.1:") + QString::number(amqpPort);
     m_endpoints.amqpPort = amqpPort;
-    m_endpoints.eventHubConnectionString = QStringLiteral("Endpoint=sb://") + m_endpoints.eventHubHost
+    m_endpoints.tls = tls.has_value();
+    const QString endpoint = tls ? QStringLiteral("amqps://localhost:") + QString::number(m_endpoints.amqpsPort)
+                                 : QStringLiteral("sb://") + m_endpoints.eventHubHost;
+    m_endpoints.eventHubConnectionString = QStringLiteral("Endpoint=") + endpoint
         + QStringLiteral("/;SharedAccessKeyName=service;SharedAccessKey=") + QString::fromLatin1(hubKey)
         + QStringLiteral(";EntityPath=") + hub.entityPath;
     m_endpoints.devices = static_cast<int>(m_state->deviceCount());
@@ -126,6 +203,7 @@ void SimulatedApp::stop()
         m_http = nullptr;
         m_generator = nullptr;
     }
+    m_tlsDir.reset();
 }
 
 int SimulatedApp::injectTelemetry(const QString& deviceId, int count)

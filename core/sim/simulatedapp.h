@@ -12,6 +12,7 @@
 #include <memory>
 #include <optional>
 
+class QTemporaryDir;
 class QThread;
 
 namespace iotc::sim {
@@ -26,6 +27,11 @@ struct SimOptions {
     int pageSize = 100;
     int tokenLifetimeSeconds = 3600;
     size_t retentionPerPartition = 500000;
+    // Also serve over TLS with a throwaway CA (simtls.h): REST and DPS over https, the event hub
+    // over amqps (amqpsPort) and wss (websocketPort); the plain AMQP port stays open.
+    bool tls = false;
+    quint16 amqpsPort = 0; // 0 = ephemeral (tls only)
+    quint16 websocketPort = 0; // 0 = ephemeral (tls only)
 };
 
 // How to reach a running simulated app; secrets are the simulator's own, made up at start.
@@ -35,10 +41,16 @@ struct SimEndpoints {
     QString bearerToken;
     QString dpsEndpoint;
     QString idScope;
-    QString eventHubConnectionString;
-    QString eventHubHost;
-    quint16 amqpPort = 0;
+    QString eventHubConnectionString; // Endpoint=amqps://localhost:<amqpsPort>/ with tls
+    QString eventHubHost; // the plain AMQP endpoint, 127.0.0.1:<amqpPort>
+    quint16 amqpPort = 0; // plain AMQP, also with tls
     int devices = 0;
+    // With SimOptions::tls: the CA to trust (a PEM file that lives while the app runs) and the
+    // secure ports of the event hub (AMQP over TLS; AMQP over WebSockets at /$servicebus/websocket).
+    bool tls = false;
+    QString caFile;
+    quint16 amqpsPort = 0;
+    quint16 websocketPort = 0;
 
     QJsonObject toJson() const;
 };
@@ -46,7 +58,9 @@ struct SimEndpoints {
 class TelemetryGenerator;
 
 // The simulated IoT Central application: REST + DPS over HTTP (its own thread), the Event Hubs-
-// compatible AMQP endpoint (Proton's thread) and scenario devices generating telemetry.
+// compatible AMQP endpoint (Proton's thread) and scenario devices generating telemetry. With tls,
+// REST and DPS are https and TLS and WebSocket fronts (simtlsfronts.h, on the HTTP thread) pipe to
+// the AMQP endpoint.
 class SimulatedApp : public QObject {
     Q_OBJECT
 public:
@@ -76,6 +90,7 @@ private:
     SimHttpServer* m_http = nullptr; // lives in m_thread
     TelemetryGenerator* m_generator = nullptr; // lives in m_thread
     QThread* m_thread = nullptr;
+    std::unique_ptr<QTemporaryDir> m_tlsDir; // holds the CA file while running with tls
     SimEndpoints m_endpoints;
 };
 
