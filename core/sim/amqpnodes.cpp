@@ -35,22 +35,64 @@ std::vector<std::string> addressParts(std::string address)
     return parts;
 }
 
+proton::value rawProperty(const proton::message& m, const std::string& key)
+{
+    try {
+        const proton::value all = m.properties().value();
+        if (all.empty())
+            return {};
+        proton::codec::decoder d(all);
+        proton::codec::start map;
+        d >> map;
+        for (size_t i = 0; i + 1 < map.size; i += 2) {
+            proton::value name;
+            proton::value value;
+            d >> name >> value;
+            if (name.type() == proton::STRING && proton::get<std::string>(name) == key)
+                return value;
+        }
+    } catch (const std::exception&) {
+    }
+    return {};
+}
+
 std::optional<std::string> selectorOf(const proton::source& source)
 {
-    const auto& filters = source.filters();
-    const proton::symbol key("apache.org:selector-filter:string");
-    if (!filters.exists(key))
-        return std::nullopt;
+    // The filter map is walked as it came: clients differ in how they key it (a symbol, a
+    // string) and Proton's typed map<symbol, value> view throws on anything else.
     try {
-        proton::codec::decoder d(filters.get(key));
-        proton::codec::start s;
-        d >> s;
-        proton::value descriptor;
-        std::string expression;
-        d >> descriptor >> expression >> proton::codec::finish();
-        return expression;
+        const proton::value filters = source.filters().value();
+        if (filters.empty())
+            return std::nullopt;
+        proton::codec::decoder d(filters);
+        proton::codec::start map;
+        d >> map;
+        for (size_t i = 0; i + 1 < map.size; i += 2) {
+            proton::value key;
+            proton::value filter;
+            d >> key >> filter;
+            std::string name;
+            if (key.type() == proton::SYMBOL)
+                name = proton::get<proton::symbol>(key);
+            else if (key.type() == proton::STRING)
+                name = proton::get<std::string>(key);
+            if (name != "apache.org:selector-filter:string")
+                continue;
+            try {
+                proton::codec::decoder f(filter);
+                proton::codec::start described;
+                f >> described;
+                proton::value descriptor;
+                std::string expression;
+                f >> descriptor >> expression >> proton::codec::finish();
+                return expression;
+            } catch (const std::exception&) {
+                return std::string();
+            }
+        }
+        return std::nullopt;
     } catch (const std::exception&) {
-        return std::string();
+        return std::string(); // a filter map that cannot be read: refused as no supported selector
     }
 }
 

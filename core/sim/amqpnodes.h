@@ -23,13 +23,14 @@ std::vector<std::string> addressParts(std::string address);
 // The selector filter's expression of a receiver's source (empty string when it is malformed).
 std::optional<std::string> selectorOf(const proton::source& source);
 
+// The raw application property `key` (null when absent). Walked as it came: a client may put
+// values there (a described one) that Proton's typed map<string, scalar> view throws on.
+proton::value rawProperty(const proton::message& m, const std::string& key);
+
 template <typename T> T propertyOr(const proton::message& m, const std::string& key, T fallback)
 {
-    const auto& props = m.properties();
-    if (!props.exists(key))
-        return fallback;
     try {
-        return proton::get<T>(props.get(key));
+        return proton::get<T>(rawProperty(m, key));
     } catch (const std::exception&) {
         return fallback;
     }

@@ -7,6 +7,9 @@
 #include <QDateTime>
 #include <pthread.h>
 
+#include <atomic>
+#include <cstdio>
+
 #include <proton/codec/decoder.hpp>
 #include <proton/codec/encoder.hpp>
 #include <proton/connection.hpp>
@@ -79,10 +82,17 @@ public:
         m_listener = m_container.listen(m_options.host + ":" + std::to_string(m_options.port), m_listenHandler);
         m_thread = std::thread([this] {
             pthread_setname_np(pthread_self(), "iotc-sim-amqp");
-            try {
-                m_container.run();
-            } catch (const std::exception&) {
-                // The container ends; connections see the transport close.
+            // A handler that throws (what a client sent could not be handled) ends that run of the
+            // container, not the endpoint: it runs again, and says what happened.
+            for (;;) {
+                try {
+                    m_container.run();
+                    return;
+                } catch (const std::exception& e) {
+                    if (m_stopping)
+                        return;
+                    std::fprintf(stderr, "simulated event hub: a connection failed: %s\n", e.what());
+                }
             }
         });
         return future.get();
@@ -90,6 +100,7 @@ public:
 
     void stop()
     {
+        m_stopping = true;
         if (m_thread.joinable()) {
             m_container.stop();
             m_thread.join();
@@ -135,6 +146,7 @@ public:
     EventHubServer& m_owner;
     std::vector<Hub> m_hubs;
     Options m_options;
+    std::atomic<bool> m_stopping { false };
     ListenHandler m_listenHandler;
     proton::container m_container;
     proton::listener m_listener;
@@ -514,6 +526,11 @@ proton::connection_options EventHubServer::Impl::ListenHandler::on_accept(proton
     proton::connection_options o;
     o.handler(*new Connection(*impl)); // deletes itself when its transport closes
     o.sasl_allowed_mechs("ANONYMOUS");
+    // The Open says what Azure's says, explicitly: clients such as the Event Hubs SDK for Python
+    // (pure-Python AMQP) compare the peer's max-frame-size and refuse an Open that leaves it out.
+    o.max_frame_size(65536);
+    o.max_sessions(4999); // channel-max
+    o.idle_timeout(proton::duration(120000));
     return o;
 }
 

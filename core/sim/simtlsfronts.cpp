@@ -1,5 +1,7 @@
 #include "simtlsfronts.h"
 
+#include "amqpframepad.h"
+
 #include <QHostAddress>
 #include <QNetworkProxy>
 #include <QSslServer>
@@ -41,7 +43,11 @@ public:
             if (!m_pending.isEmpty())
                 m_upstream->write(std::exchange(m_pending, {}));
         });
-        connect(m_upstream, &QTcpSocket::readyRead, this, [this] { m_send(m_upstream->readAll()); });
+        // Every performative with all its fields, as Azure's (amqpframepad.h).
+        connect(m_upstream, &QTcpSocket::readyRead, this, [this] {
+            if (const QByteArray out = m_padder.feed(m_upstream->readAll()); !out.isEmpty())
+                m_send(out);
+        });
         connect(m_upstream, &QTcpSocket::disconnected, this, &Pipe::closeClient);
         connect(m_upstream, &QTcpSocket::errorOccurred, this, [this] {
             if (m_upstream->state() == QAbstractSocket::UnconnectedState)
@@ -72,6 +78,7 @@ private:
 
     Send m_send;
     Close m_close;
+    AmqpFramePadder m_padder;
     QTcpSocket* m_upstream;
     QByteArray m_pending;
     bool m_closing = false;
