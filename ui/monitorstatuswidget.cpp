@@ -57,8 +57,13 @@ void MonitorStatusWidget::setStatus(const MonitorStatus& s)
     QString state;
     switch (s.phase) {
     case MonitorStatus::Phase::Running:
-        state = s.partitions.empty() ? tr("● Connecting to the event hub…")
-                                     : tr("● Live: %1/%2 partitions receiving").arg(receiving).arg(s.partitions.size());
+        if (s.partitions.empty())
+            state = tr("● Connecting to the event hub…");
+        else if (s.route.isEmpty())
+            state = tr("● Live: %1/%2 partitions receiving").arg(receiving).arg(s.partitions.size());
+        else // how it travels: which transport, which proxy
+            state
+                = tr("● Live via %1 — %2/%3 partitions receiving").arg(s.route).arg(receiving).arg(s.partitions.size());
         break;
     case MonitorStatus::Phase::Failed:
         state = tr("✖ Live telemetry failed: %1").arg(s.message);
@@ -71,7 +76,8 @@ void MonitorStatusWidget::setStatus(const MonitorStatus& s)
     if (!problems.isEmpty())
         state += QStringLiteral(" — ⚠ ") + problems.join(QStringLiteral("; "));
     m_state->setText(state);
-    m_state->setToolTip(s.message + QStringLiteral("\n") + all.join(QLatin1Char('\n')));
+    m_state->setToolTip((s.route.isEmpty() ? QString() : tr("Via %1").arg(s.route) + QLatin1Char('\n')) + s.message
+        + QStringLiteral("\n") + all.join(QLatin1Char('\n')));
     m_rate->setText(tr("%1 events/s · %2 received").arg(s.eventsPerSecond, 0, 'f', 1).arg(s.received));
     QString dropped;
     if (s.dropped > 0)

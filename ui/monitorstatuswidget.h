@@ -8,8 +8,8 @@ class QLabel;
 
 namespace iotc {
 
-// The status bar's live part: what the monitor is doing, each partition's state (errors in words),
-// events per second, dropped events and the capture indicator.
+// The status bar's live part: what the monitor is doing, how it travels (transport, proxy), each
+// partition's state (errors in words), events per second, dropped events and the capture indicator.
 class MonitorStatusWidget : public QWidget {
     Q_OBJECT
 public:
