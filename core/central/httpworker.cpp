@@ -196,7 +196,7 @@ void HttpEngine::start(const std::shared_ptr<Call>& call)
     m_network->setProxy(req.proxy.value_or(QNetworkProxy(QNetworkProxy::DefaultProxy)));
     if (!req.extraCaCertificates.isEmpty()) {
         QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-        tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + req.extraCaCertificates);
+        tls.setCaCertificates(trustAnchors(req.extraCaCertificates));
         nr.setSslConfiguration(tls);
     }
     nr.setAttribute(QNetworkRequest::RedirectPolicyAttribute, QNetworkRequest::SameOriginRedirectPolicy);

@@ -23,7 +23,7 @@ QSslConfiguration tlsFor(const AmqpEndpoint& e)
     tls.setProtocol(QSsl::TlsV1_2OrLater);
     tls.setPeerVerifyMode(QSslSocket::VerifyPeer);
     if (!e.extraCaCertificates.isEmpty()) // (setting any turns off the system's, so both)
-        tls.setCaCertificates(QSslConfiguration::systemCaCertificates() + e.extraCaCertificates);
+        tls.setCaCertificates(trustAnchors(e.extraCaCertificates));
     return tls;
 }
 

@@ -5,6 +5,7 @@
 #include <QNetworkProxyFactory>
 #include <QNetworkProxyQuery>
 #include <QRegularExpression>
+#include <QSslConfiguration>
 #include <QUrl>
 
 namespace iotc {
@@ -153,6 +154,12 @@ QString proxyDisplay(const QNetworkProxy& proxy)
         ? QLatin1Char('[') + proxy.hostName() + QLatin1Char(']')
         : proxy.hostName();
     return host + QLatin1Char(':') + QString::number(proxy.port());
+}
+
+QList<QSslCertificate> trustAnchors(const QList<QSslCertificate>& extra)
+{
+    static const QList<QSslCertificate> system = QSslConfiguration::systemCaCertificates();
+    return system + extra;
 }
 
 bool loadCaFile(const QString& path, QList<QSslCertificate>& out, QString& error)

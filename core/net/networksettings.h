@@ -45,6 +45,10 @@ QNetworkProxy proxyFor(const NetworkSettings& settings, const QString& host, int
 // "proxy.example:8080" (never the user name or password); empty for no proxy.
 QString proxyDisplay(const QNetworkProxy& proxy);
 
+// The system's trust anchors and `extra`: what a TLS connection given extra CAs trusts. The
+// system's bundle is read once per process (parsing it costs milliseconds: never per request).
+QList<QSslCertificate> trustAnchors(const QList<QSslCertificate>& extra);
+
 // Reads every PEM (or DER) certificate in a file: false with a reason in words when it cannot be
 // read, holds none, or is too big (1 MB).
 bool loadCaFile(const QString& path, QList<QSslCertificate>& out, QString& error);

@@ -28,6 +28,7 @@ QJsonObject SimEndpoints::toJson() const
         out.insert(QStringLiteral("caFile"), caFile);
         out.insert(QStringLiteral("amqpsPort"), amqpsPort);
         out.insert(QStringLiteral("websocketPort"), websocketPort);
+        out.insert(QStringLiteral("amqpPort"), amqpPort); // the plain one, still served
     }
     return out;
 }

@@ -289,9 +289,9 @@ BodyText bodyText(std::string_view bytes, std::string_view declaredEncoding)
     result.encoding = "UTF-8";
     if (bytes.empty())
         return result;
-    const std::string declaredText(declaredEncoding);
+    // (The words below are only built off the common path: valid UTF-8 returns without them.)
     const Declared declared = declaredFamily(declaredEncoding);
-    const std::string asDeclared = "declared by its content-encoding " + declaredText;
+    const std::string declaredText(declaredEncoding);
     std::string why; // why the bytes could not be read, for the base64 note
     const auto b0 = static_cast<unsigned char>(bytes[0]);
     const bool utf16Bom = bytes.size() >= 2
@@ -322,11 +322,12 @@ BodyText bodyText(std::string_view bytes, std::string_view declaredEncoding)
                 little = decodeText(rest).encoding != TextEncoding::Utf16BE;
             const DecodedText d = decodeUtf16(rest, little);
             if (d.encoding != TextEncoding::Invalid)
-                return decoded(d.utf8, encodingName(d.encoding), asDeclared);
+                return decoded(d.utf8, encodingName(d.encoding), "declared by its content-encoding " + declaredText);
             why = d.error;
         } else if (declared == Declared::Latin1 || declared == Declared::Cp1252) {
             const bool cp1252 = declared == Declared::Cp1252;
-            return decoded(decodeSingleByte(rest, cp1252), cp1252 ? "Windows-1252" : "ISO-8859-1", asDeclared);
+            return decoded(decodeSingleByte(rest, cp1252), cp1252 ? "Windows-1252" : "ISO-8859-1",
+                "declared by its content-encoding " + declaredText);
         }
         if (why.empty() && utf16Shaped) {
             const DecodedText d = decodeText(rest);
