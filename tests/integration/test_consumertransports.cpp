@@ -1,6 +1,7 @@
 // The Event Hubs consumer on every transport of issue 15: plain AMQP, AMQP over TLS, AMQP over
 // WebSockets (ws:// and wss://) and each through an HTTP CONNECT proxy. On each, twenty forced
-// disconnects during 50,000 events lose and duplicate nothing; auto goes from a refused, silent or
+// disconnects during 50,000 events lose and duplicate nothing, and tokens are renewed across their
+// expiry without a drop; auto goes from a refused, silent or
 // untunnelled 5671 to WebSockets on 443; a proxy that wants credentials, a WebSocket endpoint with
 // a certificate nobody trusts, and a path that is not AMQP's are each refused in words.
 #include "collectevents.h"
@@ -198,6 +199,29 @@ TEST_P(EveryTransport, TwentyDisconnectsDuringFiftyThousandEventsLoseAndDuplicat
     if (proxy) {
         EXPECT_GE(proxy->tunnels(), 21) << "every connection went through the proxy";
     }
+}
+
+TEST_P(EveryTransport, TokensAreRenewedAcrossTheirExpiry)
+{
+    auto s = setUp(GetParam());
+    s.options.tokenLifetimeSeconds = 4; // the simulator closes a connection whose token lapsed
+    EventHubConsumer consumer(s.target, s.options);
+    consumer.start();
+    ASSERT_TRUE(allReceiving(consumer)) << consumer.fatalError().toStdString();
+    // Seven rounds over about seven seconds: the 4-second token is renewed at least once, on this
+    // transport's connection, which never drops.
+    QElapsedTimer clock;
+    clock.start();
+    size_t received = 0;
+    for (int round = 0; round < 7; ++round) {
+        inject(QStringLiteral("healthy-controller"), 3);
+        received += collectEvents(consumer, 3, 5000).size();
+        (void)QTest::qWaitFor([&] { return clock.elapsed() >= 1000 * (round + 1); }, 2000);
+    }
+    EXPECT_GE(clock.elapsed(), 6000) << "past the first token's expiry";
+    EXPECT_EQ(received, 21u);
+    EXPECT_EQ(consumer.reconnects(), 0) << "renewed in time: the connection never dropped";
+    EXPECT_TRUE(consumer.fatalError().isEmpty()) << consumer.fatalError().toStdString();
 }
 
 INSTANTIATE_TEST_SUITE_P(Transports, EveryTransport,
