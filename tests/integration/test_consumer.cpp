@@ -1,5 +1,6 @@
 // The Event Hubs consumer against the simulated endpoint: decoding, start positions, CBS refusal,
-// token renewal, reconnects without loss or duplicates, and a failing partition.
+// token renewal with IoT Central's ready-made tokens, and a failing partition. (Renewal with a key,
+// and reconnects without loss or duplicates, are tested on every transport: test_consumertransports.)
 #include "collectevents.h"
 #include "simfixture.h"
 
@@ -28,19 +29,6 @@ sim::SimOptions quiet()
     o.rateHz = 0;
     o.extraRateHz = 0;
     return o;
-}
-
-// Waits until the consumer reads all four partitions of the simulated hub.
-bool allReceiving(const EventHubConsumer& consumer, int timeoutMs = 10000)
-{
-    return QTest::qWaitFor(
-        [&] {
-            const auto ps = consumer.partitions();
-            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
-                return p.state == PartitionState::State::Receiving;
-            });
-        },
-        timeoutMs);
 }
 
 class Consumer : public ::testing::Test {
@@ -212,76 +200,6 @@ TEST_F(Consumer, RefusedTokenIsExplainedAndFinal)
     EXPECT_TRUE(consumer.fatalError().contains(QStringLiteral("SharedAccessKey")));
     for (const auto& p : consumer.partitions())
         EXPECT_EQ(p.state, PartitionState::State::Error);
-}
-
-TEST_F(Consumer, TokensAreRenewedBeforeTheyExpire)
-{
-    ConsumerOptions options;
-    options.start.kind = ConsumerStart::Kind::Beginning;
-    options.tokenLifetimeSeconds = 4; // the simulator closes connections whose token lapsed
-    EventHubConsumer consumer(target, options);
-    consumer.start();
-    // Five rounds over about five seconds: the 4-second token must be renewed at least once.
-    QElapsedTimer clock;
-    clock.start();
-    size_t received = 0;
-    for (int round = 0; round < 5; ++round) {
-        inject("healthy-controller", 3);
-        received += collect(consumer, 3, 5000).size();
-        (void)QTest::qWaitFor([&] { return clock.elapsed() >= 1000 * (round + 1); }, 2000);
-    }
-    EXPECT_EQ(received, 15u);
-    EXPECT_EQ(consumer.reconnects(), 0) << "renewed in time: the connection never dropped";
-    EXPECT_TRUE(consumer.fatalError().isEmpty());
-}
-
-TEST_F(Consumer, TwentyDisconnectsDuringFiftyThousandEventsLoseAndDuplicateNothing)
-{
-    ConsumerOptions options;
-    options.start.kind = ConsumerStart::Kind::Beginning;
-    EventHubConsumer consumer(target, options);
-    consumer.start();
-    // The first drop must find a connection to drop (under a loaded machine the attach can take
-    // longer than injecting the first events).
-    ASSERT_TRUE(allReceiving(consumer, 20000));
-    const char* devices[] = { "sim-device-000001", "sim-device-000002", "sim-device-000003", "sim-device-000004",
-        "sim-device-000005", "sim-device-000006", "sim-device-000007", "sim-device-000008" };
-    std::vector<TelemetryEvent> all;
-    const int total = 50000;
-    int sent = 0;
-    for (int drop = 0; drop < 20; ++drop) {
-        for (int i = 0; i < total / 20; ++i)
-            sent += inject(devices[i % 8], 1);
-        // Drop the live connection, then wait until the consumer is receiving again, so each of
-        // the twenty drops hits a working connection.
-        const int reconnectsBefore = consumer.reconnects();
-        app->eventHub().dropConnections();
-        ASSERT_TRUE(QTest::qWaitFor(
-            [&] {
-                auto batch = consumer.take(1000000);
-                std::move(batch.begin(), batch.end(), std::back_inserter(all));
-                const auto ps = consumer.partitions();
-                // (A reconnect attempt that fails on a loaded machine counts once more.)
-                return consumer.reconnects() > reconnectsBefore
-                    && std::all_of(ps.begin(), ps.end(),
-                        [](const PartitionState& p) { return p.state == PartitionState::State::Receiving; });
-            },
-            20000))
-            << "drop " << drop;
-    }
-    auto rest = collect(consumer, static_cast<size_t>(sent) - all.size(), 60000);
-    std::move(rest.begin(), rest.end(), std::back_inserter(all));
-    ASSERT_EQ(sent, total);
-    EXPECT_EQ(all.size(), static_cast<size_t>(total)) << consumer.fatalError().toStdString();
-    EXPECT_GE(consumer.reconnects(), 20) << "every drop really happened";
-    std::map<int, std::vector<qint64>> byPartition;
-    for (const auto& ev : all)
-        byPartition[ev.partition].push_back(ev.sequenceNumber);
-    for (const auto& [p, seqs] : byPartition) {
-        for (size_t i = 1; i < seqs.size(); ++i)
-            ASSERT_EQ(seqs[i], seqs[i - 1] + 1) << "partition " << p << " at " << i << ": a gap or a duplicate";
-    }
-    EXPECT_EQ(consumer.dropped(), 0u);
 }
 
 TEST_F(Consumer, AFailingPartitionIsReportedWhileOthersContinue)

@@ -26,18 +26,6 @@ using namespace iotc::test;
 
 namespace {
 
-bool allReceiving(const EventHubConsumer& consumer, int timeoutMs = 20000)
-{
-    return QTest::qWaitFor(
-        [&] {
-            const auto ps = consumer.partitions();
-            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
-                return p.state == PartitionState::State::Receiving;
-            });
-        },
-        timeoutMs);
-}
-
 // How a test reaches the simulator's plain AMQP port.
 enum class Route { Plain, Tls, WebSocket, SecureWebSocket, TlsThroughProxy, SecureWebSocketThroughProxy };
 
@@ -156,7 +144,7 @@ TEST_P(EveryTransport, TwentyDisconnectsDuringFiftyThousandEventsLoseAndDuplicat
     ASSERT_TRUE(!tls || tls->valid());
     EventHubConsumer consumer(s.target, s.options);
     consumer.start();
-    ASSERT_TRUE(allReceiving(consumer)) << consumer.fatalError().toStdString();
+    ASSERT_TRUE(allReceiving(consumer, 20000)) << consumer.fatalError().toStdString();
     EXPECT_EQ(consumer.route(), s.expectedRoute);
     std::vector<TelemetryEvent> all;
     const int total = 50000;
@@ -207,7 +195,7 @@ TEST_P(EveryTransport, TokensAreRenewedAcrossTheirExpiry)
     s.options.tokenLifetimeSeconds = 4; // the simulator closes a connection whose token lapsed
     EventHubConsumer consumer(s.target, s.options);
     consumer.start();
-    ASSERT_TRUE(allReceiving(consumer)) << consumer.fatalError().toStdString();
+    ASSERT_TRUE(allReceiving(consumer, 20000)) << consumer.fatalError().toStdString();
     // Seven rounds over about seven seconds: the 4-second token is renewed at least once, on this
     // transport's connection, which never drops.
     QElapsedTimer clock;

@@ -35,18 +35,6 @@ QString extraDevice(int i)
     return QStringLiteral("sim-device-%1").arg(i % Devices + 1, 6, 10, QLatin1Char('0'));
 }
 
-bool allReceiving(const EventHubConsumer& consumer, int timeoutMs = 15000)
-{
-    return QTest::qWaitFor(
-        [&] {
-            const auto ps = consumer.partitions();
-            return !ps.empty() && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
-                return p.state == PartitionState::State::Receiving;
-            });
-        },
-        timeoutMs);
-}
-
 // A request with exactly these trust anchors (none given: the system's only).
 HttpResult httpsGet(const QUrl& url, const QString& authorization, const QList<QSslCertificate>& extraCas,
     const QByteArray& method = "GET")
