@@ -35,64 +35,60 @@ std::vector<std::string> addressParts(std::string address)
     return parts;
 }
 
+namespace {
+
+// The value under `key` in an AMQP map walked as it came (keys a symbol or a string: clients
+// differ, and Proton's typed map views throw on what they do not expect); nullopt when no key
+// matches. Throws when the value is not a map that can be read.
+std::optional<proton::value> valueUnder(const proton::value& map, const std::string& key)
+{
+    if (map.empty())
+        return std::nullopt;
+    proton::codec::decoder d(map);
+    proton::codec::start start;
+    d >> start;
+    for (size_t i = 0; i + 1 < start.size; i += 2) {
+        proton::value name;
+        proton::value value;
+        d >> name >> value;
+        if ((name.type() == proton::SYMBOL && std::string(proton::get<proton::symbol>(name)) == key)
+            || (name.type() == proton::STRING && proton::get<std::string>(name) == key))
+            return value;
+    }
+    return std::nullopt;
+}
+
+} // namespace
+
 proton::value rawProperty(const proton::message& m, const std::string& key)
 {
     try {
-        const proton::value all = m.properties().value();
-        if (all.empty())
-            return {};
-        proton::codec::decoder d(all);
-        proton::codec::start map;
-        d >> map;
-        for (size_t i = 0; i + 1 < map.size; i += 2) {
-            proton::value name;
-            proton::value value;
-            d >> name >> value;
-            if (name.type() == proton::STRING && proton::get<std::string>(name) == key)
-                return value;
-        }
+        return valueUnder(m.properties().value(), key).value_or(proton::value());
     } catch (const std::exception&) {
+        return {};
     }
-    return {};
 }
 
 std::optional<std::string> selectorOf(const proton::source& source)
 {
-    // The filter map is walked as it came: clients differ in how they key it (a symbol, a
-    // string) and Proton's typed map<symbol, value> view throws on anything else.
+    std::optional<proton::value> filter;
     try {
-        const proton::value filters = source.filters().value();
-        if (filters.empty())
-            return std::nullopt;
-        proton::codec::decoder d(filters);
-        proton::codec::start map;
-        d >> map;
-        for (size_t i = 0; i + 1 < map.size; i += 2) {
-            proton::value key;
-            proton::value filter;
-            d >> key >> filter;
-            std::string name;
-            if (key.type() == proton::SYMBOL)
-                name = proton::get<proton::symbol>(key);
-            else if (key.type() == proton::STRING)
-                name = proton::get<std::string>(key);
-            if (name != "apache.org:selector-filter:string")
-                continue;
-            try {
-                proton::codec::decoder f(filter);
-                proton::codec::start described;
-                f >> described;
-                proton::value descriptor;
-                std::string expression;
-                f >> descriptor >> expression >> proton::codec::finish();
-                return expression;
-            } catch (const std::exception&) {
-                return std::string();
-            }
-        }
-        return std::nullopt;
+        filter = valueUnder(source.filters().value(), "apache.org:selector-filter:string");
     } catch (const std::exception&) {
         return std::string(); // a filter map that cannot be read: refused as no supported selector
+    }
+    if (!filter)
+        return std::nullopt;
+    try {
+        proton::codec::decoder f(*filter);
+        proton::codec::start described;
+        f >> described;
+        proton::value descriptor;
+        std::string expression;
+        f >> descriptor >> expression >> proton::codec::finish();
+        return expression;
+    } catch (const std::exception&) {
+        return std::string();
     }
 }
 
