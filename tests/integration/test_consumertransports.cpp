@@ -3,7 +3,9 @@
 // disconnects during 50,000 events lose and duplicate nothing, and tokens are renewed across their
 // expiry without a drop; auto goes from a refused, silent or
 // untunnelled 5671 to WebSockets on 443; a proxy that wants credentials, a WebSocket endpoint with
-// a certificate nobody trusts, and a path that is not AMQP's are each refused in words.
+// a certificate nobody trusts, and a path that is not AMQP's are each refused in words. Over TLS:
+// reading with the CA it is given, each certificate failure refused in words with no event and no
+// retry, and a port that does not speak TLS a failed handshake.
 #include "collectevents.h"
 #include "connectproxy.h"
 #include "tlsrelay.h"
@@ -370,6 +372,99 @@ TEST_F(Transports, AWebSocketServerOnAnotherPathIsNotMistakenForTheHub)
         why.find("ws://127.0.0.1:" + std::to_string(http.serverPort()) + "/$servicebus/websocket"), std::string::npos)
         << why;
     EXPECT_TRUE(consumer.take().empty());
+}
+
+// ---- Plain TLS (a TLS front whose CA the consumer is given) ----
+
+TEST_F(Transports, ReadsOverTlsWithTheCaItIsGivenAndResumesAfterADrop)
+{
+    TlsRelay relay(QStringLiteral("localhost"), plain.port());
+    ASSERT_TRUE(relay.valid());
+    ASSERT_EQ(app->injectTelemetry(QStringLiteral("healthy-controller"), 10), 10);
+    ConsumerOptions options;
+    options.start.kind = ConsumerStart::Kind::Beginning;
+    options.network.extraCaCertificates = { testCa() };
+    EventHubConsumer consumer(via(QStringLiteral("localhost"), relay.port(), true), options);
+    consumer.start();
+    auto events = collectEvents(consumer, 10);
+    ASSERT_EQ(events.size(), 10u) << consumer.fatalError().toStdString();
+    EXPECT_EQ(relay.relayed(), 1) << "one TLS connection carried it";
+    ASSERT_TRUE(QTest::qWaitFor(
+        [&] {
+            const auto ps = consumer.partitions();
+            return ps.size() == 4 && std::all_of(ps.begin(), ps.end(), [](const PartitionState& p) {
+                return p.state == PartitionState::State::Receiving;
+            });
+        },
+        10000));
+
+    // The network breaks under the TLS connection: a new one, resumed after the last event.
+    relay.dropAll();
+    ASSERT_EQ(app->injectTelemetry(QStringLiteral("healthy-controller"), 5), 5);
+    auto more = collectEvents(consumer, 5);
+    ASSERT_EQ(more.size(), 5u) << consumer.fatalError().toStdString();
+    EXPECT_EQ(consumer.reconnects(), 1);
+    EXPECT_EQ(relay.relayed(), 2);
+    EXPECT_EQ(more.front().sequenceNumber, events.back().sequenceNumber + 1) << "none lost, none twice";
+    EXPECT_TRUE(consumer.take().empty());
+}
+
+TEST_F(Transports, EachCertificateFailureIsRefusedInWordsWithoutEventsOrRetries)
+{
+    ASSERT_EQ(app->injectTelemetry(QStringLiteral("healthy-controller"), 3), 3);
+    struct Case {
+        const char* certificate;
+        bool trustTheCa;
+        std::vector<const char*> words;
+    };
+    const Case cases[] = {
+        { "localhost", false,
+            { "chain ends at 'IoTC Test Inspection CA', which this system does not trust",
+                "a proxy may be inspecting TLS", "--ca-file" } },
+        { "wronghost", true, { "presented for localhost is for 'wrong.example'", "not for localhost" } },
+        { "expired", true, { "TLS certificate of localhost ('localhost') expired on 2021-01-01", "date and time" } },
+    };
+    for (const auto& c : cases) {
+        TlsRelay relay(QLatin1String(c.certificate), plain.port());
+        ASSERT_TRUE(relay.valid()) << c.certificate;
+        ConsumerOptions options;
+        options.start.kind = ConsumerStart::Kind::Beginning;
+        if (c.trustTheCa)
+            options.network.extraCaCertificates = { testCa() };
+        EventHubConsumer consumer(via(QStringLiteral("localhost"), relay.port(), true), options);
+        QSignalSpy failed(&consumer, &EventHubConsumer::failed);
+        QElapsedTimer clock;
+        clock.start();
+        consumer.start();
+        ASSERT_TRUE(failed.wait(10000)) << c.certificate;
+        EXPECT_LT(clock.elapsed(), 5000) << c.certificate << ": refused at once, not after the time to reach it";
+        const std::string why = consumer.fatalError().toStdString();
+        for (const char* w : c.words)
+            EXPECT_NE(why.find(w), std::string::npos) << c.certificate << ": " << why;
+        EXPECT_NE(why.find("The event hub at localhost could not be read"), std::string::npos) << why;
+        EXPECT_EQ(why.find("ignore"), std::string::npos) << "never an offer to ignore it: " << why;
+        EXPECT_EQ(consumer.reconnects(), 0) << c.certificate << ": the same certificate would come again";
+        EXPECT_TRUE(consumer.take().empty()) << c.certificate;
+        EXPECT_EQ(relay.relayed(), 0) << c.certificate << ": no AMQP byte went past the refused handshake";
+        for (const auto& p : consumer.partitions())
+            EXPECT_EQ(p.state, PartitionState::State::Error);
+    }
+}
+
+TEST_F(Transports, APortThatDoesNotSpeakTlsIsAFailedHandshake)
+{
+    // TLS to the simulator's plain AMQP port: the handshake fails, is tried once more, then the
+    // consumer ends saying so.
+    EventHubConsumer consumer(via(QStringLiteral("localhost"), plain.port(), true), {});
+    QSignalSpy failed(&consumer, &EventHubConsumer::failed);
+    consumer.start();
+    ASSERT_TRUE(failed.wait(10000));
+    const std::string why = consumer.fatalError().toStdString();
+    EXPECT_NE(
+        why.find("the TLS handshake with localhost:" + std::to_string(plain.port()) + " failed"), std::string::npos)
+        << why;
+    EXPECT_NE(why.find("TLS 1.2 or later"), std::string::npos) << why;
+    EXPECT_EQ(consumer.reconnects(), 1) << why;
 }
 
 } // namespace

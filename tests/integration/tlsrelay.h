@@ -1,8 +1,8 @@
 #pragma once
 
 // A TLS front for a plain AMQP endpoint in tests: a QSslServer presenting a certificate from
-// tests/data/tls, whose connections are piped to a plain TCP port (the simulator's event hub). The
-// simulator does not speak TLS itself yet.
+// tests/data/tls, whose connections are piped to a plain TCP port (the simulator's event hub).
+// (Unlike iotc-diag sim --tls, it can present a wrong-host or expired certificate.)
 
 #include <QFile>
 #include <QHostAddress>
