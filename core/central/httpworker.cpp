@@ -1,5 +1,6 @@
 #include "httpworker.h"
 
+#include "net/tlsthreadstate.h"
 #include "originpolicy.h"
 
 #include <QDateTime>
@@ -370,6 +371,7 @@ HttpWorker::HttpWorker(RetryPolicy policy)
     std::call_once(systemProxies, [] { QNetworkProxyFactory::setUseSystemConfiguration(true); });
     m_thread->setObjectName(QStringLiteral("iotc-http"));
     m_engine->moveToThread(m_thread);
+    releaseTlsStateWhenFinished(m_thread);
     m_thread->start();
     // Queued, not blocking: the caller (often the GUI thread) never waits for the new thread's loop;
     // requests are queued to the same object after it, so init() still runs first.

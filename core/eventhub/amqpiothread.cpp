@@ -1,5 +1,7 @@
 #include "amqpiothread.h"
 
+#include "net/tlsthreadstate.h"
+
 #include <QMetaObject>
 
 #include <mutex>
@@ -23,6 +25,7 @@ AmqpIoThread::AmqpIoThread()
 {
     m_thread.setObjectName(QStringLiteral("iotc-amqp")); // as top -H and profilers show it
     m_anchor->moveToThread(&m_thread);
+    releaseTlsStateWhenFinished(&m_thread);
     m_thread.start();
 }
 

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 
+#include "net/tlsthreadstate.h"
 #include "simtls.h"
 #include "simtlsfronts.h"
 #include "telemetrygenerator.h"
@@ -122,6 +123,7 @@ SimEndpoints SimulatedApp::start()
         });
     m_http->moveToThread(m_thread);
     m_generator->moveToThread(m_thread);
+    releaseTlsStateWhenFinished(m_thread);
     connect(m_thread, &QThread::finished, m_http, &QObject::deleteLater);
     connect(m_thread, &QThread::finished, m_generator, &QObject::deleteLater);
     m_thread->start();
