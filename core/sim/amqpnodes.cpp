@@ -92,6 +92,15 @@ std::optional<std::string> selectorOf(const proton::source& source)
     }
 }
 
+std::map<proton::symbol, proton::value> echoedLinkProperties(const proton::link& link)
+{
+    try {
+        return link.properties();
+    } catch (const std::exception&) {
+        return {};
+    }
+}
+
 ManagementAnswer readManagement(
     const EventStore& store, const std::string& name, const std::string& type, const std::string& partitionText)
 {

@@ -2,6 +2,7 @@
 
 #include "eventstore.h"
 
+#include <proton/link.hpp>
 #include <proton/message.hpp>
 #include <proton/source.hpp>
 #include <proton/value.hpp>
@@ -35,6 +36,12 @@ template <typename T> T propertyOr(const proton::message& m, const std::string& 
         return fallback;
     }
 }
+
+// The properties an attach answer carries: the client's own, as Azure's AMQP stack answers
+// (Microsoft.Azure.Amqp's link settings copy the remote attach's properties). Microsoft's Python
+// Event Hubs SDK merges them into its own and fails on an answer without them. Empty when the
+// client's are not a map of symbols.
+std::map<proton::symbol, proton::value> echoedLinkProperties(const proton::link& link);
 
 struct ManagementAnswer {
     int status = 200;

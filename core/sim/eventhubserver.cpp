@@ -41,6 +41,16 @@
 
 namespace iotc::sim {
 
+namespace {
+
+void openEchoing(proton::sender& s, proton::sender_options options = {})
+{
+    options.properties(echoedLinkProperties(s));
+    s.open(options);
+}
+
+} // namespace
+
 class EventHubServer::Impl {
 public:
     Impl(EventHubServer& owner, std::vector<Hub> hubs, Options options)
@@ -200,6 +210,7 @@ public:
         // A client sender: requests to $cbs or $management.
         proton::receiver_options ro;
         ro.credit_window(50);
+        ro.properties(echoedLinkProperties(r));
         r.open(ro);
     }
 
@@ -209,26 +220,26 @@ public:
         if (address == "$cbs" || address == "$management") {
             m_replyLinks[s.target().address()] = s;
             m_replyLinksByNode[address] = s;
-            s.open();
+            openEchoing(s);
             return;
         }
         const auto parts = addressParts(address);
         // {entityPath}/ConsumerGroups/{cg}/Partitions/{n}
         if (parts.size() != 5 || parts[1] != "ConsumerGroups" || parts[3] != "Partitions") {
-            s.open();
+            openEchoing(s);
             s.close(proton::error_condition(
                 "amqp:not-found", "The messaging entity '" + address + "' could not be found."));
             return;
         }
         const Hub* hub = m_impl.hub(parts[0]);
         if (!hub) {
-            s.open();
+            openEchoing(s);
             s.close(proton::error_condition(
                 "amqp:not-found", "The messaging entity '" + parts[0] + "' could not be found."));
             return;
         }
         if (!authorized(parts[0])) {
-            s.open();
+            openEchoing(s);
             s.close(proton::error_condition("amqp:unauthorized-access",
                 "Unauthorized access. 'Listen' claim(s) are required to perform this operation. Put a token on $cbs "
                 "first."));
@@ -240,7 +251,7 @@ public:
         } catch (...) {
         }
         if (partition < 0 || partition >= hub->store->partitionCount()) {
-            s.open();
+            openEchoing(s);
             s.close(proton::error_condition("com.microsoft:argument-out-of-range",
                 "The specified partition is invalid for an EventHub partition sender or receiver. It should be between "
                 "0 and "
@@ -251,7 +262,7 @@ public:
         if (auto selector = selectorOf(s.source())) {
             auto parsed = parseSelector(*selector);
             if (!parsed) {
-                s.open();
+                openEchoing(s);
                 s.close(proton::error_condition(
                     "amqp:invalid-field", "The selector filter '" + *selector + "' is not supported."));
                 return;
@@ -264,7 +275,7 @@ public:
         // reconnecting consumer resumes from (by sequence number or offset), as on Event Hubs.
         proton::sender_options so;
         so.delivery_mode(proton::delivery_mode::AT_MOST_ONCE);
-        s.open(so);
+        openEchoing(s, so);
     }
 
     void on_sendable(proton::sender& s) override

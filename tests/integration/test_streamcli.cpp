@@ -82,14 +82,16 @@ Ended signalled(const QStringList& args, int signal, const When& when, int timeo
     Ended r;
     r.label = args.join(QLatin1Char(' ')) + QStringLiteral(" / signal %1 at ").arg(signal)
         + QString::fromStdString(when.name());
-    if (when.delayMs == 0 && !when.ready)
-        p.setChildProcessModifier([] {
-            sigset_t set;
-            sigemptyset(&set);
-            sigaddset(&set, SIGINT);
-            sigaddset(&set, SIGTERM);
-            sigprocmask(SIG_BLOCK, &set, nullptr);
-        });
+    // Blocked from exec until the program's handlers exist (it unblocks them then): a signal
+    // before its first instruction (20 ms can be that, under AddressSanitizer on a busy machine)
+    // would otherwise end it by the default action, which no program can prevent.
+    p.setChildProcessModifier([] {
+        sigset_t set;
+        sigemptyset(&set);
+        sigaddset(&set, SIGINT);
+        sigaddset(&set, SIGTERM);
+        sigprocmask(SIG_BLOCK, &set, nullptr);
+    });
     QElapsedTimer clock;
     clock.start();
     p.start(QStringLiteral(IOTC_DIAG_PATH), args);
