@@ -23,6 +23,7 @@ int runReplay(const std::vector<std::string>& words);
 int runValidateProperties(const std::vector<std::string>& words);
 int runMonitorProperties(const std::vector<std::string>& words);
 int runDiagnose(const std::vector<std::string>& words);
+int runNetcheck(const std::vector<std::string>& words);
 int runVersion(const std::vector<std::string>& words);
 int runHelp(const std::vector<std::string>& words); // the overview, or "help COMMAND"
 

@@ -185,6 +185,27 @@ std::vector<CommandSpec> buildTable()
         "not listened for.\n",
         diagnoseOptions(), {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
         TimeoutMeaning::Request, "", runDiagnose, StopSignals::EndWithSummary });
+    t.push_back({ "netcheck", "check that this network reaches DPS and the IoT hubs on the devices' ports",
+        "[--dps HOST] [--hub HOST[,HOST]] [--eventhub HOST[,HOST]] [--mqtt-port N] [--amqp-port N] "
+        "[--websocket-port N] [--proxy URL] [--ca-file PEM] [--output json|text]",
+        "From a machine on the device's network: DNS, TCP and the TLS handshake (the chain's issuer and\n"
+        "whether this system trusts it) for DPS and each IoT hub on MQTT (8883), AMQP (5671) and\n"
+        "HTTPS/WebSockets (443), and the clock against the servers' Date header. Needs no credentials.\n"
+        "Exit 0 when everything passed, 1 when something failed, 2 when it could not run.\n",
+        {
+            { "dps", "HOST", "the DPS endpoint (global.azure-devices-provisioning.net)" },
+            { "hub", "HOST[,HOST]", "IoT hub host names (the devices' assigned hubs)" },
+            { "eventhub", "HOST[,HOST]", "event hub host names (the cloud side: the event stream)" },
+            { "mqtt-port", "N", "the MQTT port (8883)" },
+            { "amqp-port", "N", "the AMQP port (5671)" },
+            { "websocket-port", "N", "the HTTPS and WebSockets port (443)" },
+            { "proxy", "URL|direct",
+                "an HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, or direct (default: the system's)" },
+            { "ca-file", "PEM", "trust these CA certificates too (a TLS-inspecting proxy's)" },
+            { "timeout", "S", "seconds each step may take (8)" },
+            OutputJsonText,
+        },
+        {}, {}, 0, 0, ConnectionUse::None, TimeoutMeaning::None, "", runNetcheck });
     t.push_back({ "sim", "run the simulated IoT Central app on loopback until interrupted", "[OPTIONS]",
         "Runs the simulated IoT Central app (REST, DPS and the Event Hubs-compatible AMQP endpoint on\n"
         "loopback) until interrupted. Once listening it prints one JSON line with baseUrl, apiToken,\n"

@@ -1,6 +1,6 @@
 #include "amqpsocketdriver.h"
 
-#include "tlsfailure.h"
+#include "net/tlsfailure.h"
 
 #include "net/networksettings.h"
 

@@ -9,6 +9,7 @@
 #include <QHttpServerResponder>
 #include <QJsonArray>
 #include <QJsonDocument>
+#include <QLocale>
 #include <QThread>
 #include <QUrlQuery>
 #include <QUuid>
@@ -106,6 +107,10 @@ bool SimHttpServer::handleRequest(const QHttpServerRequest& request, QTcpSocket*
     responder.writeStatusLine(static_cast<QHttpServerResponder::StatusCode>(reply.status));
     if (!reply.body.isEmpty())
         responder.writeHeader("Content-Type", "application/json; charset=utf-8");
+    // Every Azure answer has a Date (IMF-fixdate); netcheck compares a device's clock with it.
+    const QDateTime now = QDateTime::currentDateTimeUtc().addSecs(m_faults.clockOffsetSeconds.load());
+    responder.writeHeader(
+        "Date", QLocale::c().toString(now, QStringLiteral("ddd, dd MMM yyyy HH:mm:ss 'GMT'")).toLatin1());
     for (const auto& h : reply.headers)
         responder.writeHeader(h.first, h.second);
     responder.writeHeader("Content-Length", QByteArray::number(reply.body.size()));

@@ -32,6 +32,7 @@ struct HttpFaults {
     std::atomic<int> failNext { 0 }; // answer the next N API requests with 500
     std::atomic<int> delayMs { 0 }; // answer every request this late
     std::atomic<int> malformedNext { 0 }; // answer the next N requests with a broken JSON body
+    std::atomic<int> clockOffsetSeconds { 0 }; // the Date header this far from the real time (a skewed clock)
 };
 
 // The simulated app's HTTP face: the IoT Central data-plane REST API (api-version 2022-07-31),

@@ -1,7 +1,7 @@
 // The words for TLS failures, from the errors QSslSocket reports and the chain the peer sent: an
 // untrusted root names where the chain ends and what to do, a wrong host names the certificate's
 // names, an expired one its date; the certificates' own text cannot smuggle control characters.
-#include "eventhub/tlsfailure.h"
+#include "net/tlsfailure.h"
 
 #include <QFile>
 #include <gtest/gtest.h>
