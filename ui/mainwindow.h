@@ -76,6 +76,7 @@ public:
         QAction* diagnose = nullptr;
         QAction* screenshotSafe = nullptr;
         QAction* shortcuts = nullptr;
+        QAction* netcheck = nullptr;
     };
     const Actions& mainActions() const { return m_actions; }
     QList<QAction*> toolBarActions() const;
@@ -115,6 +116,7 @@ private:
     void wireSession();
     void routeObservations(const ObservationBatch& batch);
     void showShortcuts();
+    void showNetCheck();
     void exportInteractive();
     void restoreSettings();
     // Runs job (file writing) on a worker thread; a status-bar message or a warning when it is done.

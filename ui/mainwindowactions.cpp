@@ -4,6 +4,7 @@
 #include "devicepicker.h"
 #include "deviceview.h"
 #include "diagnosepane.h"
+#include "netcheckdialog.h"
 #include "screenshotsafe.h"
 #include "session.h"
 #include "shortcutsdialog.h"
@@ -148,6 +149,10 @@ void MainWindow::createActions()
         add(device, tr("Show %1").arg(labels[i]), QKeySequence(QStringLiteral("Alt+%1").arg(i + 1)),
             [this, v = views[i]] { showView(v); });
 
+    auto* tools = menuBar()->addMenu(tr("&Tools"));
+    m_actions.netcheck = add(
+        tools, tr("Check this &network…"), QKeySequence(QStringLiteral("Ctrl+Shift+N")), [this] { showNetCheck(); });
+
     auto* view = menuBar()->addMenu(tr("&View"));
     m_actions.screenshotSafe = add(view, tr("Screenshot-&safe mode (mask keys and tokens)"),
         QKeySequence(QStringLiteral("Ctrl+Shift+H")), [this](bool on) {
@@ -182,6 +187,18 @@ void MainWindow::createToolBar()
     bar->setObjectName(QStringLiteral("mainToolBar"));
     bar->setToolButtonStyle(Qt::ToolButtonTextOnly);
     bar->addActions(toolBarActions());
+}
+
+void MainWindow::showNetCheck()
+{
+    // The connected application's proxy and CAs, and its event hub when the session knows it.
+    QStringList eventHubs;
+    if (const auto target = m_session->eventHubTarget())
+        eventHubs << target->hostName();
+    auto* dialog = new NetCheckDialog(m_session->profile().network, eventHubs, this);
+    dialog->setAttribute(Qt::WA_DeleteOnClose);
+    dialog->show();
+    dialog->run();
 }
 
 void MainWindow::showShortcuts()

@@ -227,7 +227,7 @@ TEST(MainWindow, TheToolBarIsBuiltFromTheNamedActionsWithTheirShortcuts)
         { a.openTemplate, "Ctrl+T" }, { a.exportReport, "Ctrl+E" }, { a.saveScreenshot, "Ctrl+Shift+S" },
         { a.copyScreenshot, "Ctrl+Shift+C" }, { a.monitor, "Ctrl+M" }, { a.capture, "Ctrl+R" },
         { a.openCapture, "Ctrl+O" }, { a.openDevice, "Ctrl+L" }, { a.diagnose, "Ctrl+D" },
-        { a.screenshotSafe, "Ctrl+Shift+H" }, { a.shortcuts, "F1" } };
+        { a.screenshotSafe, "Ctrl+Shift+H" }, { a.shortcuts, "F1" }, { a.netcheck, "Ctrl+Shift+N" } };
     for (const auto& [action, key] : keys) {
         ASSERT_TRUE(action) << key;
         EXPECT_EQ(action->shortcut(), QKeySequence(QLatin1String(key))) << action->text().toStdString();
