@@ -185,6 +185,25 @@ std::vector<CommandSpec> buildTable()
         "not listened for.\n",
         diagnoseOptions(), {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
         TimeoutMeaning::Request, "", runDiagnose, StopSignals::EndWithSummary });
+    t.push_back({ "probe", "connect and send one message as the device, then watch it arrive and validate",
+        "DEVICE_ID --as-device [--protocol mqtt] [--payload FILE] [--component C] [--wait S] [OPTIONS] "
+        "[connection options]",
+        "Acts as the device: its key from the application, DPS registration, an MQTT connection to\n"
+        "the assigned hub and one telemetry message (iotc-probe: <uuid>), then the application's event\n"
+        "stream until it arrives, and its validation. IoT Hub allows one connection per device: a real\n"
+        "device is disconnected while the probe runs, hence --as-device. Keys are never printed.\n"
+        "Exit 0 when every step passed, 1 when one failed, 2 when the probe could not run.\n",
+        {
+            { "protocol", "mqtt", "the device protocol (mqtt; the others are checked by netcheck)" },
+            { "payload", "FILE", "send this JSON instead of modelled values from the template" },
+            { "component", "C", "send as this component's telemetry ($.sub)" },
+            { "mqtt-port", "N", "the hub's MQTT port (8883)" },
+            { "wait", "S", "seconds to wait for the message in the event stream (60)" },
+            OutputJsonText,
+        },
+        { { "as-device", nullptr, "connect as the device (disconnects it while the probe runs)" } },
+        { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required, TimeoutMeaning::Request, "",
+        runProbe });
     t.push_back({ "netcheck", "check that this network reaches DPS and the IoT hubs on the devices' ports",
         "[--dps HOST] [--hub HOST[,HOST]] [--eventhub HOST[,HOST]] [--mqtt-port N] [--amqp-port N] "
         "[--websocket-port N] [--proxy URL] [--ca-file PEM] [--output json|text]",
@@ -218,6 +237,7 @@ std::vector<CommandSpec> buildTable()
             { "port-amqp", "P", "the plain AMQP port (0: any free one)" },
             { "port-amqps", "P", "with --tls: the AMQP over TLS port (0: any free one)" },
             { "port-websocket", "P", "with --tls: the AMQP over WebSockets (wss) port (0: any free one)" },
+            { "port-mqtt", "P", "with --tls: the devices' MQTT over TLS port (0: any free one)" },
             { "devices", "N", "healthy devices added to the scenario's own" },
             { "rate", "HZ", "messages per second per scenario device (0: none until something asks)" },
             { "extra-rate", "HZ", "messages per second per added device" },

@@ -23,6 +23,7 @@ int runSim(const std::vector<std::string>& words)
     options.amqpPort = static_cast<quint16>(reader.integer("port-amqp", options.amqpPort, 0, 65535));
     options.amqpsPort = static_cast<quint16>(reader.integer("port-amqps", options.amqpsPort, 0, 65535));
     options.websocketPort = static_cast<quint16>(reader.integer("port-websocket", options.websocketPort, 0, 65535));
+    options.mqttPort = static_cast<quint16>(reader.integer("port-mqtt", options.mqttPort, 0, 65535));
     options.extraDevices = static_cast<int>(reader.integer("devices", options.extraDevices, 0, 1000000));
     options.rateHz = reader.number("rate", options.rateHz, 0, 1000, "messages per second");
     options.extraRateHz = reader.number("extra-rate", options.extraRateHz, 0, 1000, "messages per second");
@@ -33,8 +34,8 @@ int runSim(const std::vector<std::string>& words)
         return reader.fail("sim");
     options.scenarioFile = QString::fromStdString(args.value("scenario").value_or(""));
     options.tls = args.has("tls");
-    if (!options.tls && (args.has("port-amqps") || args.has("port-websocket"))) {
-        std::fprintf(stderr, "iotc-diag sim: --port-amqps and --port-websocket need --tls\n");
+    if (!options.tls && (args.has("port-amqps") || args.has("port-websocket") || args.has("port-mqtt"))) {
+        std::fprintf(stderr, "iotc-diag sim: --port-amqps, --port-websocket and --port-mqtt need --tls\n");
         return ExitUsage;
     }
 
@@ -55,6 +56,9 @@ int runSim(const std::vector<std::string>& words)
             "Over TLS: amqps://localhost:%u and wss://localhost:%u/$servicebus/websocket, certificates from a "
             "throwaway CA: trust it with --ca-file %s\n",
             unsigned(endpoints.amqpsPort), unsigned(endpoints.websocketPort), qPrintable(endpoints.caFile));
+    if (endpoints.tls)
+        std::fprintf(stderr, "Devices: DPS assigns them the IoT hub %s, MQTT over TLS on port %u\n",
+            qPrintable(endpoints.deviceHubHost), unsigned(endpoints.mqttPort));
     std::fprintf(stderr, "%d devices. Ctrl-C stops it.\n", endpoints.devices);
 
     RunLoop(0).exec(); // until Ctrl-C or SIGTERM

@@ -423,7 +423,9 @@ SimHttpServer::Reply SimHttpServer::dps(const QHttpServerRequest& request, const
     if (device->dps == QLatin1String("500"))
         return dpsError(500, 500000, QStringLiteral("Internal server error."));
 
-    const QString hub = m_state->catalog().hubs.front().name + QStringLiteral(".azure-devices.net");
+    const QString hub = m_deviceHubHost.isEmpty()
+        ? m_state->catalog().hubs.front().name + QStringLiteral(".azure-devices.net")
+        : m_deviceHubHost;
     const QString now = utcNow();
     QJsonObject state { { QStringLiteral("registrationId"), registrationId },
         { QStringLiteral("createdDateTimeUtc"), now }, { QStringLiteral("assignedHub"), hub },

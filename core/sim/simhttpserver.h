@@ -44,6 +44,8 @@ public:
     SimHttpServer(std::shared_ptr<SimState> state, QObject* parent = nullptr);
 
     void setEventHubAccess(const EventHubAccess& access) { m_eventHub = access; }
+    // The hub DPS assigns devices to (default: {hub name}.azure-devices.net).
+    void setDeviceHubHost(const QString& host) { m_deviceHubHost = host; }
     void setPageSize(int size) { m_pageSize = size; }
     HttpFaults& faults() { return m_faults; }
 
@@ -77,6 +79,7 @@ private:
 
     std::shared_ptr<SimState> m_state;
     EventHubAccess m_eventHub;
+    QString m_deviceHubHost;
     HttpFaults m_faults;
     QString m_apiToken;
     QString m_bearerToken;

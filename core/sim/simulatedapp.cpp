@@ -4,6 +4,7 @@
 
 #include "net/tlsthreadstate.h"
 #include "simtls.h"
+#include "simmqttserver.h"
 #include "simtlsfronts.h"
 #include "telemetrygenerator.h"
 
@@ -30,6 +31,8 @@ QJsonObject SimEndpoints::toJson() const
         out.insert(QStringLiteral("amqpsPort"), amqpsPort);
         out.insert(QStringLiteral("websocketPort"), websocketPort);
         out.insert(QStringLiteral("amqpPort"), amqpPort); // the plain one, still served
+        out.insert(QStringLiteral("deviceEndpoints"),
+            QJsonObject { { QStringLiteral("host"), deviceHubHost }, { QStringLiteral("mqtt"), mqttPort } });
     }
     return out;
 }
@@ -157,6 +160,17 @@ SimEndpoints SimulatedApp::start()
                 }
                 m_endpoints.amqpsPort = fronts->amqpsPort();
                 m_endpoints.websocketPort = fronts->websocketPort();
+                // IoT Hub's device endpoint (MQTT over TLS), and DPS assigning devices to it.
+                m_endpoints.deviceHubHost = QStringLiteral("localhost");
+                m_mqtt = new SimMqttServer(m_state, m_stores.front(), m_endpoints.deviceHubHost, *tls, m_http);
+                try {
+                    m_mqtt->listen(m_options.mqttPort);
+                } catch (const std::exception& e) {
+                    error = e.what();
+                    return;
+                }
+                m_endpoints.mqttPort = m_mqtt->port();
+                m_http->setDeviceHubHost(m_endpoints.deviceHubHost);
                 // The token answer names the TLS endpoint, so that clients read it over TLS.
                 access.scheme = QStringLiteral("amqps");
                 access.host = QStringLiteral("localhost");

@@ -32,6 +32,9 @@ struct SimOptions {
     bool tls = false;
     quint16 amqpsPort = 0; // 0 = ephemeral (tls only)
     quint16 websocketPort = 0; // 0 = ephemeral (tls only)
+    // With tls: IoT Hub's device endpoint for MQTT over TLS (simmqttserver.h); DPS then assigns
+    // devices the hub "localhost".
+    quint16 mqttPort = 0; // 0 = ephemeral (tls only)
 };
 
 // How to reach a running simulated app; secrets are the simulator's own, made up at start.
@@ -51,11 +54,14 @@ struct SimEndpoints {
     QString caFile;
     quint16 amqpsPort = 0;
     quint16 websocketPort = 0;
+    QString deviceHubHost; // with tls: "localhost", the hub DPS assigns; its MQTT port:
+    quint16 mqttPort = 0;
 
     QJsonObject toJson() const;
 };
 
 class TelemetryGenerator;
+class SimMqttServer;
 
 // The simulated IoT Central application: REST + DPS over HTTP (its own thread), the Event Hubs-
 // compatible AMQP endpoint (Proton's thread) and scenario devices generating telemetry. With tls,
@@ -75,6 +81,8 @@ public:
     SimState& state() { return *m_state; }
     EventStore& store(int hub = 0) { return *m_stores.at(static_cast<size_t>(hub)); }
     HttpFaults& httpFaults() { return m_http->faults(); }
+    // With tls: IoT Hub's MQTT device endpoint (lives on the HTTP thread; its atomics are safe anywhere).
+    SimMqttServer* mqtt() const { return m_mqtt; }
     quint64 httpRequests() const { return m_http ? m_http->requestCount() : 0; }
     EventHubServer& eventHub() { return *m_eventHub; }
 
@@ -88,6 +96,7 @@ private:
     std::vector<std::shared_ptr<EventStore>> m_stores;
     std::unique_ptr<EventHubServer> m_eventHub;
     SimHttpServer* m_http = nullptr; // lives in m_thread
+    SimMqttServer* m_mqtt = nullptr; // owned by m_http
     TelemetryGenerator* m_generator = nullptr; // lives in m_thread
     QThread* m_thread = nullptr;
     std::unique_ptr<QTemporaryDir> m_tlsDir; // holds the CA file while running with tls

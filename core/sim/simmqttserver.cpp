@@ -1,0 +1,224 @@
+#include "simmqttserver.h"
+
+#include "mqttwire.h"
+#include "simstate.h"
+#include "simtlsfronts.h"
+#include "util/sas.h"
+
+#include <QDateTime>
+#include <QJsonDocument>
+#include <QJsonObject>
+#include <QSslServer>
+#include <QSslSocket>
+#include <QUrl>
+#include <QUrlQuery>
+
+#include <stdexcept>
+
+namespace iotc::sim {
+
+namespace {
+
+constexpr uint8_t Accepted = 0;
+constexpr uint8_t UnacceptableProtocol = 1;
+constexpr uint8_t ServerUnavailable = 3;
+constexpr uint8_t BadUserNameOrPassword = 4;
+constexpr uint8_t NotAuthorized = 5;
+
+// "$.ct=application%2Fjson&$.ce=utf-8&iotc-probe=..." -> (key, value) pairs, percent-decoded.
+std::vector<std::pair<QString, QString>> propertyBag(const QString& bag)
+{
+    std::vector<std::pair<QString, QString>> out;
+    for (const auto& part : bag.split(QLatin1Char('&'), Qt::SkipEmptyParts)) {
+        const qsizetype eq = part.indexOf(QLatin1Char('='));
+        const QString key = QUrl::fromPercentEncoding(part.left(eq < 0 ? part.size() : eq).toUtf8());
+        const QString value = eq < 0 ? QString() : QUrl::fromPercentEncoding(part.mid(eq + 1).toUtf8());
+        if (out.size() < 64)
+            out.emplace_back(key, value);
+    }
+    return out;
+}
+
+} // namespace
+
+struct SimMqttServer::Client {
+    QByteArray buffer;
+    bool connected = false;
+    QString deviceId;
+    QString modelId;
+};
+
+SimMqttServer::SimMqttServer(std::shared_ptr<SimState> state, std::shared_ptr<EventStore> store, QString hubHost,
+    const SimTlsMaterial& tls, QObject* parent)
+    : QObject(parent)
+    , m_state(std::move(state))
+    , m_store(std::move(store))
+    , m_hubHost(std::move(hubHost))
+    , m_server(new QSslServer(this))
+{
+    m_server->setSslConfiguration(simServerTls(tls));
+    connect(m_server, &QSslServer::pendingConnectionAvailable, this, &SimMqttServer::accept);
+}
+
+SimMqttServer::~SimMqttServer() = default;
+
+void SimMqttServer::listen(quint16 port)
+{
+    if (!m_server->listen(QHostAddress::LocalHost, port))
+        throw std::runtime_error("the simulated IoT hub cannot listen for MQTT on port " + std::to_string(port) + ": "
+            + m_server->errorString().toStdString());
+}
+
+quint16 SimMqttServer::port() const
+{
+    return m_server->serverPort();
+}
+
+void SimMqttServer::accept()
+{
+    while (m_server->hasPendingConnections()) {
+        auto* socket = qobject_cast<QSslSocket*>(m_server->nextPendingConnection());
+        if (!socket)
+            continue;
+        m_clients.insert(socket, std::make_shared<Client>());
+        connect(socket, &QSslSocket::readyRead, this, [this, socket] { readable(socket); });
+        connect(socket, &QSslSocket::disconnected, this, [this, socket] {
+            if (auto client = m_clients.take(socket); client && m_byDevice.value(client->deviceId) == socket)
+                m_byDevice.remove(client->deviceId);
+            socket->deleteLater();
+        });
+    }
+}
+
+void SimMqttServer::readable(QSslSocket* socket)
+{
+    auto client = m_clients.value(socket);
+    if (!client)
+        return;
+    client->buffer += socket->readAll();
+    for (;;) {
+        QString error;
+        auto packet = takeMqttPacket(client->buffer, error);
+        if (!error.isEmpty()) {
+            socket->abort(); // not MQTT, or over the bound: IoT Hub closes the connection
+            return;
+        }
+        if (!packet)
+            return;
+        handle(socket, *client, *packet);
+        if (socket->state() != QAbstractSocket::ConnectedState)
+            return;
+    }
+}
+
+uint8_t SimMqttServer::authorize(const MqttConnect& c, QString& modelId) const
+{
+    if (unavailable)
+        return ServerUnavailable;
+    if (!c.userName || !c.password)
+        return BadUserNameOrPassword;
+    // {hub}/{deviceId}/?api-version=2021-04-12[&model-id=...]
+    const QString expected = m_hubHost + QLatin1Char('/') + c.clientId + QStringLiteral("/?");
+    if (!c.userName->startsWith(expected, Qt::CaseInsensitive))
+        return BadUserNameOrPassword;
+    const QUrlQuery query(c.userName->mid(expected.size()));
+    if (!query.hasQueryItem(QStringLiteral("api-version")))
+        return BadUserNameOrPassword;
+    modelId = query.queryItemValue(QStringLiteral("model-id"), QUrl::FullyDecoded);
+    const auto device = m_state->device(c.clientId);
+    if (!device)
+        return NotAuthorized;
+    const QString password = QString::fromUtf8(*c.password);
+    const auto token = parseSasToken(password);
+    const bool keyOk = verifySasSignature(password, device->primaryKey, SasKeyKind::Base64Decoded)
+        || verifySasSignature(password, device->secondaryKey, SasKeyKind::Base64Decoded);
+    const bool audienceOk = token
+        && token->resource.compare(m_hubHost + QStringLiteral("/devices/") + c.clientId, Qt::CaseInsensitive) == 0;
+    const bool fresh = token && token->expiry > QDateTime::currentSecsSinceEpoch();
+    if (!keyOk || !audienceOk || !fresh || !device->enabled)
+        return NotAuthorized;
+    return Accepted;
+}
+
+void SimMqttServer::handle(QSslSocket* socket, Client& client, const MqttPacket& packet)
+{
+    QString error;
+    if (!client.connected) {
+        const auto c = packet.type == uint8_t(MqttType::Connect) ? parseConnect(packet, error) : std::nullopt;
+        if (!c) {
+            socket->abort();
+            return;
+        }
+        const uint8_t code = c->level != 4 ? UnacceptableProtocol : authorize(*c, client.modelId);
+        socket->write(mqttConnack(false, code));
+        if (code != Accepted) {
+            socket->disconnectFromHost();
+            return;
+        }
+        client.connected = true;
+        client.deviceId = c->clientId;
+        ++connectsAccepted;
+        // One connection per device identity: the newer one wins.
+        if (auto older = m_byDevice.value(c->clientId); older && older != socket)
+            older->disconnectFromHost();
+        m_byDevice.insert(c->clientId, socket);
+        return;
+    }
+    switch (static_cast<MqttType>(packet.type)) {
+    case MqttType::Publish: {
+        const auto p = parsePublish(packet, error);
+        const QString prefix = QStringLiteral("devices/") + client.deviceId + QStringLiteral("/messages/events/");
+        if (!p || !p->topic.startsWith(prefix) || p->qos > 1) {
+            socket->abort(); // IoT Hub disconnects a device that publishes elsewhere
+            return;
+        }
+        StoredEvent e;
+        e.deviceId = client.deviceId;
+        e.modelId = client.modelId;
+        e.authMethod
+            = QStringLiteral(R"({"scope":"device","type":"sas","issuer":"iothub","acceptingIpFilterRule":null})");
+        for (auto& [key, value] : propertyBag(p->topic.mid(prefix.size()))) {
+            if (key == QLatin1String("$.ct"))
+                e.contentType = value;
+            else if (key == QLatin1String("$.ce"))
+                e.contentEncoding = value;
+            else if (key == QLatin1String("$.sub"))
+                e.component = value;
+            else if (!key.startsWith(QLatin1String("$.")))
+                e.applicationProperties.emplace_back(key, value);
+        }
+        e.body = p->payload;
+        m_store->append(std::move(e));
+        ++messagesReceived;
+        if (p->qos == 1)
+            socket->write(mqttPuback(p->packetId));
+        return;
+    }
+    case MqttType::Subscribe: {
+        const auto s = parseSubscribe(packet, error);
+        if (!s) {
+            socket->abort();
+            return;
+        }
+        std::vector<uint8_t> grants;
+        for (const auto& [filter, qos] : s->filters) {
+            const bool ours = filter.startsWith(QStringLiteral("devices/") + client.deviceId + QLatin1Char('/'))
+                || filter.startsWith(QLatin1String("$iothub/"));
+            grants.push_back(ours ? static_cast<uint8_t>(std::min(qos, 1)) : uint8_t(0x80));
+        }
+        socket->write(mqttSuback(s->packetId, grants));
+        return;
+    }
+    case MqttType::Pingreq:
+        socket->write(mqttPingresp());
+        return;
+    case MqttType::Disconnect:
+        socket->disconnectFromHost();
+        return;
+    default:
+        socket->abort();
+        return;
+    }
+}
+
+} // namespace iotc::sim

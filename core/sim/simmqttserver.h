@@ -1,0 +1,61 @@
+#pragma once
+
+#include "eventstore.h"
+#include "mqttwire.h"
+#include "simtls.h"
+
+#include <QHash>
+#include <QObject>
+#include <QPointer>
+#include <QString>
+
+#include <atomic>
+#include <memory>
+
+class QSslServer;
+class QSslSocket;
+
+namespace iotc::sim {
+
+class SimState;
+
+// IoT Hub's device endpoint for MQTT 3.1.1 over TLS, on loopback: the counterpart of the probe's
+// client (Paho), not the product. CONNECT is checked as IoT Hub checks it: client id = device id,
+// user name {hub}/{deviceId}/?api-version=..., password a SAS token for {hub}/devices/{deviceId}
+// signed with the device's key (CONNACK 4 for a malformed user name, 5 for a refused token or a
+// disabled device, 3 when told to be unavailable). Telemetry published to
+// devices/{deviceId}/messages/events/{property bag} enters the hub's event store with IoT Hub's
+// annotations ($.ct and $.ce become the content type and encoding, the rest application
+// properties, the model id of the user name dt-dataschema); QoS 1 is acknowledged. One
+// connection per device: a second one with the same id closes the first, as IoT Hub does.
+class SimMqttServer : public QObject {
+    Q_OBJECT
+public:
+    SimMqttServer(std::shared_ptr<SimState> state, std::shared_ptr<EventStore> store, QString hubHost,
+        const SimTlsMaterial& tls, QObject* parent = nullptr);
+    ~SimMqttServer() override;
+
+    // Listens on loopback (0: any free port); throws std::runtime_error when it cannot.
+    void listen(quint16 port);
+    quint16 port() const;
+
+    std::atomic<bool> unavailable { false }; // CONNACK 3 to every CONNECT
+    std::atomic<int> connectsAccepted { 0 };
+    std::atomic<int> messagesReceived { 0 };
+
+private:
+    struct Client;
+    void accept();
+    void readable(QSslSocket* socket);
+    void handle(QSslSocket* socket, Client& client, const MqttPacket& packet);
+    uint8_t authorize(const MqttConnect& connect, QString& modelId) const;
+
+    std::shared_ptr<SimState> m_state;
+    std::shared_ptr<EventStore> m_store;
+    QString m_hubHost;
+    QSslServer* m_server;
+    QHash<QSslSocket*, std::shared_ptr<Client>> m_clients;
+    QHash<QString, QPointer<QSslSocket>> m_byDevice;
+};
+
+} // namespace iotc::sim
