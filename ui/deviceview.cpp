@@ -1,5 +1,6 @@
 #include "deviceview.h"
 
+#include "connectivitypane.h"
 #include "diagnosepane.h"
 #include "issuesummarymodel.h"
 #include "propertiespane.h"
@@ -28,6 +29,7 @@ DeviceView::DeviceView(Session* session, QWidget* parent)
     , m_issues(new IssueSummaryModel(this))
     , m_issuesView(new QTableView(this))
     , m_diagnose(new DiagnosePane(this))
+    , m_connectivity(new ConnectivityPane(this))
 {
     setObjectName(QStringLiteral("deviceView"));
     QFont f = m_header->font();
@@ -47,6 +49,7 @@ DeviceView::DeviceView(Session* session, QWidget* parent)
     m_tabs->addTab(m_raw, tr("Ra&w data"));
     m_tabs->addTab(m_issuesView, tr("&Issues"));
     m_tabs->addTab(m_diagnose, tr("Dia&gnose"));
+    m_tabs->addTab(m_connectivity, tr("&Connectivity"));
     m_tabs->setDocumentMode(true);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(6, 6, 6, 6);
@@ -55,6 +58,7 @@ DeviceView::DeviceView(Session* session, QWidget* parent)
     connect(m_diagnose, &DiagnosePane::finished, this, [this](const Diagnosis& d) { m_issues->addDiagnosis(d); });
     connect(m_diagnose, &DiagnosePane::exportRequested, this, &DeviceView::exportRequested);
     connect(m_diagnose, &DiagnosePane::screenshotRequested, this, &DeviceView::screenshotRequested);
+    connect(m_connectivity, &ConnectivityPane::networkCheckRequested, this, &DeviceView::networkCheckRequested);
     setDevice({});
 }
 
@@ -71,6 +75,7 @@ void DeviceView::setDevice(const QString& deviceId)
     m_issues->setDevice(deviceId);
     m_record.setDevice(deviceId);
     m_diagnose->setTarget(m_session->profile(), m_session->eventHubTarget(), deviceId);
+    m_connectivity->setTarget(m_session->profile(), deviceId);
 }
 
 void DeviceView::append(const ObservationBatch& batch)
@@ -87,7 +92,8 @@ void DeviceView::append(const ObservationBatch& batch)
 bool DeviceView::showTab(const QString& name)
 {
     static const QStringList names { QStringLiteral("status"), QStringLiteral("telemetry"),
-        QStringLiteral("properties"), QStringLiteral("raw"), QStringLiteral("issues"), QStringLiteral("diagnose") };
+        QStringLiteral("properties"), QStringLiteral("raw"), QStringLiteral("issues"), QStringLiteral("diagnose"),
+        QStringLiteral("connectivity") };
     const int i = names.indexOf(name.toLower());
     if (i < 0)
         return false;

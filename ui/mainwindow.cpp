@@ -93,6 +93,7 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_allDevices, &AllDevicesPane::deviceActivated, this, &MainWindow::selectDevice);
     connect(m_deviceView, &DeviceView::exportRequested, this, &MainWindow::exportInteractive);
     connect(m_deviceView, &DeviceView::screenshotRequested, this, &MainWindow::copyScreenshot);
+    connect(m_deviceView, &DeviceView::networkCheckRequested, this, &MainWindow::showNetCheck);
     resize(1360, 860);
     resizeDocks({ m_pickerDock }, { 470 }, Qt::Horizontal);
     restoreSettings();

@@ -206,10 +206,11 @@ std::vector<CommandSpec> buildTable()
         runProbe });
     t.push_back({ "netcheck", "check that this network reaches DPS and the IoT hubs on the devices' ports",
         "[--dps HOST] [--hub HOST[,HOST]] [--eventhub HOST[,HOST]] [--mqtt-port N] [--amqp-port N] "
-        "[--websocket-port N] [--proxy URL] [--ca-file PEM] [--output json|text]",
+        "[--websocket-port N] [--device-id ID] [--step-timeout S] [--output json|text] [connection options]",
         "From a machine on the device's network: DNS, TCP and the TLS handshake (the chain's issuer and\n"
         "whether this system trusts it) for DPS and each IoT hub on MQTT (8883), AMQP (5671) and\n"
-        "HTTPS/WebSockets (443), and the clock against the servers' Date header. Needs no credentials.\n"
+        "HTTPS/WebSockets (443), and the clock against the servers' Date header. Needs no credentials;\n"
+        "given an application, its event hubs (and with --device-id the device's hub) are checked too.\n"
         "Exit 0 when everything passed, 1 when something failed, 2 when it could not run.\n",
         {
             { "dps", "HOST", "the DPS endpoint (global.azure-devices-provisioning.net)" },
@@ -218,13 +219,11 @@ std::vector<CommandSpec> buildTable()
             { "mqtt-port", "N", "the MQTT port (8883)" },
             { "amqp-port", "N", "the AMQP port (5671)" },
             { "websocket-port", "N", "the HTTPS and WebSockets port (443)" },
-            { "proxy", "URL|direct",
-                "an HTTP proxy, http://[USER:PASSWORD@]HOST:PORT, or direct (default: the system's)" },
-            { "ca-file", "PEM", "trust these CA certificates too (a TLS-inspecting proxy's)" },
-            { "timeout", "S", "seconds each step may take (8)" },
+            { "device-id", "ID", "with an application: also check the hub DPS assigned this device" },
+            { "step-timeout", "S", "seconds each step may take (8)" },
             OutputJsonText,
         },
-        {}, {}, 0, 0, ConnectionUse::None, TimeoutMeaning::None, "", runNetcheck });
+        {}, {}, 0, 0, ConnectionUse::Optional, TimeoutMeaning::Request, "", runNetcheck });
     t.push_back({ "sim", "run the simulated IoT Central app on loopback until interrupted", "[OPTIONS]",
         "Runs the simulated IoT Central app (REST, DPS and the Event Hubs-compatible AMQP endpoint on\n"
         "loopback) until interrupted. Once listening it prints one JSON line with baseUrl, apiToken,\n"

@@ -6,6 +6,8 @@
 #include "streamoutput.h"
 #include "textoutput.h"
 
+#include "central/centralclient.h"
+#include "device/apptargets.h"
 #include "net/netcheck.h"
 
 #include <nlohmann/json.hpp>
@@ -100,16 +102,37 @@ int runNetcheck(const std::vector<std::string>& words)
         ports.mqtt = static_cast<int>(reader.integer("mqtt-port", 8883, 1, 65535));
         ports.amqp = static_cast<int>(reader.integer("amqp-port", 5671, 1, 65535));
         ports.websocket = static_cast<int>(reader.integer("websocket-port", 443, 1, 65535));
-        timeoutSeconds = reader.number("timeout", 8, 0.1, 120, "seconds");
+        timeoutSeconds = reader.number("step-timeout", 8, 0.1, 120, "seconds");
         if (!reader.ok())
             return reader.fail("netcheck");
-        return readNetworkSettings(a, "netcheck", network) ? int(ExitOk) : int(ExitUsage);
+        return int(ExitOk);
     } });
     if (!setup.ready())
         return setup.exitCode;
     const Arguments& args = setup.context->args;
     QString dps = QString::fromStdString(args.value("dps").value_or(DpsGlobalHost)).trimmed();
-    const auto targets = deviceTargets(dps, hostList(args, "hub"), hostList(args, "eventhub"), ports);
+    QStringList hubs = hostList(args, "hub");
+    QStringList eventHubs = hostList(args, "eventhub");
+    json notes = json::array();
+    network = setup.context->network; // --proxy and --ca-file
+    if (setup.context->haveApp) {
+        // The application names its event hubs, and DPS the device's hub.
+        CentralClient client(setup.context->connection.profile);
+        const AppNetTargets app = appNetTargets(client, QString::fromStdString(args.value("device-id").value_or("")));
+        if (!args.value("dps") && !app.dpsHost.isEmpty() && !setup.context->connection.demo)
+            dps = app.dpsHost;
+        for (const auto& h : app.hubHosts)
+            if (!hubs.contains(h))
+                hubs << h;
+        for (const auto& h : app.eventHubHosts)
+            if (!eventHubs.contains(h))
+                eventHubs << h;
+        for (const auto& n : app.notes) {
+            notes.push_back(n.toStdString());
+            std::fprintf(stderr, "iotc-diag netcheck: %s\n", qPrintable(n));
+        }
+    }
+    const auto targets = deviceTargets(dps, hubs, eventHubs, ports);
     NetCheckOptions options;
     options.network = network;
     options.timeoutMs = static_cast<int>(timeoutSeconds * 1000);
@@ -122,6 +145,8 @@ int runNetcheck(const std::vector<std::string>& words)
         for (const auto& line : report.verdictLines())
             verdict["lines"].push_back(line.toStdString());
         json out { { "targets", list }, { "verdict", verdict } };
+        if (!notes.empty())
+            out["notes"] = notes;
         if (report.clockSkewSeconds)
             out["clockSkewSeconds"] = *report.clockSkewSeconds; // positive: this clock is ahead
         writeAll(stdout, dumpLine(out) + "\n");

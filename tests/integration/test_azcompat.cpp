@@ -118,7 +118,7 @@ TEST(AzAliases, EveryCommandThatTakesADeviceIdTakesDashD)
             withDeviceId.insert(spec.name);
     EXPECT_EQ(withDeviceId,
         (std::set<std::string> {
-            "device show", "registration-info", "validate-properties", "monitor-properties", "diagnose" }));
+            "device show", "registration-info", "validate-properties", "monitor-properties", "diagnose", "probe" }));
     // Both, the same: fine. Both, differing: a usage error. Empty: a usage error.
     const auto& show = commandSpec("device show");
     EXPECT_EQ(parseCommandWords(show, { "a", "--device-id", "a" }).positional, words({ "a" }));

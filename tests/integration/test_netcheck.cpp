@@ -224,4 +224,32 @@ TEST_F(NetCheck, TheCommandsJsonAndExitCodes)
     EXPECT_TRUE(bad.readAllStandardError().contains("--mqtt-port"));
 }
 
+// Given the application, its event hubs and the device's hub (from DPS) are checked too.
+TEST_F(NetCheck, TheApplicationNamesItsEventHubsAndDpsTheDevicesHub)
+{
+    QProcess p;
+    p.start(QStringLiteral(IOTC_DIAG_PATH),
+        { QStringLiteral("netcheck"), QStringLiteral("--base-url"), e.baseUrl, QStringLiteral("--token"), e.apiToken,
+            QStringLiteral("--dps-endpoint"), e.dpsEndpoint, QStringLiteral("--ca-file"), e.caFile,
+            QStringLiteral("--dps"), QStringLiteral("localhost"), QStringLiteral("--device-id"),
+            QStringLiteral("healthy-controller"), QStringLiteral("--mqtt-port"), QString::number(e.mqttPort),
+            QStringLiteral("--amqp-port"), QString::number(e.amqpsPort), QStringLiteral("--websocket-port"),
+            QString::number(restPort) });
+    ASSERT_TRUE(p.waitForFinished(60000));
+    const QByteArray err = p.readAllStandardError();
+    EXPECT_EQ(p.exitCode(), 0) << err.toStdString();
+    const auto out = QJsonDocument::fromJson(p.readAllStandardOutput()).object();
+    QStringList roles;
+    for (const auto& t : out.value(QStringLiteral("targets")).toArray()) {
+        const auto o = t.toObject();
+        roles << o.value(QStringLiteral("role")).toString() + QLatin1Char(' ')
+                + o.value(QStringLiteral("protocol")).toString();
+        EXPECT_EQ(o.value(QStringLiteral("status")).toString(), QStringLiteral("passed")) << err.toStdString();
+    }
+    EXPECT_EQ(roles,
+        (QStringList { "dps mqtt", "dps amqp", "dps https", "hub mqtt", "hub amqp", "hub https", "eventhub amqp",
+            "eventhub https" }));
+    EXPECT_FALSE(out.contains(QStringLiteral("notes"))) << err.toStdString();
+}
+
 } // namespace

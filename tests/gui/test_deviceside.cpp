@@ -1,6 +1,8 @@
-// Tools -> Check this network…, offscreen through the real dialog against the simulator over TLS:
-// the check runs off the GUI thread, the table shows each endpoint's steps, the verdict speaks in
-// the device's terms, and Copy gives the same as text. Also from the main window's Tools menu.
+// The device's side in the workbench, offscreen against the simulator over TLS. Tools > Check this
+// network: the check runs off the GUI thread, the table shows each endpoint, the verdict speaks in
+// the device's terms, Copy gives the same as text. The device view's Connectivity tab: the probe
+// asks first (the device is disconnected meanwhile), then its steps tick off as they run.
+#include "connectivitypane.h"
 #include "mainwindow.h"
 #include "netcheckdialog.h"
 
@@ -11,11 +13,14 @@
 #include <QClipboard>
 #include <QLabel>
 #include <QMenuBar>
+#include <QMessageBox>
 #include <QPushButton>
 #include <QSignalSpy>
 #include <QTableWidget>
 #include <QTcpServer>
 #include <QTest>
+#include <QTimer>
+#include <QTreeWidget>
 #include <gtest/gtest.h>
 
 QCoreApplication* createTestApplication(int& argc, char** argv)
@@ -116,6 +121,58 @@ TEST_F(NetCheckDialogTest, TheToolsMenuOpensIt)
     ASSERT_TRUE(!dialog->report().targets.empty() || finished.wait(30000));
     EXPECT_EQ(dialog->report().targets.size(), 3u) << "DPS on the three device ports";
     dialog->close();
+}
+
+TEST_F(NetCheckDialogTest, TheConnectivityTabAsksFirstThenTicksOffTheProbesSteps)
+{
+    auto profile = ConnectionProfile::forBaseUrl(e.baseUrl);
+    profile.authorization = e.apiToken;
+    profile.dpsEndpoint = e.dpsEndpoint;
+    profile.network = network;
+    profile.network.caFile = e.caFile;
+    ConnectivityPane pane;
+    pane.setTarget(profile, QStringLiteral("healthy-controller"));
+    pane.setMqttPort(e.mqttPort);
+    pane.resize(900, 500);
+    pane.show();
+
+    // Cancelled: nothing runs (the device stays connected).
+    QTimer::singleShot(0, [] {
+        for (auto* w : QApplication::topLevelWidgets())
+            if (auto* box = qobject_cast<QMessageBox*>(w)) {
+                EXPECT_TRUE(box->text().contains(QStringLiteral("disconnected"))) << box->text().toStdString();
+                box->button(QMessageBox::Cancel)->click();
+            }
+    });
+    pane.probe();
+    EXPECT_FALSE(pane.isRunning());
+    EXPECT_TRUE(pane.report().steps.empty());
+
+    // Confirmed: the steps arrive one by one while it runs, then the verdict.
+    QSignalSpy finished(&pane, &ConnectivityPane::finished);
+    QTimer::singleShot(0, [] {
+        for (auto* w : QApplication::topLevelWidgets())
+            if (auto* box = qobject_cast<QMessageBox*>(w))
+                box->button(QMessageBox::Yes)->click();
+    });
+    pane.probe();
+    EXPECT_TRUE(pane.isRunning());
+    ASSERT_TRUE(finished.wait(60000));
+    QApplication::processEvents(); // the last queued step
+    auto* steps = pane.findChild<QTreeWidget*>();
+    ASSERT_TRUE(steps);
+    ASSERT_EQ(steps->topLevelItemCount(), 9);
+    EXPECT_EQ(steps->topLevelItem(0)->text(0), QStringLiteral("dns"));
+    EXPECT_EQ(steps->topLevelItem(8)->text(0), QStringLiteral("validated"));
+    for (int i = 0; i < 9; ++i)
+        EXPECT_EQ(steps->topLevelItem(i)->text(1), QStringLiteral("✔ passed")) << i;
+    EXPECT_TRUE(pane.report().ok());
+    bool verdict = false;
+    for (auto* label : pane.findChildren<QLabel*>())
+        verdict |= label->text().contains(QStringLiteral("arrived and validated"));
+    EXPECT_TRUE(verdict);
+    if (qEnvironmentVariableIsSet("IOTC_SCREENSHOT_PROBE"))
+        pane.grab().save(qEnvironmentVariable("IOTC_SCREENSHOT_PROBE"));
 }
 
 } // namespace
