@@ -161,6 +161,17 @@ TEST_F(Diagnose, DeviceLogFindingsAreFoldedIn)
     EXPECT_TRUE(logChecked);
 }
 
+// A device that never connected: the diagnosis points at the probe, which acts as the device from
+// the device's network (issue 16).
+TEST_F(Diagnose, ANeverConnectedDeviceIsPointedAtTheProbe)
+{
+    const auto d = diagnose("registered-never-connected");
+    ASSERT_FALSE(d.causes.empty());
+    EXPECT_EQ(d.causes.front().code, QStringLiteral("device-never-connected"));
+    EXPECT_TRUE(d.causes.front().mitigation.contains(QStringLiteral("iotc-diag probe DEVICE_ID --as-device")))
+        << d.causes.front().mitigation.toStdString();
+}
+
 // Stale data is not "data arriving" (issue 14): stops-sending sent every half second until 90 s
 // before the app started; the look-back has it, listening hears nothing.
 TEST_F(Diagnose, ADeviceThatStoppedIsDataStoppedWithItsLastTimeAndInterval)
