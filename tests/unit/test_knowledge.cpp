@@ -135,7 +135,9 @@ TEST(Advice, TextsAreTheOnesTheViewsAndTheVerdictShowedBefore)
     EXPECT_EQ(noData->title, "No data arrived from the device");
     EXPECT_EQ(noData->whatToDo,
         "The device is provisioned but sent nothing while we listened: check that it is running, connected and "
-        "sending (its logs), and the network path.");
+        "sending (its logs), and the network path. From the device's network, `iotc-diag probe DEVICE_ID "
+        "--as-device` (the workbench's Connectivity tab) connects and sends as the device and shows where it stops; "
+        "`iotc-diag netcheck` checks the ports.");
     const auto* unmodeled = adviceFor(AdviceKind::Issue, codes::UnmodeledCapability);
     ASSERT_TRUE(unmodeled);
     EXPECT_EQ(unmodeled->meaning + " What to do: " + unmodeled->whatToDo,
