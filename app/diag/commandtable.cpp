@@ -186,7 +186,7 @@ std::vector<CommandSpec> buildTable()
         diagnoseOptions(), {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
         TimeoutMeaning::Request, "", runDiagnose, StopSignals::EndWithSummary });
     t.push_back({ "probe", "connect and send one message as the device, then watch it arrive and validate",
-        "DEVICE_ID --as-device [--protocol mqtt] [--payload FILE] [--component C] [--wait S] [OPTIONS] "
+        "DEVICE_ID --as-device [--protocol mqtt|mqtt-ws] [--payload FILE] [--component C] [--wait S] [OPTIONS] "
         "[connection options]",
         "Acts as the device: its key from the application, DPS registration, an MQTT connection to\n"
         "the assigned hub and one telemetry message (iotc-probe: <uuid>), then the application's event\n"
@@ -194,10 +194,11 @@ std::vector<CommandSpec> buildTable()
         "device is disconnected while the probe runs, hence --as-device. Keys are never printed.\n"
         "Exit 0 when every step passed, 1 when one failed, 2 when the probe could not run.\n",
         {
-            { "protocol", "mqtt", "the device protocol (mqtt; the others are checked by netcheck)" },
+            { "protocol", "mqtt|mqtt-ws", "MQTT on 8883 (the default) or MQTT over WebSockets on 443" },
             { "payload", "FILE", "send this JSON instead of modelled values from the template" },
             { "component", "C", "send as this component's telemetry ($.sub)" },
             { "mqtt-port", "N", "the hub's MQTT port (8883)" },
+            { "websocket-port", "N", "the hub's WebSockets port, for mqtt-ws (443)" },
             { "wait", "S", "seconds to wait for the message in the event stream (60)" },
             OutputJsonText,
         },

@@ -61,13 +61,15 @@ int runProbe(const std::vector<std::string>& words)
         jsonOutput = reader.choice("output", "json", { "json", "text" }) == "json";
         const std::string protocol = reader.choice("protocol", "mqtt", { "mqtt", "mqtt-ws", "amqp", "amqp-ws", "all" });
         options.mqttPort = static_cast<int>(reader.integer("mqtt-port", 8883, 1, 65535));
+        options.websocketPort = static_cast<int>(reader.integer("websocket-port", 443, 1, 65535));
+        options.mqttOverWebSockets = protocol == "mqtt-ws";
         options.arrivalTimeoutMs = static_cast<int>(reader.number("wait", 60, 1, 3600, "seconds") * 1000);
         if (!reader.ok())
             return reader.fail("probe");
-        if (protocol != "mqtt") {
+        if (protocol != "mqtt" && protocol != "mqtt-ws") {
             std::fprintf(stderr,
-                "iotc-diag probe: --protocol %s is not built yet: this version probes over MQTT (8883) only; "
-                "`iotc-diag netcheck` checks the other ports\n",
+                "iotc-diag probe: --protocol %s is not built yet: this version probes over MQTT (8883) and MQTT "
+                "over WebSockets (443); `iotc-diag netcheck` checks the AMQP ports\n",
                 protocol.c_str());
             return int(ExitUsage);
         }

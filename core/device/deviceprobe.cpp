@@ -244,7 +244,8 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
     QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
     MqttDeviceMessage m;
     m.hubHost = answer.assignedHub;
-    m.port = options.mqttPort;
+    m.port = options.mqttOverWebSockets ? options.websocketPort : options.mqttPort;
+    m.webSocket = options.mqttOverWebSockets;
     m.deviceId = options.deviceId;
     m.deviceKeyBase64 = key;
     m.modelId = modelId;
@@ -287,7 +288,7 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
         sent = sending.result();
     stream.shutdown();
 
-    const QString mqtt = QStringLiteral("mqtt");
+    const QString mqtt = options.mqttOverWebSockets ? QStringLiteral("mqtt-ws") : QStringLiteral("mqtt");
     if (!sent) {
         // The stream never started: the message was not sent (a device was not disconnected).
         steps.skip(AfterDps,

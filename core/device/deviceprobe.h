@@ -43,6 +43,8 @@ struct ProbeReport {
 struct ProbeOptions {
     QString deviceId;
     int mqttPort = 8883;
+    bool mqttOverWebSockets = false; // mqtt-ws: to websocketPort, path /$iothub/websocket
+    int websocketPort = 443;
     int stepTimeoutMs = 15000;
     int arrivalTimeoutMs = 60000; // how long to watch the event stream for the message
     std::optional<QByteArray> payload; // else a few modelled telemetry values from the template

@@ -72,7 +72,8 @@ MqttDeviceResult sendAsDeviceOverMqtt(const MqttDeviceMessage& m)
 {
     MqttDeviceResult result;
     const auto timeout = std::chrono::milliseconds(m.timeoutMs);
-    const std::string uri = "ssl://" + m.hubHost.toStdString() + ":" + std::to_string(m.port);
+    const std::string uri = (m.webSocket ? "wss://" : "ssl://") + m.hubHost.toStdString() + ":" + std::to_string(m.port)
+        + (m.webSocket ? "/$iothub/websocket" : "");
     const QString resource = m.hubHost + QStringLiteral("/devices/") + m.deviceId;
     const QString password
         = makeSasToken(resource, m.deviceKeyBase64, SasKeyKind::Base64Decoded, secondsFromNow(std::chrono::hours(1)));
@@ -117,12 +118,14 @@ MqttDeviceResult sendAsDeviceOverMqtt(const MqttDeviceMessage& m)
                 result.connackCode = rc;
                 result.error = connackText(rc);
             } else {
-                result.error = QStringLiteral("could not connect to %1:%2 over MQTT (TLS): %3")
-                                   .arg(m.hubHost)
-                                   .arg(m.port)
-                                   .arg(QString::fromStdString(tlsError.empty() ? e.to_string() : tlsError)
-                                            .simplified()
-                                            .left(400));
+                result.error
+                    = QStringLiteral("could not connect to %1:%2 over %3: %4")
+                          .arg(m.hubHost)
+                          .arg(m.port)
+                          .arg(m.webSocket ? QStringLiteral("MQTT over WebSockets") : QStringLiteral("MQTT (TLS)"))
+                          .arg(QString::fromStdString(tlsError.empty() ? e.to_string() : tlsError)
+                                   .simplified()
+                                   .left(400));
             }
             return result;
         }

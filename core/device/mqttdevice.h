@@ -8,13 +8,17 @@
 namespace iotc {
 
 // One telemetry message sent to IoT Hub over MQTT exactly as a device sends it, with Eclipse Paho
-// (MQTT 3.1.1 over TLS): client id = device id, user name {hub}/{deviceId}/?api-version=2021-04-12
+// (MQTT 3.1.1 over TLS, or over WebSockets on TLS): client id = device id, user name
+// {hub}/{deviceId}/?api-version=2021-04-12
 // (&model-id= when the device has one), password = a SAS token for {hub}/devices/{deviceId} signed
 // with the device's key, QoS 1 to devices/{deviceId}/messages/events/{property bag}. Blocking
 // (Paho's own threads do the I/O): call it off the GUI thread. The key is not kept.
 struct MqttDeviceMessage {
     QString hubHost;
     int port = 8883;
+    // MQTT over WebSockets (TLS), as devices behind port-443-only networks connect:
+    // wss://{hub}:{port}/$iothub/websocket, subprotocol mqtt.
+    bool webSocket = false;
     QString deviceId;
     QByteArray deviceKeyBase64;
     QString modelId;

@@ -39,15 +39,12 @@ bool dpsThrottled(const DpsAnswer& answer)
     return answer.reached() && answer.httpStatus == 429;
 }
 
-QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http, const QString& dpsEndpoint,
-    const QString& idScope, const QString& deviceId, const QByteArray& deviceKeyBase64, int timeoutMs,
-    const NetworkSettings& network)
+DpsRegistrationUrl dpsRegistrationUrl(const QString& dpsEndpoint, const QString& idScope, const QString& deviceId)
 {
-    HttpRequest r;
-    r.method = "POST";
     QString base = dpsEndpoint;
     while (base.endsWith(QLatin1Char('/')))
         base.chop(1);
+    DpsRegistrationUrl out;
     // The request carries the device's SAS token: only to an endpoint that may have it.
     if (QString why; !isAllowedServiceUrl(base, &why)) {
         DpsAnswer refused;
@@ -55,12 +52,25 @@ QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http,
         refused.transportError.message = QStringLiteral("DPS endpoint ") + why;
         refused.transportError.explanation
             = QStringLiteral("The DPS endpoint ") + why + QStringLiteral(": the device's SAS token was not sent.");
-        return QtFuture::makeReadyFuture(refused);
+        out.refused = refused;
+        return out;
     }
     // The ID scope comes from the application's answer: encoded, it stays one path segment.
-    r.url = QUrl(base + QLatin1Char('/') + QString::fromLatin1(QUrl::toPercentEncoding(idScope))
-        + QStringLiteral("/registrations/") + QString::fromLatin1(QUrl::toPercentEncoding(deviceId))
-        + QStringLiteral("?api-version=2021-10-01"));
+    out.url = base + QLatin1Char('/') + QString::fromLatin1(QUrl::toPercentEncoding(idScope))
+        + QStringLiteral("/registrations/") + QString::fromLatin1(QUrl::toPercentEncoding(deviceId));
+    return out;
+}
+
+QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http, const QString& dpsEndpoint,
+    const QString& idScope, const QString& deviceId, const QByteArray& deviceKeyBase64, int timeoutMs,
+    const NetworkSettings& network)
+{
+    HttpRequest r;
+    r.method = "POST";
+    const auto where = dpsRegistrationUrl(dpsEndpoint, idScope, deviceId);
+    if (where.refused)
+        return QtFuture::makeReadyFuture(*where.refused);
+    r.url = QUrl(where.url + QStringLiteral("?api-version=2021-10-01"));
     r.authorization = makeDpsToken(idScope, deviceId, deviceKeyBase64, secondsFromNow(std::chrono::hours(1)));
     r.body
         = QJsonDocument(QJsonObject { { QStringLiteral("registrationId"), deviceId } }).toJson(QJsonDocument::Compact);

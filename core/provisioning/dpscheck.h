@@ -39,6 +39,14 @@ const KnowledgeEntry* dpsKnowledge(const DpsAnswer& answer);
 // True when DPS says it is throttling the device (HTTP 429, whatever errorCode the body carries).
 bool dpsThrottled(const DpsAnswer& answer);
 
+// {dps}/{idScope}/registrations/{id} (each part one encoded path segment), or the answer that
+// refuses to send the device's SAS token to an endpoint that may not have it.
+struct DpsRegistrationUrl {
+    QString url; // without a query
+    std::optional<DpsAnswer> refused;
+};
+DpsRegistrationUrl dpsRegistrationUrl(const QString& dpsEndpoint, const QString& idScope, const QString& deviceId);
+
 // Registration status lookup (POST {dps}/{idScope}/registrations/{id}?api-version=2021-10-01)
 // with the device's own SAS token, derived from its symmetric key.
 QFuture<DpsAnswer> checkDpsRegistration(const std::shared_ptr<HttpWorker>& http, const QString& dpsEndpoint,

@@ -1,6 +1,5 @@
 #include "dpsregister.h"
 
-#include "central/originpolicy.h"
 #include "util/sas.h"
 
 #include <QDeadlineTimer>
@@ -54,19 +53,10 @@ DpsAnswer registerWithDps(const std::shared_ptr<HttpWorker>& http, const QString
     const QString& deviceId, const QByteArray& deviceKeyBase64, const QString& modelId, int timeoutMs,
     const NetworkSettings& network)
 {
-    QString base = dpsEndpoint;
-    while (base.endsWith(QLatin1Char('/')))
-        base.chop(1);
-    if (QString why; !isAllowedServiceUrl(base, &why)) {
-        DpsAnswer refused;
-        refused.transportError.kind = CentralError::Kind::InvalidResponse;
-        refused.transportError.message = QStringLiteral("DPS endpoint ") + why;
-        refused.transportError.explanation
-            = QStringLiteral("The DPS endpoint ") + why + QStringLiteral(": the device's SAS token was not sent.");
-        return refused;
-    }
-    const QString registration = base + QLatin1Char('/') + QString::fromLatin1(QUrl::toPercentEncoding(idScope))
-        + QStringLiteral("/registrations/") + QString::fromLatin1(QUrl::toPercentEncoding(deviceId));
+    const auto where = dpsRegistrationUrl(dpsEndpoint, idScope, deviceId);
+    if (where.refused)
+        return *where.refused;
+    const QString& registration = where.url;
     const QString token = makeDpsToken(idScope, deviceId, deviceKeyBase64, secondsFromNow(std::chrono::hours(1)));
     QDeadlineTimer deadline(timeoutMs);
 

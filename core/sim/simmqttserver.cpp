@@ -12,6 +12,8 @@
 #include <QSslSocket>
 #include <QUrl>
 #include <QUrlQuery>
+#include <QWebSocket>
+#include <QWebSocketServer>
 
 #include <stdexcept>
 
@@ -44,8 +46,13 @@ std::vector<std::pair<QString, QString>> propertyBag(const QString& bag)
 struct SimMqttServer::Client {
     QByteArray buffer;
     bool connected = false;
+    bool gone = false; // closed or aborted: nothing more is read
     QString deviceId;
     QString modelId;
+    std::function<void(const QByteArray&)> send;
+    std::function<void()> close; // after the answer is out
+    std::function<void()> abort; // at once
+    std::weak_ptr<Client> self;
 };
 
 SimMqttServer::SimMqttServer(std::shared_ptr<SimState> state, std::shared_ptr<EventStore> store, QString hubHost,
@@ -55,23 +62,35 @@ SimMqttServer::SimMqttServer(std::shared_ptr<SimState> state, std::shared_ptr<Ev
     , m_store(std::move(store))
     , m_hubHost(std::move(hubHost))
     , m_server(new QSslServer(this))
+    , m_webSocket(new QWebSocketServer(QStringLiteral("iotc-diag sim IoT hub"), QWebSocketServer::SecureMode, this))
 {
     m_server->setSslConfiguration(simServerTls(tls));
     connect(m_server, &QSslServer::pendingConnectionAvailable, this, &SimMqttServer::accept);
+    m_webSocket->setSslConfiguration(simServerTls(tls));
+    m_webSocket->setSupportedSubprotocols({ QStringLiteral("mqtt") });
+    connect(m_webSocket, &QWebSocketServer::newConnection, this, &SimMqttServer::acceptWebSocket);
 }
 
 SimMqttServer::~SimMqttServer() = default;
 
-void SimMqttServer::listen(quint16 port)
+void SimMqttServer::listen(quint16 port, quint16 webSocketPort)
 {
     if (!m_server->listen(QHostAddress::LocalHost, port))
         throw std::runtime_error("the simulated IoT hub cannot listen for MQTT on port " + std::to_string(port) + ": "
             + m_server->errorString().toStdString());
+    if (!m_webSocket->listen(QHostAddress::LocalHost, webSocketPort))
+        throw std::runtime_error("the simulated IoT hub cannot listen for MQTT over WebSockets on port "
+            + std::to_string(webSocketPort) + ": " + m_webSocket->errorString().toStdString());
 }
 
 quint16 SimMqttServer::port() const
 {
     return m_server->serverPort();
+}
+
+quint16 SimMqttServer::webSocketPort() const
+{
+    return m_webSocket->serverPort();
 }
 
 void SimMqttServer::accept()
@@ -80,33 +99,73 @@ void SimMqttServer::accept()
         auto* socket = qobject_cast<QSslSocket*>(m_server->nextPendingConnection());
         if (!socket)
             continue;
-        m_clients.insert(socket, std::make_shared<Client>());
-        connect(socket, &QSslSocket::readyRead, this, [this, socket] { readable(socket); });
+        auto client = std::make_shared<Client>();
+        client->self = client;
+        client->send = [socket](const QByteArray& bytes) { socket->write(bytes); };
+        client->close = [socket] { socket->disconnectFromHost(); };
+        client->abort = [socket] { socket->abort(); };
+        m_clients.insert(socket, client);
+        connect(socket, &QSslSocket::readyRead, this, [this, socket, client] { received(client, socket->readAll()); });
         connect(socket, &QSslSocket::disconnected, this, [this, socket] {
-            if (auto client = m_clients.take(socket); client && m_byDevice.value(client->deviceId) == socket)
-                m_byDevice.remove(client->deviceId);
+            forget(socket);
             socket->deleteLater();
         });
     }
 }
 
-void SimMqttServer::readable(QSslSocket* socket)
+void SimMqttServer::acceptWebSocket()
 {
-    auto client = m_clients.value(socket);
+    while (QWebSocket* socket = m_webSocket->nextPendingConnection()) {
+        socket->setParent(this);
+        if (socket->requestUrl().path() != WebSocketPath || socket->subprotocol() != QLatin1String("mqtt")) {
+            connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
+            socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
+                QStringLiteral("MQTT over WebSockets is served at ") + WebSocketPath
+                    + QStringLiteral(" with the subprotocol mqtt"));
+            continue;
+        }
+        auto client = std::make_shared<Client>();
+        client->self = client;
+        client->send = [socket](const QByteArray& bytes) { socket->sendBinaryMessage(bytes); };
+        client->close = [socket] { socket->close(); };
+        client->abort = [socket] { socket->abort(); };
+        m_clients.insert(socket, client);
+        connect(socket, &QWebSocket::binaryMessageReceived, this,
+            [this, client](const QByteArray& bytes) { received(client, bytes); });
+        connect(socket, &QWebSocket::disconnected, this, [this, socket] {
+            forget(socket);
+            socket->deleteLater();
+        });
+    }
+}
+
+void SimMqttServer::forget(QObject* connection)
+{
+    const auto client = m_clients.take(connection);
     if (!client)
         return;
-    client->buffer += socket->readAll();
+    client->gone = true;
+    if (const auto current = m_byDevice.value(client->deviceId).lock(); current == client)
+        m_byDevice.remove(client->deviceId);
+}
+
+void SimMqttServer::received(const std::shared_ptr<Client>& client, const QByteArray& bytes)
+{
+    if (client->gone)
+        return;
+    client->buffer += bytes;
     for (;;) {
         QString error;
         auto packet = takeMqttPacket(client->buffer, error);
         if (!error.isEmpty()) {
-            socket->abort(); // not MQTT, or over the bound: IoT Hub closes the connection
+            client->gone = true;
+            client->abort(); // not MQTT, or over the bound: IoT Hub closes the connection
             return;
         }
         if (!packet)
             return;
-        handle(socket, *client, *packet);
-        if (socket->state() != QAbstractSocket::ConnectedState)
+        handle(*client, *packet);
+        if (client->gone)
             return;
     }
 }
@@ -140,28 +199,32 @@ uint8_t SimMqttServer::authorize(const MqttConnect& c, QString& modelId) const
     return Accepted;
 }
 
-void SimMqttServer::handle(QSslSocket* socket, Client& client, const MqttPacket& packet)
+void SimMqttServer::handle(Client& client, const MqttPacket& packet)
 {
     QString error;
     if (!client.connected) {
         const auto c = packet.type == uint8_t(MqttType::Connect) ? parseConnect(packet, error) : std::nullopt;
         if (!c) {
-            socket->abort();
+            client.gone = true;
+            client.abort();
             return;
         }
         const uint8_t code = c->level != 4 ? UnacceptableProtocol : authorize(*c, client.modelId);
-        socket->write(mqttConnack(false, code));
+        client.send(mqttConnack(false, code));
         if (code != Accepted) {
-            socket->disconnectFromHost();
+            client.gone = true;
+            client.close();
             return;
         }
         client.connected = true;
         client.deviceId = c->clientId;
         ++connectsAccepted;
         // One connection per device identity: the newer one wins.
-        if (auto older = m_byDevice.value(c->clientId); older && older != socket)
-            older->disconnectFromHost();
-        m_byDevice.insert(c->clientId, socket);
+        if (auto older = m_byDevice.value(c->clientId).lock(); older && older.get() != &client) {
+            older->gone = true;
+            older->close();
+        }
+        m_byDevice.insert(c->clientId, client.self);
         return;
     }
     switch (static_cast<MqttType>(packet.type)) {
@@ -169,7 +232,8 @@ void SimMqttServer::handle(QSslSocket* socket, Client& client, const MqttPacket&
         const auto p = parsePublish(packet, error);
         const QString prefix = QStringLiteral("devices/") + client.deviceId + QStringLiteral("/messages/events/");
         if (!p || !p->topic.startsWith(prefix) || p->qos > 1) {
-            socket->abort(); // IoT Hub disconnects a device that publishes elsewhere
+            client.gone = true;
+            client.abort(); // IoT Hub disconnects a device that publishes elsewhere
             return;
         }
         StoredEvent e;
@@ -191,13 +255,14 @@ void SimMqttServer::handle(QSslSocket* socket, Client& client, const MqttPacket&
         m_store->append(std::move(e));
         ++messagesReceived;
         if (p->qos == 1)
-            socket->write(mqttPuback(p->packetId));
+            client.send(mqttPuback(p->packetId));
         return;
     }
     case MqttType::Subscribe: {
         const auto s = parseSubscribe(packet, error);
         if (!s) {
-            socket->abort();
+            client.gone = true;
+            client.abort();
             return;
         }
         std::vector<uint8_t> grants;
@@ -206,17 +271,19 @@ void SimMqttServer::handle(QSslSocket* socket, Client& client, const MqttPacket&
                 || filter.startsWith(QLatin1String("$iothub/"));
             grants.push_back(ours ? static_cast<uint8_t>(std::min(qos, 1)) : uint8_t(0x80));
         }
-        socket->write(mqttSuback(s->packetId, grants));
+        client.send(mqttSuback(s->packetId, grants));
         return;
     }
     case MqttType::Pingreq:
-        socket->write(mqttPingresp());
+        client.send(mqttPingresp());
         return;
     case MqttType::Disconnect:
-        socket->disconnectFromHost();
+        client.gone = true;
+        client.close();
         return;
     default:
-        socket->abort();
+        client.gone = true;
+        client.abort();
         return;
     }
 }

@@ -6,14 +6,13 @@
 
 #include <QHash>
 #include <QObject>
-#include <QPointer>
 #include <QString>
 
 #include <atomic>
 #include <memory>
 
 class QSslServer;
-class QSslSocket;
+class QWebSocketServer;
 
 namespace iotc::sim {
 
@@ -28,6 +27,8 @@ class SimState;
 // annotations ($.ct and $.ce become the content type and encoding, the rest application
 // properties, the model id of the user name dt-dataschema); QoS 1 is acknowledged. One
 // connection per device: a second one with the same id closes the first, as IoT Hub does.
+// MQTT over WebSockets too, as on IoT Hub's 443: wss://HOST:P/$iothub/websocket, subprotocol mqtt,
+// the MQTT bytes in binary frames.
 class SimMqttServer : public QObject {
     Q_OBJECT
 public:
@@ -35,9 +36,13 @@ public:
         const SimTlsMaterial& tls, QObject* parent = nullptr);
     ~SimMqttServer() override;
 
-    // Listens on loopback (0: any free port); throws std::runtime_error when it cannot.
-    void listen(quint16 port);
+    static inline const QString WebSocketPath = QStringLiteral("/$iothub/websocket");
+
+    // Listens on loopback (0: any free port): MQTT over TLS and MQTT over WebSockets (TLS);
+    // throws std::runtime_error when it cannot.
+    void listen(quint16 port, quint16 webSocketPort = 0);
     quint16 port() const;
+    quint16 webSocketPort() const;
 
     std::atomic<bool> unavailable { false }; // CONNACK 3 to every CONNECT
     std::atomic<int> connectsAccepted { 0 };
@@ -46,16 +51,19 @@ public:
 private:
     struct Client;
     void accept();
-    void readable(QSslSocket* socket);
-    void handle(QSslSocket* socket, Client& client, const MqttPacket& packet);
+    void acceptWebSocket();
+    void received(const std::shared_ptr<Client>& client, const QByteArray& bytes);
+    void handle(Client& client, const MqttPacket& packet);
+    void forget(QObject* connection);
     uint8_t authorize(const MqttConnect& connect, QString& modelId) const;
 
     std::shared_ptr<SimState> m_state;
     std::shared_ptr<EventStore> m_store;
     QString m_hubHost;
     QSslServer* m_server;
-    QHash<QSslSocket*, std::shared_ptr<Client>> m_clients;
-    QHash<QString, QPointer<QSslSocket>> m_byDevice;
+    QWebSocketServer* m_webSocket;
+    QHash<QObject*, std::shared_ptr<Client>> m_clients; // by their socket
+    QHash<QString, std::weak_ptr<Client>> m_byDevice;
 };
 
 } // namespace iotc::sim

@@ -3,8 +3,8 @@
 #include <QJsonDocument>
 
 #include "net/tlsthreadstate.h"
-#include "simtls.h"
 #include "simmqttserver.h"
+#include "simtls.h"
 #include "simtlsfronts.h"
 #include "telemetrygenerator.h"
 
@@ -32,7 +32,8 @@ QJsonObject SimEndpoints::toJson() const
         out.insert(QStringLiteral("websocketPort"), websocketPort);
         out.insert(QStringLiteral("amqpPort"), amqpPort); // the plain one, still served
         out.insert(QStringLiteral("deviceEndpoints"),
-            QJsonObject { { QStringLiteral("host"), deviceHubHost }, { QStringLiteral("mqtt"), mqttPort } });
+            QJsonObject { { QStringLiteral("host"), deviceHubHost }, { QStringLiteral("mqtt"), mqttPort },
+                { QStringLiteral("websocket"), deviceWebSocketPort } });
     }
     return out;
 }
@@ -164,12 +165,13 @@ SimEndpoints SimulatedApp::start()
                 m_endpoints.deviceHubHost = QStringLiteral("localhost");
                 m_mqtt = new SimMqttServer(m_state, m_stores.front(), m_endpoints.deviceHubHost, *tls, m_http);
                 try {
-                    m_mqtt->listen(m_options.mqttPort);
+                    m_mqtt->listen(m_options.mqttPort, m_options.deviceWebSocketPort);
                 } catch (const std::exception& e) {
                     error = e.what();
                     return;
                 }
                 m_endpoints.mqttPort = m_mqtt->port();
+                m_endpoints.deviceWebSocketPort = m_mqtt->webSocketPort();
                 m_http->setDeviceHubHost(m_endpoints.deviceHubHost);
                 // The token answer names the TLS endpoint, so that clients read it over TLS.
                 access.scheme = QStringLiteral("amqps");

@@ -35,6 +35,7 @@ struct SimOptions {
     // With tls: IoT Hub's device endpoint for MQTT over TLS (simmqttserver.h); DPS then assigns
     // devices the hub "localhost".
     quint16 mqttPort = 0; // 0 = ephemeral (tls only)
+    quint16 deviceWebSocketPort = 0; // MQTT over WebSockets (/$iothub/websocket); 0 = ephemeral (tls only)
 };
 
 // How to reach a running simulated app; secrets are the simulator's own, made up at start.
@@ -56,6 +57,7 @@ struct SimEndpoints {
     quint16 websocketPort = 0;
     QString deviceHubHost; // with tls: "localhost", the hub DPS assigns; its MQTT port:
     quint16 mqttPort = 0;
+    quint16 deviceWebSocketPort = 0; // wss://localhost:P/$iothub/websocket, subprotocol mqtt
 
     QJsonObject toJson() const;
 };

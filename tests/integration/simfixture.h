@@ -3,6 +3,7 @@
 // Shared helpers of the integration suites: a running simulated app and blocking HTTP calls
 // through QNetworkAccessManager (the simulator serves on its own thread).
 #include "central/connection.h"
+#include "net/networksettings.h"
 #include "sim/simulatedapp.h"
 #include "util/sas.h"
 
@@ -22,8 +23,9 @@ namespace iotc::test {
 
 // A suite-wide simulated app with extraDevices healthy devices beyond the scenario ones, its
 // scenario devices sending RateHz messages per second (0: nothing on its own; tests inject what
-// they need). Suite is the deriving class (CRTP), so each suite has its own app.
-template <class Suite, int ExtraDevices = 0, int RateHz = 0> class SimSuite : public ::testing::Test {
+// they need). Suite is the deriving class (CRTP), so each suite has its own app. With Tls, the
+// app serves over TLS too (SimOptions::tls) and ca holds its throwaway CA.
+template <class Suite, int ExtraDevices = 0, int RateHz = 0, bool Tls = false> class SimSuite : public ::testing::Test {
 protected:
     static void SetUpTestSuite()
     {
@@ -31,8 +33,13 @@ protected:
         o.extraDevices = ExtraDevices;
         o.rateHz = RateHz;
         o.extraRateHz = 0;
+        o.tls = Tls;
         app = new sim::SimulatedApp(o);
         e = app->start();
+        if (Tls) {
+            QString error;
+            loadCaFile(e.caFile, ca, error);
+        }
     }
     static void TearDownTestSuite()
     {
@@ -45,8 +52,14 @@ protected:
         auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
         p.authorization = e.apiToken;
         p.dpsEndpoint = e.dpsEndpoint;
+        if (Tls) {
+            p.network.extraCaCertificates = ca;
+            p.network.caFile = e.caFile;
+            p.network.proxy = QStringLiteral("direct");
+        }
         return p;
     }
+    static inline QList<QSslCertificate> ca;
     static inline sim::SimulatedApp* app = nullptr;
     static inline sim::SimEndpoints e;
 };

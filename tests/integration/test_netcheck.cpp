@@ -4,6 +4,7 @@
 // proxy that tunnels and one that will not. The simulator has no MQTT endpoint yet (issue 16 §3):
 // its TLS ports stand in for the hub's, which is all DNS, TCP and TLS need.
 #include "connectproxy.h"
+#include "simfixture.h"
 
 #include "net/netcheck.h"
 #include "net/networksettings.h"
@@ -21,29 +22,17 @@ using namespace iotc::test;
 
 namespace {
 
-class NetCheck : public ::testing::Test {
+class NetCheck : public SimSuite<NetCheck, 0, 0, true> {
 protected:
     static void SetUpTestSuite()
     {
-        sim::SimOptions o;
-        o.tls = true;
-        o.rateHz = 0;
-        o.extraRateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
-        QString error;
-        loadCaFile(e.caFile, ca, error);
+        SimSuite::SetUpTestSuite();
         restPort = QUrl(e.baseUrl).port();
         // A port nothing listens on: bound, then closed.
         QTcpServer s;
         s.listen(QHostAddress::LocalHost);
         closedPort = s.serverPort();
         s.close();
-    }
-    static void TearDownTestSuite()
-    {
-        delete app;
-        app = nullptr;
     }
     void TearDown() override { app->httpFaults().clockOffsetSeconds = 0; }
 
@@ -60,9 +49,6 @@ protected:
             options);
     }
 
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
-    static inline QList<QSslCertificate> ca;
     static inline int restPort = 0;
     static inline quint16 closedPort = 0;
 };

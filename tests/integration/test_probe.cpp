@@ -3,6 +3,8 @@
 // (sim/simmqttserver): the message arrives in the application's event stream and validates; DPS
 // refusals (400209 blocked, 401002 unauthorized) stop it at dps-register with DPS's code; CONNACK 3
 // and 5; a blocked MQTT port; the CLI's guard and JSON. The client side is Eclipse Paho.
+#include "simfixture.h"
+
 #include "central/centralclient.h"
 #include "device/deviceprobe.h"
 #include "device/mqttdevice.h"
@@ -21,35 +23,11 @@ using namespace iotc;
 
 namespace {
 
-class Probe : public ::testing::Test {
+class Probe : public iotc::test::SimSuite<Probe, 0, 2, true> { // scenario devices keep sending
 protected:
-    static void SetUpTestSuite()
-    {
-        sim::SimOptions o;
-        o.tls = true;
-        o.rateHz = 2; // scenario devices keep sending: the probe must find its own message
-        o.extraRateHz = 0;
-        app = new sim::SimulatedApp(o);
-        e = app->start();
-    }
-    static void TearDownTestSuite()
-    {
-        delete app;
-        app = nullptr;
-    }
     void TearDown() override { app->mqtt()->unavailable = false; }
 
-    static std::shared_ptr<CentralClient> client()
-    {
-        auto p = ConnectionProfile::forBaseUrl(e.baseUrl);
-        p.authorization = e.apiToken;
-        p.dpsEndpoint = e.dpsEndpoint;
-        QString error;
-        loadCaFile(e.caFile, p.network.extraCaCertificates, error);
-        p.network.caFile = e.caFile;
-        p.network.proxy = QStringLiteral("direct");
-        return std::make_shared<CentralClient>(p);
-    }
+    static std::shared_ptr<CentralClient> client() { return std::make_shared<CentralClient>(profile()); }
     static ProbeReport probe(const QString& deviceId, int mqttPort = 0)
     {
         ProbeOptions o;
@@ -75,9 +53,6 @@ protected:
                        .toStdString();
         return out + r.whyNot.toStdString();
     }
-
-    static inline sim::SimulatedApp* app = nullptr;
-    static inline sim::SimEndpoints e;
 };
 
 TEST_F(Probe, AsAHealthyDeviceTheMessageArrivesAndValidates)
@@ -101,6 +76,25 @@ TEST_F(Probe, AsAHealthyDeviceTheMessageArrivesAndValidates)
     EXPECT_FALSE(body.isEmpty()) << r.payload.toStdString();
     EXPECT_FALSE(body.contains(QStringLiteral("iotcProbe"))) << "the template's telemetry, not a placeholder";
     EXPECT_TRUE(step(r, "send")->detail.contains(r.probeId));
+}
+
+// Only 443 open: MQTT over WebSockets (wss://HOST/$iothub/websocket, subprotocol mqtt).
+TEST_F(Probe, OverWebSocketsTheMessageArrivesToo)
+{
+    ProbeOptions o;
+    o.deviceId = QStringLiteral("healthy-controller");
+    o.mqttOverWebSockets = true;
+    o.websocketPort = e.deviceWebSocketPort;
+    o.mqttPort = 1; // never dialled
+    o.caFile = e.caFile;
+    o.stepTimeoutMs = 8000;
+    o.arrivalTimeoutMs = 20000;
+    const auto r = runDeviceProbe(client(), o);
+    EXPECT_TRUE(r.ok()) << dump(r);
+    ASSERT_TRUE(step(r, "hub-connect"));
+    EXPECT_EQ(step(r, "hub-connect")->protocol, QStringLiteral("mqtt-ws"));
+    EXPECT_TRUE(step(r, "hub-connect")->detail.contains(QString::number(e.deviceWebSocketPort))) << dump(r);
+    EXPECT_EQ(step(r, "validated")->status, QStringLiteral("passed"));
 }
 
 TEST_F(Probe, DpsRefusalsStopAtRegistrationWithDpsCode)
