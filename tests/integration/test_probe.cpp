@@ -11,11 +11,14 @@
 #include "net/networksettings.h"
 #include "sim/simmqttserver.h"
 #include "sim/simulatedapp.h"
+#include "util/sas.h"
 
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QProcess>
+#include <QSignalSpy>
+#include <QSslSocket>
 #include <QTcpServer>
 #include <gtest/gtest.h>
 
@@ -95,6 +98,62 @@ TEST_F(Probe, OverWebSocketsTheMessageArrivesToo)
     EXPECT_EQ(step(r, "hub-connect")->protocol, QStringLiteral("mqtt-ws"));
     EXPECT_TRUE(step(r, "hub-connect")->detail.contains(QString::number(e.deviceWebSocketPort))) << dump(r);
     EXPECT_EQ(step(r, "validated")->status, QStringLiteral("passed"));
+}
+
+// MQTT's CONNECT as a device sends it (3.1.1, clean session, user name and password).
+QByteArray connectPacket(const QByteArray& clientId, const QByteArray& user, const QByteArray& password)
+{
+    auto field = [](const QByteArray& b) {
+        QByteArray out;
+        out.append(static_cast<char>(b.size() >> 8));
+        out.append(static_cast<char>(b.size() & 0xff));
+        return out + b;
+    };
+    QByteArray body = field("MQTT");
+    body.append(char(4));
+    body.append(char(0xC2)); // user name, password, clean session
+    body.append(char(0));
+    body.append(char(60));
+    body += field(clientId) + field(user) + field(password);
+    QByteArray packet(1, char(0x10));
+    for (int n = static_cast<int>(body.size());;) { // the remaining length, 7 bits a byte
+        char digit = static_cast<char>(n % 128);
+        n /= 128;
+        packet.append(static_cast<char>(n > 0 ? digit | 0x80 : digit));
+        if (n == 0)
+            break;
+    }
+    return packet + body;
+}
+
+// IoT Hub allows one connection per device identity: the probe's connection closes the real
+// device's while it lasts, as the confirmation says.
+TEST_F(Probe, AConnectedDeviceIsDisconnectedWhileTheProbeHoldsItsIdentity)
+{
+    const QString id = QStringLiteral("healthy-controller");
+    const auto credentials = client()->credentials(id).result();
+    ASSERT_TRUE(credentials.ok());
+    const QByteArray key = credentials.value->value(QStringLiteral("symmetricKey"))
+                               .toObject()
+                               .value(QStringLiteral("primaryKey"))
+                               .toString()
+                               .toLatin1();
+    QSslSocket device;
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(trustAnchors(ca));
+    device.setSslConfiguration(tls);
+    device.connectToHostEncrypted(QStringLiteral("localhost"), e.mqttPort);
+    ASSERT_TRUE(device.waitForEncrypted(10000)) << device.errorString().toStdString();
+    const QString token = makeSasToken(QStringLiteral("localhost/devices/") + id, key, SasKeyKind::Base64Decoded,
+        secondsFromNow(std::chrono::minutes(10)));
+    device.write(connectPacket(id.toUtf8(), "localhost/healthy-controller/?api-version=2021-04-12", token.toUtf8()));
+    ASSERT_TRUE(device.waitForReadyRead(10000));
+    EXPECT_EQ(device.readAll(), QByteArray("\x20\x02\x00\x00", 4)) << "CONNACK 0: the device is connected";
+    QSignalSpy dropped(&device, &QSslSocket::disconnected);
+
+    const auto r = probe(id);
+    EXPECT_TRUE(r.ok()) << dump(r);
+    EXPECT_TRUE(dropped.count() == 1 || dropped.wait(5000)) << "the device's own connection was closed";
 }
 
 TEST_F(Probe, DpsRefusalsStopAtRegistrationWithDpsCode)
