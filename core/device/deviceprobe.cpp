@@ -250,6 +250,18 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
     m.deviceKeyBase64 = key;
     m.modelId = modelId;
     m.caFile = options.caFile;
+    // The device's route: the proxy this network uses for the hub, which only MQTT over WebSockets
+    // can go through (HTTP CONNECT); MQTT on 8883 is dialled directly, as a device would.
+    const QNetworkProxy hubProxy = proxyFor(profile.network, m.hubHost, m.port);
+    if (hubProxy.type() == QNetworkProxy::HttpProxy) {
+        QUrl proxyUrl;
+        proxyUrl.setScheme(QStringLiteral("http"));
+        proxyUrl.setHost(hubProxy.hostName());
+        proxyUrl.setPort(hubProxy.port());
+        proxyUrl.setUserName(hubProxy.user());
+        proxyUrl.setPassword(hubProxy.password());
+        m.webSocketProxy = proxyUrl.toString(QUrl::FullyEncoded);
+    }
     m.body = payload;
     m.component = options.component;
     m.properties = { { QStringLiteral("iotc-probe"), report.probeId } };
@@ -297,7 +309,13 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
         return report;
     }
     if (!sent->connected) {
-        steps.add({ QStringLiteral("hub-connect"), mqtt, QStringLiteral("failed"), sent->error,
+        QString why = sent->error;
+        if (!m.webSocket && hubProxy.type() == QNetworkProxy::HttpProxy)
+            why += QStringLiteral(" (this network names the proxy %1, which MQTT on %2 cannot go through: devices "
+                                  "behind it use MQTT over WebSockets, --protocol mqtt-ws)")
+                       .arg(proxyDisplay(hubProxy))
+                       .arg(m.port);
+        steps.add({ QStringLiteral("hub-connect"), mqtt, QStringLiteral("failed"), why,
             sent->connackCode > 0 ? QStringLiteral("connack-%1").arg(sent->connackCode)
                                   : QStringLiteral("mqtt-connect"),
             {}, -1 });
@@ -306,8 +324,13 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
         return report;
     }
     steps.add({ QStringLiteral("hub-connect"), mqtt, QStringLiteral("passed"),
-        QStringLiteral("connected to %1:%2 as %3, then disconnected").arg(m.hubHost).arg(m.port).arg(m.deviceId), {},
-        {}, sent->connectMs });
+        QStringLiteral("connected to %1:%2 as %3%4, then disconnected")
+            .arg(m.hubHost)
+            .arg(m.port)
+            .arg(m.deviceId,
+                m.webSocketProxy.isEmpty() ? QString()
+                                           : QStringLiteral(" through the proxy ") + proxyDisplay(hubProxy)),
+        {}, {}, sent->connectMs });
     if (!sent->sent) {
         steps.add({ QStringLiteral("send"), mqtt, QStringLiteral("failed"), sent->error, QStringLiteral("mqtt-publish"),
             {}, -1 });

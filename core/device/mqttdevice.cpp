@@ -3,6 +3,7 @@
 #include "util/sas.h"
 
 #include <QElapsedTimer>
+#include <QRegularExpression>
 
 #include <mqtt/async_client.h>
 
@@ -100,6 +101,14 @@ MqttDeviceResult sendAsDeviceOverMqtt(const MqttDeviceMessage& m)
         options.set_user_name(mqttUserName(m).toStdString());
         options.set_password(password.toStdString());
         options.set_ssl(tls);
+        if (m.webSocket && !m.webSocketProxy.isEmpty()) {
+            // Paho takes the proxy for wss:// as https_proxy and strips an "https://" prefix only: the
+            // proxy itself is still reached over plain TCP, with CONNECT.
+            QString authority = m.webSocketProxy;
+            authority.remove(QRegularExpression(QStringLiteral("^[a-z]+://")));
+            options.set_http_proxy("http://" + authority.toStdString());
+            options.set_https_proxy("https://" + authority.toStdString());
+        }
 
         QElapsedTimer clock;
         clock.start();

@@ -23,6 +23,9 @@ struct MqttDeviceMessage {
     QByteArray deviceKeyBase64;
     QString modelId;
     QString caFile; // trusted besides the system's CAs (a TLS-inspecting proxy's; the simulator's)
+    // An HTTP proxy (http://[user:password@]host:port) for MQTT over WebSockets, which tunnels
+    // through it with CONNECT; MQTT on 8883 cannot use one. Empty: direct.
+    QString webSocketProxy;
     QByteArray body;
     QString contentType = QStringLiteral("application/json");
     QString contentEncoding = QStringLiteral("utf-8");

@@ -3,6 +3,7 @@
 // (sim/simmqttserver): the message arrives in the application's event stream and validates; DPS
 // refusals (400209 blocked, 401002 unauthorized) stop it at dps-register with DPS's code; CONNACK 3
 // and 5; a blocked MQTT port; the CLI's guard and JSON. The client side is Eclipse Paho.
+#include "connectproxy.h"
 #include "simfixture.h"
 
 #include "central/centralclient.h"
@@ -20,7 +21,11 @@
 #include <QSignalSpy>
 #include <QSslSocket>
 #include <QTcpServer>
+#include <QTest>
 #include <gtest/gtest.h>
+
+#include <atomic>
+#include <thread>
 
 using namespace iotc;
 
@@ -154,6 +159,37 @@ TEST_F(Probe, AConnectedDeviceIsDisconnectedWhileTheProbeHoldsItsIdentity)
     const auto r = probe(id);
     EXPECT_TRUE(r.ok()) << dump(r);
     EXPECT_TRUE(dropped.count() == 1 || dropped.wait(5000)) << "the device's own connection was closed";
+}
+
+// Behind a proxy that tunnels only 443-style traffic: MQTT over WebSockets goes through it (CONNECT
+// to the hub's WebSocket port), and so do DPS and the event stream.
+TEST_F(Probe, MqttOverWebSocketsGoesThroughTheProxy)
+{
+    iotc::test::ConnectProxy proxy; // on this thread: the probe runs on another one meanwhile
+    ASSERT_TRUE(proxy.valid());
+    auto p = profile();
+    p.network.proxy = QStringLiteral("http://127.0.0.1:%1").arg(proxy.port());
+    ProbeOptions o;
+    o.deviceId = QStringLiteral("healthy-controller");
+    o.mqttOverWebSockets = true;
+    o.websocketPort = e.deviceWebSocketPort;
+    o.caFile = e.caFile;
+    o.stepTimeoutMs = 8000;
+    o.arrivalTimeoutMs = 20000;
+    ProbeReport r;
+    std::atomic<bool> done = false;
+    std::thread worker([&] {
+        r = runDeviceProbe(std::make_shared<CentralClient>(p), o);
+        done = true;
+    });
+    const bool finished = QTest::qWaitFor([&] { return done.load(); }, 90000);
+    worker.join();
+    ASSERT_TRUE(finished);
+    EXPECT_TRUE(r.ok()) << dump(r);
+    EXPECT_TRUE(
+        step(r, "hub-connect")->detail.contains(QStringLiteral("through the proxy 127.0.0.1:%1").arg(proxy.port())))
+        << dump(r);
+    EXPECT_TRUE(proxy.requestedPorts().contains(e.deviceWebSocketPort)) << "the hub's WebSockets went through it";
 }
 
 TEST_F(Probe, DpsRefusalsStopAtRegistrationWithDpsCode)
