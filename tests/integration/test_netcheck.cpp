@@ -10,6 +10,7 @@
 #include "net/networksettings.h"
 #include "sim/simulatedapp.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -132,6 +133,31 @@ TEST_F(NetCheck, ANameThatDoesNotResolveIsADnsFailure)
     }
     EXPECT_EQ(r.verdictLines(),
         QStringList { QStringLiteral("Check this network's DNS: it must resolve dps.nonexistent.invalid.") });
+}
+
+// Something that takes the connection and then says nothing (a middlebox holding TLS): the
+// handshake's time-out is the answer, in words, not a hang.
+TEST_F(NetCheck, AHandshakeThatNeverFinishesIsSaidWithinTheTimeout)
+{
+    QTcpServer silent; // accepts (the kernel does) and never answers
+    ASSERT_TRUE(silent.listen(QHostAddress::LocalHost));
+    NetCheckOptions options;
+    options.network.proxy = QStringLiteral("direct");
+    options.timeoutMs = 1000;
+    QElapsedTimer clock;
+    clock.start();
+    const auto r = runNetCheck(
+        { NetTarget { QStringLiteral("hub"), QStringLiteral("localhost"), silent.serverPort(), NetProtocol::Mqtt } },
+        options);
+    EXPECT_LT(clock.elapsed(), 8000);
+    ASSERT_EQ(r.targets.size(), 1u);
+    const auto& t = r.targets.front();
+    EXPECT_FALSE(t.passed);
+    EXPECT_GE(t.tcpMs, 0) << "TCP got through";
+    EXPECT_EQ(t.code, QStringLiteral("netcheck-tls-failed"));
+    EXPECT_TRUE(t.detail.contains(QStringLiteral("did not finish within 1 s"))) << t.detail.toStdString();
+    EXPECT_TRUE(t.mitigation.contains(QStringLiteral("devices will time out the same way")))
+        << t.mitigation.toStdString();
 }
 
 TEST_F(NetCheck, AClockTenMinutesAheadIsSaidWithWhatItBreaks)
