@@ -1,5 +1,6 @@
 #include "deviceexport.h"
 
+#include "connectivitypane.h"
 #include "deviceview.h"
 #include "diagnosepane.h"
 #include "provisioningpanel.h"
@@ -17,6 +18,7 @@ Diagnosis deviceViewExport(const QString& application, const DeviceView& view)
     in.provisioning = view.provisioning()->report();
     in.record = &view.record();
     in.diagnosis = diagnosis ? &*diagnosis : nullptr;
+    in.probe = &view.connectivity()->report(); // (only when it is this device's)
     return buildDeviceExport(in);
 }
 

@@ -1,5 +1,6 @@
 #include "deviceexport.h"
 
+#include "device/probecheck.h"
 #include "knowledge/advice.h"
 #include "knowledge/knowledgebase.h"
 #include "provisioning/devicestatus.h"
@@ -99,6 +100,8 @@ Diagnosis buildDeviceExport(const DeviceExportInput& in)
             d.healthySummary = QStringLiteral("%1 message(s), all modeled").arg(record ? record->messages() : 0);
     }
     d.generatedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
+    if (in.probe && in.probe->deviceId == in.deviceId && (!in.probe->steps.empty() || in.probe->couldNotRun))
+        d.checks.push_back(probeCheck(*in.probe));
     if (!record)
         return d;
     // The newest messages with issues first, up to maxSamples.

@@ -8,6 +8,7 @@
 namespace iotc {
 
 struct ProvisioningReport;
+struct ProbeReport;
 
 // What a device export is built from: core values only, none read back out of a view.
 struct DeviceExportInput {
@@ -16,6 +17,7 @@ struct DeviceExportInput {
     const ProvisioningReport* provisioning = nullptr; // the Status check's answer, when it has one
     const DeviceRecord* record = nullptr; // the device's live messages
     const Diagnosis* diagnosis = nullptr; // the last diagnosis run; the base when it is this device's
+    const ProbeReport* probe = nullptr; // the last probe as the device, when it is this device's
     size_t maxSamples = DeviceRecord::DefaultSamples;
     qsizetype maxBodyChars = ExportSampleChars;
 };

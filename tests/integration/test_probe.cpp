@@ -10,6 +10,8 @@
 #include "device/deviceprobe.h"
 #include "device/mqttdevice.h"
 #include "net/networksettings.h"
+#include "report/deviceexport.h"
+#include "report/diagnosisreport.h"
 #include "sim/simmqttserver.h"
 #include "sim/simulatedapp.h"
 #include "util/sas.h"
@@ -264,6 +266,44 @@ TEST_F(Probe, ThePropertyBagAndUserNameAreIotHubs)
     EXPECT_EQ(mqttUserName(m),
         QStringLiteral(
             "iotc-1.azure-devices.net/dev 1/?api-version=2021-04-12&model-id=dtmi%3Acontoso%3AThermostat%3B1"));
+}
+
+// The device's report carries the probe: a check with every step as evidence, the failed step as
+// a finding with DPS's code and the guide's advice.
+TEST_F(Probe, TheDeviceReportCarriesTheProbe)
+{
+    const auto healthy = probe(QStringLiteral("healthy-controller"));
+    DeviceExportInput in;
+    in.application = e.baseUrl;
+    in.deviceId = QStringLiteral("healthy-controller");
+    in.probe = &healthy;
+    auto d = buildDeviceExport(in);
+    auto check
+        = std::find_if(d.checks.begin(), d.checks.end(), [](const DiagnosisCheck& c) { return c.id == "probe"; });
+    ASSERT_NE(check, d.checks.end());
+    EXPECT_EQ(check->status, DiagnosisCheck::Status::Passed);
+    ASSERT_FALSE(check->findings.empty());
+    EXPECT_EQ(check->findings.front().evidence.size(), 9);
+    const QString markdown = diagnosisToMarkdown(d);
+    EXPECT_TRUE(markdown.contains(QStringLiteral("Probe as the device"))) << markdown.toStdString();
+    EXPECT_TRUE(markdown.contains(QStringLiteral("hub-connect: passed (mqtt)"))) << markdown.toStdString();
+    EXPECT_FALSE(markdown.contains(QStringLiteral("SharedAccessSignature")));
+
+    const auto blocked = probe(QStringLiteral("blocked-device"));
+    in.deviceId = QStringLiteral("blocked-device");
+    in.probe = &blocked;
+    d = buildDeviceExport(in);
+    check = std::find_if(d.checks.begin(), d.checks.end(), [](const DiagnosisCheck& c) { return c.id == "probe"; });
+    ASSERT_NE(check, d.checks.end());
+    EXPECT_EQ(check->status, DiagnosisCheck::Status::Failed);
+    ASSERT_EQ(check->findings.size(), 1u);
+    EXPECT_EQ(check->findings.front().code, QStringLiteral("400209"));
+    EXPECT_FALSE(check->findings.front().mitigation.isEmpty());
+
+    in.deviceId = QStringLiteral("another-device"); // a probe of another device says nothing of this one
+    d = buildDeviceExport(in);
+    EXPECT_TRUE(
+        std::none_of(d.checks.begin(), d.checks.end(), [](const DiagnosisCheck& c) { return c.id == "probe"; }));
 }
 
 // The CLI: no --as-device, no probe (exit 2, saying why); with it, the JSON contract.
