@@ -1,5 +1,7 @@
 #include "probecheck.h"
 
+#include <algorithm>
+
 namespace iotc {
 
 DiagnosisCheck probeCheck(const ProbeReport& report)
@@ -19,45 +21,35 @@ DiagnosisCheck probeCheck(const ProbeReport& report)
             line += QStringLiteral(" (") + s.protocol + QLatin1Char(')');
         evidence << line + QStringLiteral(" - ") + s.detail;
     }
+    // One finding: every step as evidence, and the first failed step's words when one failed.
+    DiagnosisFinding f;
+    f.evidence = evidence;
+    const auto failed = std::find_if(report.steps.begin(), report.steps.end(),
+        [](const ProbeStep& s) { return s.status == QLatin1String("failed"); });
     if (report.ok()) {
         check.status = DiagnosisCheck::Status::Passed;
         check.summary = QStringLiteral("A message sent as the device through %1 arrived in the application and "
                                        "validated.")
                             .arg(report.assignedHub.isEmpty() ? QStringLiteral("its hub") : report.assignedHub);
-        DiagnosisFinding steps;
-        steps.code = QStringLiteral("probe-passed");
-        steps.severity = Severity::Info;
-        steps.title = QStringLiteral("Every step passed");
-        steps.evidence = evidence;
-        check.findings.push_back(steps);
-        return check;
-    }
-    const QString failed = report.failedStep();
-    check.status = failed.isEmpty() ? DiagnosisCheck::Status::Warning : DiagnosisCheck::Status::Failed;
-    check.summary = failed.isEmpty()
-        ? QStringLiteral("The probe could not see the whole way (steps skipped): see the steps.")
-        : QStringLiteral("The probe failed at %1.").arg(failed);
-    for (const auto& s : report.steps) {
-        if (s.status != QLatin1String("failed"))
-            continue;
-        DiagnosisFinding f;
-        f.code = s.code.isEmpty() ? QStringLiteral("probe-") + s.name : s.code;
+        f.code = QStringLiteral("probe-passed");
+        f.severity = Severity::Info;
+        f.title = QStringLiteral("Every step passed");
+    } else if (failed != report.steps.end()) {
+        check.status = DiagnosisCheck::Status::Failed;
+        check.summary = QStringLiteral("The probe failed at %1.").arg(failed->name);
+        f.code = failed->code.isEmpty() ? QStringLiteral("probe-") + failed->name : failed->code;
         f.severity = Severity::Error;
-        f.title = QStringLiteral("The probe failed at %1").arg(s.name);
-        f.explanation = s.detail;
-        f.mitigation = s.mitigation;
-        f.evidence = evidence;
-        check.findings.push_back(f);
-        break;
-    }
-    if (check.findings.empty()) {
-        DiagnosisFinding f;
+        f.title = QStringLiteral("The probe failed at %1").arg(failed->name);
+        f.explanation = failed->detail;
+        f.mitigation = failed->mitigation;
+    } else {
+        check.status = DiagnosisCheck::Status::Warning;
+        check.summary = QStringLiteral("The probe could not see the whole way (steps skipped): see the steps.");
         f.code = QStringLiteral("probe-incomplete");
         f.severity = Severity::Warning;
         f.title = QStringLiteral("Some steps were skipped");
-        f.evidence = evidence;
-        check.findings.push_back(f);
     }
+    check.findings.push_back(f);
     return check;
 }
 
