@@ -2,13 +2,13 @@
 
 #include "central/centralclient.h"
 
+#include <QComboBox>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
 #include <QMessageBox>
 #include <QPointer>
 #include <QPushButton>
-#include <QSpinBox>
 #include <QTreeWidget>
 #include <QVBoxLayout>
 #include <QtConcurrent/QtConcurrentRun>
@@ -31,19 +31,24 @@ QString glyph(const QString& status)
 ConnectivityPane::ConnectivityPane(QWidget* parent)
     : QWidget(parent)
     , m_intro(new QLabel)
-    , m_mqttPort(new QSpinBox)
+    , m_protocol(new QComboBox)
     , m_probe(new QPushButton(tr("&Probe as the device…")))
     , m_netcheck(new QPushButton(tr("Check this &network…")))
     , m_steps(new QTreeWidget)
     , m_verdict(new QLabel)
 {
     m_intro->setWordWrap(true);
-    m_intro->setText(tr("Connects as the device: DPS registration, MQTT to its hub and one telemetry message, then "
+    m_intro->setText(tr("Connects as the device: DPS registration, its hub over the protocol chosen and one telemetry "
+                        "message, then "
                         "watches it arrive in the application and validates it. The real device is disconnected "
                         "while the probe runs."));
-    m_mqttPort->setRange(1, 65535);
-    m_mqttPort->setValue(8883);
-    m_mqttPort->setAccessibleName(tr("MQTT port"));
+    m_protocol->addItem(tr("MQTT (8883)"), QStringLiteral("mqtt"));
+    m_protocol->addItem(tr("MQTT over WebSockets (443)"), QStringLiteral("mqtt-ws"));
+    m_protocol->addItem(tr("AMQP (5671)"), QStringLiteral("amqp"));
+    m_protocol->addItem(tr("AMQP over WebSockets (443)"), QStringLiteral("amqp-ws"));
+    m_protocol->addItem(tr("All four, in turn"), QStringLiteral("all"));
+    m_protocol->setAccessibleName(tr("Protocol"));
+    m_protocol->setToolTip(tr("How the probe connects to the hub: as the device does, or every way a device can"));
     m_steps->setColumnCount(4);
     m_steps->setHeaderLabels({ tr("Step"), tr("Result"), tr("Time"), tr("Detail") });
     m_steps->setRootIsDecorated(false);
@@ -55,8 +60,10 @@ ConnectivityPane::ConnectivityPane(QWidget* parent)
 
     auto* controls = new QHBoxLayout;
     controls->addWidget(m_probe);
-    controls->addWidget(new QLabel(tr("MQTT port:")));
-    controls->addWidget(m_mqttPort);
+    auto* protocolLabel = new QLabel(tr("P&rotocol:"));
+    protocolLabel->setBuddy(m_protocol);
+    controls->addWidget(protocolLabel);
+    controls->addWidget(m_protocol);
     controls->addStretch();
     controls->addWidget(m_netcheck);
     auto* layout = new QVBoxLayout(this);
@@ -93,9 +100,15 @@ void ConnectivityPane::setTarget(const ConnectionProfile& profile, const QString
     m_probe->setEnabled(!deviceId.isEmpty() && !profile.baseUrl.isEmpty());
 }
 
-void ConnectivityPane::setMqttPort(int port)
+void ConnectivityPane::setPorts(int mqtt, int amqp, int webSocket)
 {
-    m_mqttPort->setValue(port);
+    m_mqttPort = mqtt;
+    m_amqpPort = amqp;
+    m_webSocketPort = webSocket;
+    m_protocol->setItemText(0, tr("MQTT (%1)").arg(mqtt));
+    m_protocol->setItemText(1, tr("MQTT over WebSockets (%1)").arg(webSocket));
+    m_protocol->setItemText(2, tr("AMQP (%1)").arg(amqp));
+    m_protocol->setItemText(3, tr("AMQP over WebSockets (%1)").arg(webSocket));
 }
 
 void ConnectivityPane::probe()
@@ -121,7 +134,15 @@ void ConnectivityPane::probeConfirmed()
     m_probe->setEnabled(false);
     ProbeOptions options;
     options.deviceId = m_device;
-    options.mqttPort = m_mqttPort->value();
+    options.mqttPort = m_mqttPort;
+    options.amqpPort = m_amqpPort;
+    options.websocketPort = m_webSocketPort;
+    const QString protocol = m_protocol->currentData().toString();
+    if (protocol == QLatin1String("all"))
+        options.protocols = { DeviceProtocol::Mqtt, DeviceProtocol::MqttWebSocket, DeviceProtocol::Amqp,
+            DeviceProtocol::AmqpWebSocket };
+    else
+        options.protocols = { deviceProtocolFromName(protocol).value_or(DeviceProtocol::Mqtt) };
     options.caFile = m_profile.network.caFile;
     options.stepTimeoutMs = std::min(m_profile.timeoutMs > 0 ? m_profile.timeoutMs : 15000, 30000);
     QPointer<ConnectivityPane> self(this);
@@ -141,7 +162,10 @@ void ConnectivityPane::probeConfirmed()
 void ConnectivityPane::stepDone(const ProbeStep& s)
 {
     auto* item = new QTreeWidgetItem(m_steps);
-    item->setText(0, s.name);
+    item->setText(0,
+        s.protocol.isEmpty() || s.protocol == QLatin1String("https")
+            ? s.name
+            : QStringLiteral("%1 (%2)").arg(s.name, s.protocol));
     item->setText(1, glyph(s.status) + QLatin1Char(' ') + s.status);
     item->setText(2, s.ms >= 0 ? tr("%1 ms").arg(s.ms) : QString());
     item->setText(3, s.detail);

@@ -8,7 +8,7 @@
 
 class QLabel;
 class QPushButton;
-class QSpinBox;
+class QComboBox;
 class QTreeWidget;
 
 namespace iotc {
@@ -23,7 +23,8 @@ public:
     ~ConnectivityPane() override;
 
     void setTarget(const ConnectionProfile& profile, const QString& deviceId);
-    void setMqttPort(int port);
+    // The hub's device ports (8883, 5671, 443 unless a private endpoint or the simulator says otherwise).
+    void setPorts(int mqtt, int amqp, int webSocket);
     // Asks first (the device is disconnected meanwhile); runs when confirmed.
     void probe();
     // Runs without asking: for a caller that already asked (and the tests).
@@ -42,7 +43,10 @@ private:
     ConnectionProfile m_profile;
     QString m_device;
     QLabel* m_intro;
-    QSpinBox* m_mqttPort;
+    QComboBox* m_protocol;
+    int m_mqttPort = 8883;
+    int m_amqpPort = 5671;
+    int m_webSocketPort = 443;
     QPushButton* m_probe;
     QPushButton* m_netcheck;
     QTreeWidget* m_steps;

@@ -9,7 +9,7 @@
 
 namespace iotc {
 
-Diagnosis deviceViewExport(const QString& application, const DeviceView& view)
+Diagnosis deviceViewExport(const QString& application, const DeviceView& view, const NetCheckReport* netcheck)
 {
     const auto& diagnosis = view.diagnose()->diagnosis();
     DeviceExportInput in;
@@ -19,6 +19,7 @@ Diagnosis deviceViewExport(const QString& application, const DeviceView& view)
     in.record = &view.record();
     in.diagnosis = diagnosis ? &*diagnosis : nullptr;
     in.probe = &view.connectivity()->report(); // (only when it is this device's)
+    in.netcheck = netcheck;
     return buildDeviceExport(in);
 }
 

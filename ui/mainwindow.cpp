@@ -147,6 +147,7 @@ void MainWindow::wireSession()
     connect(m_session, &Session::connected, this, [this] {
         m_deviceView->setDevice({});
         m_allDevices->clear();
+        m_lastNetCheck.reset(); // another application, maybe another network
         m_picker->load(m_session->client());
         m_session->startMonitor(ConsumerStart::minutesAgo(5));
     });
@@ -243,7 +244,7 @@ bool MainWindow::showView(const QString& name)
 
 Diagnosis MainWindow::deviceReport() const
 {
-    return deviceViewExport(m_session->profile().baseUrl, *m_deviceView);
+    return deviceViewExport(m_session->profile().baseUrl, *m_deviceView, m_lastNetCheck ? &*m_lastNetCheck : nullptr);
 }
 
 bool MainWindow::exportDeviceReport(const QString& path, QString& error)

@@ -2,6 +2,7 @@
 
 #include "diagnose/diagnosis.h"
 #include "monitor/livemonitor.h"
+#include "net/netcheck.h"
 
 #include <QMainWindow>
 
@@ -126,6 +127,7 @@ private:
     DevicePicker* m_picker;
     QDockWidget* m_pickerDock;
     QTabWidget* m_tabs;
+    std::optional<NetCheckReport> m_lastNetCheck; // the last Tools > Check this network, for the device's report
     DeviceView* m_deviceView;
     AllDevicesPane* m_allDevices;
     KnowledgePane* m_knowledge;

@@ -197,6 +197,7 @@ void MainWindow::showNetCheck()
         eventHubs << target->hostName();
     auto* dialog = new NetCheckDialog(m_session->profile().network, eventHubs, this);
     dialog->setAttribute(Qt::WA_DeleteOnClose);
+    connect(dialog, &NetCheckDialog::finished, this, [this, dialog] { m_lastNetCheck = dialog->report(); });
     dialog->show();
     dialog->run();
 }

@@ -186,19 +186,23 @@ std::vector<CommandSpec> buildTable()
         diagnoseOptions(), {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
         TimeoutMeaning::Request, "", runDiagnose, StopSignals::EndWithSummary });
     t.push_back({ "probe", "connect and send one message as the device, then watch it arrive and validate",
-        "DEVICE_ID --as-device [--protocol mqtt|mqtt-ws] [--payload FILE] [--component C] [--wait S] [OPTIONS] "
+        "DEVICE_ID --as-device [--protocol mqtt|mqtt-ws|amqp|amqp-ws|all] [--payload FILE] [--component C] [--wait S] "
+        "[OPTIONS] "
         "[connection options]",
-        "Acts as the device: its key from the application, DPS registration, an MQTT connection to\n"
-        "the assigned hub and one telemetry message (iotc-probe: <uuid>), then the application's event\n"
-        "stream until it arrives, and its validation. IoT Hub allows one connection per device: a real\n"
+        "Acts as the device: its key from the application, DPS registration, a connection to the\n"
+        "assigned hub (MQTT or AMQP, over TLS or WebSockets; all: each in turn) and one telemetry\n"
+        "message (iotc-probe: <uuid>), then the application's event stream until it arrives, and its\n"
+        "validation. IoT Hub allows one connection per device: a real\n"
         "device is disconnected while the probe runs, hence --as-device. Keys are never printed.\n"
         "Exit 0 when every step passed, 1 when one failed, 2 when the probe could not run.\n",
         {
-            { "protocol", "mqtt|mqtt-ws", "MQTT on 8883 (the default) or MQTT over WebSockets on 443" },
+            { "protocol", "mqtt|mqtt-ws|amqp|amqp-ws|all",
+                "MQTT on 8883 (the default), AMQP on 5671, either over WebSockets on 443, or all four" },
             { "payload", "FILE", "send this JSON instead of modelled values from the template" },
             { "component", "C", "send as this component's telemetry ($.sub)" },
             { "mqtt-port", "N", "the hub's MQTT port (8883)" },
-            { "websocket-port", "N", "the hub's WebSockets port, for mqtt-ws (443)" },
+            { "amqp-port", "N", "the hub's AMQP port (5671)" },
+            { "websocket-port", "N", "the hub's WebSockets port, for mqtt-ws and amqp-ws (443)" },
             { "wait", "S", "seconds to wait for the message in the event stream (60)" },
             OutputJsonText,
         },

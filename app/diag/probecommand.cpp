@@ -41,8 +41,13 @@ std::string stepText(const ProbeStep& s)
         : s.status == QLatin1String("failed")              ? "[FAIL]"
                                                            : "[skip]";
     std::string line = std::string("  ") + mark + " " + s.name.toStdString();
+    std::vector<std::string> notes;
+    if (!s.protocol.isEmpty() && s.protocol != QLatin1String("https"))
+        notes.push_back(s.protocol.toStdString());
     if (s.ms >= 0)
-        line += " (" + std::to_string(s.ms) + " ms)";
+        notes.push_back(std::to_string(s.ms) + " ms");
+    for (size_t i = 0; i < notes.size(); ++i)
+        line += (i == 0 ? " (" : ", ") + notes[i] + (i + 1 == notes.size() ? ")" : "");
     line += ": " + s.detail.toStdString() + "\n";
     if (!s.mitigation.isEmpty())
         line += "         What to do: " + s.mitigation.toStdString() + "\n";
@@ -61,18 +66,17 @@ int runProbe(const std::vector<std::string>& words)
         jsonOutput = reader.choice("output", "json", { "json", "text" }) == "json";
         const std::string protocol = reader.choice("protocol", "mqtt", { "mqtt", "mqtt-ws", "amqp", "amqp-ws", "all" });
         options.mqttPort = static_cast<int>(reader.integer("mqtt-port", 8883, 1, 65535));
+        options.amqpPort = static_cast<int>(reader.integer("amqp-port", 5671, 1, 65535));
         options.websocketPort = static_cast<int>(reader.integer("websocket-port", 443, 1, 65535));
-        options.mqttOverWebSockets = protocol == "mqtt-ws";
+        if (protocol == "all")
+            options.protocols = { DeviceProtocol::Mqtt, DeviceProtocol::MqttWebSocket, DeviceProtocol::Amqp,
+                DeviceProtocol::AmqpWebSocket };
+        else
+            options.protocols
+                = { deviceProtocolFromName(QString::fromStdString(protocol)).value_or(DeviceProtocol::Mqtt) };
         options.arrivalTimeoutMs = static_cast<int>(reader.number("wait", 60, 1, 3600, "seconds") * 1000);
         if (!reader.ok())
             return reader.fail("probe");
-        if (protocol != "mqtt" && protocol != "mqtt-ws") {
-            std::fprintf(stderr,
-                "iotc-diag probe: --protocol %s is not built yet: this version probes over MQTT (8883) and MQTT "
-                "over WebSockets (443); `iotc-diag netcheck` checks the AMQP ports\n",
-                protocol.c_str());
-            return int(ExitUsage);
-        }
         if (!a.has("as-device")) {
             std::fprintf(stderr,
                 "iotc-diag probe: the probe connects as the device, and IoT Hub allows one connection per device: "

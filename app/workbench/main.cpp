@@ -22,17 +22,6 @@ int main(int argc, char** argv)
     QApplication::setOrganizationDomain(QStringLiteral("iotc-workbench.github.io"));
     QApplication::setApplicationVersion(QStringLiteral(IOTC_VERSION));
     QApplication::setDesktopFileName(QStringLiteral("io.github.iotc_workbench.Workbench"));
-    // The advice texts and the knowledge base are parsed once, here off the GUI thread; a view that
-    // asks before this is done waits for the same load instead of parsing it again.
-    QThreadPool::globalInstance()->start([] {
-        iotc::AdviceBook::builtIn(); // never throws: a broken resource is an empty book
-        try {
-            iotc::KnowledgeBase::builtIn();
-        } catch (const std::exception&) {
-            // Missing from this build: the view that needs it says so when it asks.
-        }
-    });
-
     QCommandLineParser parser;
     parser.setApplicationDescription(
         QStringLiteral("Finds out why a device's data is not showing up in Azure IoT Central."));
@@ -48,13 +37,14 @@ int main(int argc, char** argv)
     const QCommandLineOption selectDevice(
         QStringLiteral("select-device"), QStringLiteral("Open this device."), QStringLiteral("ID"));
     const QCommandLineOption tab(QStringLiteral("tab"),
-        QStringLiteral("Show this view: status, telemetry, properties, raw, issues, diagnose, app, codes, template."),
+        QStringLiteral("Show this view: overview, status, telemetry, properties, raw, issues, diagnose, connectivity, "
+                       "app, codes, template."),
         QStringLiteral("NAME"));
     const QCommandLineOption waitMs(QStringLiteral("wait-ms"),
         QStringLiteral("With --screenshot: wait this long after the app is ready (default 3000)."), QStringLiteral("N"),
         QStringLiteral("3000"));
     parser.addOptions({ demo, templateFile, screenshot, selectDevice, tab, waitMs });
-    parser.process(app);
+    parser.process(app); // (exits on --help, --version and unknown options: before any thread starts)
     // A negative wait never fires (the window would stay open forever), nonsense would mean 0.
     const auto waitValue = iotc::parseInteger(parser.value(waitMs).toStdString());
     if (!waitValue || *waitValue < 0 || *waitValue > 600000) {
@@ -64,6 +54,16 @@ int main(int argc, char** argv)
         return 2;
     }
     const int wait = static_cast<int>(*waitValue);
+    // The advice texts and the knowledge base are parsed once, here off the GUI thread; a view that
+    // asks before this is done waits for the same load instead of parsing it again.
+    QThreadPool::globalInstance()->start([] {
+        iotc::AdviceBook::builtIn(); // never throws: a broken resource is an empty book
+        try {
+            iotc::KnowledgeBase::builtIn();
+        } catch (const std::exception&) {
+            // Missing from this build: the view that needs it says so when it asks.
+        }
+    });
 
     iotc::MainWindow window;
     const bool shooting = parser.isSet(screenshot);

@@ -1,6 +1,6 @@
 #include "deviceprobe.h"
 
-#include "mqttdevice.h"
+#include "devicemessage.h"
 
 #include "central/centralclient.h"
 #include "knowledge/knowledgebase.h"
@@ -70,6 +70,104 @@ private:
 
 const QStringList AfterDps { QStringLiteral("hub-connect"), QStringLiteral("send"), QStringLiteral("arrived"),
     QStringLiteral("validated") };
+
+// The hub-connect, send, arrived and validated steps of one protocol.
+void addProtocolSteps(Steps& steps, const DeviceMessage& m, const QNetworkProxy& hubProxy,
+    const std::optional<DeviceSendResult>& sent, const std::optional<Observation>& arrived, qint64 arrivalMs,
+    const QString& streamError, int arrivalTimeoutMs)
+{
+    const QString protocol = deviceProtocolName(m.protocol);
+    const bool mqtt = m.protocol == DeviceProtocol::Mqtt || m.protocol == DeviceProtocol::MqttWebSocket;
+    auto step = [&](const QString& name, const QString& status, const QString& detail, const QString& code = {},
+                    const QString& mitigation = {}, qint64 ms = -1) {
+        steps.add({ name, protocol, status, detail, code, mitigation, ms });
+    };
+    auto skipRest = [&](const QStringList& names, const QString& why) {
+        for (const auto& n : names)
+            step(n, QStringLiteral("skipped"), why);
+    };
+    const QString passed = QStringLiteral("passed");
+    const QString failed = QStringLiteral("failed");
+    if (!sent) {
+        // The stream never started: the message was not sent (a device was not disconnected).
+        skipRest(AfterDps,
+            QStringLiteral("the application's event stream could not be read, so nothing was sent: ")
+                + (streamError.isEmpty() ? QStringLiteral("no answer in time") : streamError));
+        return;
+    }
+    if (!sent->connected) {
+        QString why = sent->error;
+        if (!overWebSockets(m.protocol) && hubProxy.type() == QNetworkProxy::HttpProxy)
+            why += QStringLiteral(" (this network names the proxy %1, which %2 on %3 cannot go through: devices "
+                                  "behind it use %2 over WebSockets, --protocol %4-ws)")
+                       .arg(proxyDisplay(hubProxy), mqtt ? QStringLiteral("MQTT") : QStringLiteral("AMQP"))
+                       .arg(m.port)
+                       .arg(protocol);
+        const QString code = !sent->refusalCode.isEmpty() ? sent->refusalCode
+            : mqtt                                        ? QStringLiteral("mqtt-connect")
+                                                          : QStringLiteral("amqp-connect");
+        step(QStringLiteral("hub-connect"), failed, why, code);
+        skipRest({ QStringLiteral("send"), QStringLiteral("arrived"), QStringLiteral("validated") },
+            QStringLiteral("the device could not connect"));
+        return;
+    }
+    step(QStringLiteral("hub-connect"), passed,
+        QStringLiteral("connected to %1:%2 over %3 as %4%5, then disconnected")
+            .arg(m.hubHost)
+            .arg(m.port)
+            .arg(deviceProtocolText(m.protocol), m.deviceId,
+                m.proxy.type() == QNetworkProxy::HttpProxy && overWebSockets(m.protocol)
+                    ? QStringLiteral(" through the proxy ") + proxyDisplay(hubProxy)
+                    : QString()),
+        {}, {}, sent->connectMs);
+    if (!sent->sent) {
+        step(QStringLiteral("send"), failed, sent->error,
+            !sent->refusalCode.isEmpty() ? sent->refusalCode
+                : mqtt                   ? QStringLiteral("mqtt-publish")
+                                         : QStringLiteral("amqp-send"));
+        skipRest({ QStringLiteral("arrived"), QStringLiteral("validated") }, QStringLiteral("nothing was sent"));
+        return;
+    }
+    step(QStringLiteral("send"), passed,
+        QStringLiteral("%1 bytes, iotc-probe %2, acknowledged by the hub").arg(m.body.size()).arg(m.messageId), {}, {},
+        sent->sendMs);
+    if (!arrived) {
+        if (!streamError.isEmpty()) { // blind, not the device's fault
+            skipRest({ QStringLiteral("arrived"), QStringLiteral("validated") },
+                QStringLiteral("the event stream could not be read: ") + streamError);
+            return;
+        }
+        step(QStringLiteral("arrived"), failed,
+            QStringLiteral("the hub took the message, but it did not reach the application's event stream within %1 s")
+                .arg(arrivalTimeoutMs / 1000),
+            QStringLiteral("probe-not-arrived"),
+            QStringLiteral("IoT Central did not route the message: check the device is assigned to this application "
+                           "and not blocked, and look at the application's data export and message routing."),
+            arrivalMs);
+        skipRest({ QStringLiteral("validated") }, QStringLiteral("the message did not arrive"));
+        return;
+    }
+    step(QStringLiteral("arrived"), passed,
+        QStringLiteral("in the application's event stream, enqueued %1")
+            .arg(QDateTime::fromMSecsSinceEpoch(arrived->event.enqueuedMs, Qt::UTC).toString(Qt::ISODateWithMs)),
+        {}, {}, arrivalMs);
+    QStringList problems;
+    QString firstCode;
+    for (const auto& issue : arrived->issues) {
+        if (issue.severity != Severity::Error)
+            continue;
+        problems << QString::fromStdString(issue.code + ": " + issue.message);
+        if (firstCode.isEmpty())
+            firstCode = QString::fromStdString(issue.code);
+    }
+    if (problems.isEmpty())
+        step(QStringLiteral("validated"), passed,
+            arrived->issues.empty()
+                ? QStringLiteral("matches the device template")
+                : QStringLiteral("matches the device template (%1 note(s))").arg(arrived->issues.size()));
+    else
+        step(QStringLiteral("validated"), failed, problems.join(QStringLiteral("; ")), firstCode);
+}
 
 } // namespace
 
@@ -226,154 +324,120 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
     steps.add({ QStringLiteral("dps-register"), https, QStringLiteral("passed"),
         QStringLiteral("assigned to %1").arg(answer.assignedHub), {}, {}, clock.elapsed() });
 
-    // Watch the application's event stream, then send as the device once it is read.
+    // Watch the application's event stream, then send as the device over each protocol in turn once
+    // it is read, each message with its own iotc-probe id.
     auto resolver = std::make_shared<TemplateResolver>(client);
     EventStreamOptions streamOptions;
     streamOptions.consumer.start = ConsumerStart::minutesAgo(0.5);
     streamOptions.consumer.deviceFilter = options.deviceId;
     streamOptions.consumer.network = profile.network;
     EventStream stream(client, resolver, streamOptions);
+
+    struct Attempt {
+        DeviceMessage message;
+        QNetworkProxy hubProxy;
+        std::optional<DeviceSendResult> sent;
+        std::optional<Observation> arrived;
+        QElapsedTimer arrivalClock;
+    };
+    std::vector<Attempt> attempts;
+    for (const DeviceProtocol protocol : options.protocols) {
+        Attempt a;
+        DeviceMessage& m = a.message;
+        m.protocol = protocol;
+        m.hubHost = answer.assignedHub;
+        m.port = overWebSockets(protocol)      ? options.websocketPort
+            : protocol == DeviceProtocol::Amqp ? options.amqpPort
+                                               : options.mqttPort;
+        m.deviceId = options.deviceId;
+        m.deviceKeyBase64 = key;
+        m.modelId = modelId;
+        m.caFile = options.caFile;
+        // The device's route: the proxy this network uses for the hub, which only WebSockets can go
+        // through (HTTP CONNECT); 8883 and 5671 are dialled directly, as a device would.
+        a.hubProxy = proxyFor(profile.network, m.hubHost, m.port);
+        if (a.hubProxy.type() == QNetworkProxy::HttpProxy)
+            m.proxy = a.hubProxy;
+        m.body = payload;
+        m.component = options.component;
+        m.messageId = QUuid::createUuid().toString(QUuid::WithoutBraces);
+        m.properties = { { QStringLiteral("iotc-probe"), m.messageId } };
+        m.timeoutMs = options.stepTimeoutMs;
+        attempts.push_back(std::move(a));
+    }
+    if (!attempts.empty())
+        report.probeId = attempts.front().message.messageId;
+
     QEventLoop loop;
-    QFutureWatcher<MqttDeviceResult> sending;
-    std::optional<MqttDeviceResult> sent;
-    std::optional<Observation> arrived;
+    QFutureWatcher<DeviceSendResult> sending;
+    size_t current = 0; // the attempt being sent or awaited
+    bool started = false;
     QString streamError;
-    QElapsedTimer arrivalClock;
     QTimer deadline;
     deadline.setSingleShot(true);
-    QObject::connect(&deadline, &QTimer::timeout, &loop, &QEventLoop::quit);
-    MqttDeviceMessage m;
-    m.hubHost = answer.assignedHub;
-    m.port = options.mqttOverWebSockets ? options.websocketPort : options.mqttPort;
-    m.webSocket = options.mqttOverWebSockets;
-    m.deviceId = options.deviceId;
-    m.deviceKeyBase64 = key;
-    m.modelId = modelId;
-    m.caFile = options.caFile;
-    // The device's route: the proxy this network uses for the hub, which only MQTT over WebSockets
-    // can go through (HTTP CONNECT); MQTT on 8883 is dialled directly, as a device would.
-    const QNetworkProxy hubProxy = proxyFor(profile.network, m.hubHost, m.port);
-    if (hubProxy.type() == QNetworkProxy::HttpProxy) {
-        QUrl proxyUrl;
-        proxyUrl.setScheme(QStringLiteral("http"));
-        proxyUrl.setHost(hubProxy.hostName());
-        proxyUrl.setPort(hubProxy.port());
-        proxyUrl.setUserName(hubProxy.user());
-        proxyUrl.setPassword(hubProxy.password());
-        m.webSocketProxy = proxyUrl.toString(QUrl::FullyEncoded);
-    }
-    m.body = payload;
-    m.component = options.component;
-    m.properties = { { QStringLiteral("iotc-probe"), report.probeId } };
-    m.timeoutMs = options.stepTimeoutMs;
-    QObject::connect(&stream, &EventStream::started, &loop,
-        [&] { sending.setFuture(QtConcurrent::run([m] { return sendAsDeviceOverMqtt(m); })); });
-    QObject::connect(&sending, &QFutureWatcher<MqttDeviceResult>::finished, &loop, [&] {
-        sent = sending.result();
-        if (!sent->sent)
+    std::function<void()> next = [&] {
+        deadline.stop();
+        if (current >= attempts.size())
             return loop.quit();
-        arrivalClock.start();
+        const DeviceMessage m = attempts[current].message;
+        sending.setFuture(QtConcurrent::run([m] { return sendAsDevice(m); }));
+    };
+    auto advance = [&] {
+        ++current;
+        next();
+    };
+    QObject::connect(&deadline, &QTimer::timeout, &loop, [&] {
+        if (!started)
+            return loop.quit(); // the stream was not read in time: nothing is sent
+        advance(); // this message did not arrive in time
+    });
+    QObject::connect(&stream, &EventStream::started, &loop, [&] {
+        if (started)
+            return;
+        started = true;
+        next();
+    });
+    QObject::connect(&sending, &QFutureWatcher<DeviceSendResult>::finished, &loop, [&] {
+        Attempt& a = attempts[current];
+        a.sent = sending.result();
+        if (!a.sent->sent || a.arrived || !streamError.isEmpty())
+            return advance();
+        a.arrivalClock.start();
         deadline.start(options.arrivalTimeoutMs);
-        if (arrived)
-            loop.quit();
     });
     QObject::connect(&stream, &EventStream::observations, &loop, [&](const ObservationBatch& batch) {
         for (const auto& o : *batch) {
             for (const auto& [k, v] : o.event.applicationProperties) {
-                if (k == QLatin1String("iotc-probe") && v == report.probeId)
-                    arrived = o;
+                if (k != QLatin1String("iotc-probe"))
+                    continue;
+                for (auto& a : attempts) {
+                    if (v == a.message.messageId && !a.arrived)
+                        a.arrived = o;
+                }
             }
         }
-        if (arrived && sent)
-            loop.quit();
+        if (current < attempts.size() && attempts[current].arrived && attempts[current].sent && !sending.isRunning())
+            advance();
     });
     QObject::connect(&stream, &EventStream::failed, &loop, [&](const QString& why) {
         streamError = why;
-        if (!sending.isRunning())
-            loop.quit();
+        if (!started)
+            return loop.quit();
+        if (!sending.isRunning() && current < attempts.size() && attempts[current].sent)
+            advance(); // blind now: the rest are sent without waiting for them
     });
-    deadline.start(options.stepTimeoutMs * 3); // to be read and to send
+    deadline.start(options.stepTimeoutMs * 3); // to be read
     stream.start();
     loop.exec();
     sending.waitForFinished();
-    if (!sent && sending.future().isFinished() && sending.future().resultCount() > 0)
-        sent = sending.result();
+    if (current < attempts.size() && !attempts[current].sent && sending.future().isFinished()
+        && sending.future().resultCount() > 0)
+        attempts[current].sent = sending.result();
     stream.shutdown();
 
-    const QString mqtt = options.mqttOverWebSockets ? QStringLiteral("mqtt-ws") : QStringLiteral("mqtt");
-    if (!sent) {
-        // The stream never started: the message was not sent (a device was not disconnected).
-        steps.skip(AfterDps,
-            QStringLiteral("the application's event stream could not be read, so nothing was sent: ")
-                + (streamError.isEmpty() ? QStringLiteral("no answer in time") : streamError));
-        return report;
-    }
-    if (!sent->connected) {
-        QString why = sent->error;
-        if (!m.webSocket && hubProxy.type() == QNetworkProxy::HttpProxy)
-            why += QStringLiteral(" (this network names the proxy %1, which MQTT on %2 cannot go through: devices "
-                                  "behind it use MQTT over WebSockets, --protocol mqtt-ws)")
-                       .arg(proxyDisplay(hubProxy))
-                       .arg(m.port);
-        steps.add({ QStringLiteral("hub-connect"), mqtt, QStringLiteral("failed"), why,
-            sent->connackCode > 0 ? QStringLiteral("connack-%1").arg(sent->connackCode)
-                                  : QStringLiteral("mqtt-connect"),
-            {}, -1 });
-        steps.skip({ QStringLiteral("send"), QStringLiteral("arrived"), QStringLiteral("validated") },
-            QStringLiteral("the device could not connect"));
-        return report;
-    }
-    steps.add({ QStringLiteral("hub-connect"), mqtt, QStringLiteral("passed"),
-        QStringLiteral("connected to %1:%2 as %3%4, then disconnected")
-            .arg(m.hubHost)
-            .arg(m.port)
-            .arg(m.deviceId,
-                m.webSocketProxy.isEmpty() ? QString()
-                                           : QStringLiteral(" through the proxy ") + proxyDisplay(hubProxy)),
-        {}, {}, sent->connectMs });
-    if (!sent->sent) {
-        steps.add({ QStringLiteral("send"), mqtt, QStringLiteral("failed"), sent->error, QStringLiteral("mqtt-publish"),
-            {}, -1 });
-        steps.skip({ QStringLiteral("arrived"), QStringLiteral("validated") }, QStringLiteral("nothing was sent"));
-        return report;
-    }
-    steps.add({ QStringLiteral("send"), mqtt, QStringLiteral("passed"),
-        QStringLiteral("%1 bytes, iotc-probe %2, acknowledged by the hub").arg(payload.size()).arg(report.probeId), {},
-        {}, sent->sendMs });
-    if (!arrived) {
-        if (!streamError.isEmpty()) { // blind, not the device's fault
-            steps.skip({ QStringLiteral("arrived"), QStringLiteral("validated") },
-                QStringLiteral("the event stream could not be read: ") + streamError);
-            return report;
-        }
-        steps.add({ QStringLiteral("arrived"), {}, QStringLiteral("failed"),
-            QStringLiteral("the hub took the message, but it did not reach the application's event stream within %1 s")
-                .arg(options.arrivalTimeoutMs / 1000),
-            QStringLiteral("probe-not-arrived"),
-            QStringLiteral("IoT Central did not route the message: check the device is assigned to this application "
-                           "and not blocked, and look at the application's data export and message routing."),
-            arrivalClock.isValid() ? arrivalClock.elapsed() : -1 });
-        steps.skip({ QStringLiteral("validated") }, QStringLiteral("the message did not arrive"));
-        return report;
-    }
-    steps.add({ QStringLiteral("arrived"), {}, QStringLiteral("passed"),
-        QStringLiteral("in the application's event stream, enqueued %1")
-            .arg(QDateTime::fromMSecsSinceEpoch(arrived->event.enqueuedMs, Qt::UTC).toString(Qt::ISODateWithMs)),
-        {}, {}, arrivalClock.isValid() ? arrivalClock.elapsed() : -1 });
-    QStringList problems;
-    for (const auto& issue : arrived->issues) {
-        if (issue.severity == Severity::Error)
-            problems << QString::fromStdString(issue.code + ": " + issue.message);
-    }
-    if (problems.isEmpty())
-        steps.add({ QStringLiteral("validated"), {}, QStringLiteral("passed"),
-            arrived->issues.empty()
-                ? QStringLiteral("matches the device template")
-                : QStringLiteral("matches the device template (%1 note(s))").arg(arrived->issues.size()),
-            {}, {}, -1 });
-    else
-        steps.add({ QStringLiteral("validated"), {}, QStringLiteral("failed"), problems.join(QStringLiteral("; ")),
-            QString::fromStdString(arrived->issues.front().code), {}, -1 });
+    for (const Attempt& a : attempts)
+        addProtocolSteps(steps, a.message, a.hubProxy, a.sent, a.arrived,
+            a.arrivalClock.isValid() ? a.arrivalClock.elapsed() : -1, streamError, options.arrivalTimeoutMs);
     return report;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "devicemessage.h"
 #include "net/networksettings.h"
 
 #include <QByteArray>
@@ -20,7 +21,7 @@ struct DeviceTemplate;
 // the device reaches it), dps-register, hub-connect, send, arrived, validated.
 struct ProbeStep {
     QString name;
-    QString protocol; // "https", "mqtt"
+    QString protocol; // "https" (DPS), then the hub's: "mqtt", "mqtt-ws", "amqp", "amqp-ws"
     QString status; // passed, failed, skipped
     QString detail;
     QString code;
@@ -30,7 +31,7 @@ struct ProbeStep {
 
 struct ProbeReport {
     QString deviceId;
-    QString probeId; // the iotc-probe application property of the message sent
+    QString probeId; // the iotc-probe application property of the (first) message sent
     QString assignedHub;
     QByteArray payload;
     std::vector<ProbeStep> steps;
@@ -42,9 +43,12 @@ struct ProbeReport {
 
 struct ProbeOptions {
     QString deviceId;
+    // The hub's protocols, in turn: the network and DPS steps once, then hub-connect, send, arrived
+    // and validated for each, with its own message.
+    std::vector<DeviceProtocol> protocols { DeviceProtocol::Mqtt };
     int mqttPort = 8883;
-    bool mqttOverWebSockets = false; // mqtt-ws: to websocketPort, path /$iothub/websocket
-    int websocketPort = 443;
+    int amqpPort = 5671;
+    int websocketPort = 443; // MQTT and AMQP over WebSockets: /$iothub/websocket
     int stepTimeoutMs = 15000;
     int arrivalTimeoutMs = 60000; // how long to watch the event stream for the message
     std::optional<QByteArray> payload; // else a few modelled telemetry values from the template

@@ -3,7 +3,7 @@
 #include "util/sas.h"
 
 #include <QElapsedTimer>
-#include <QRegularExpression>
+#include <QUrl>
 
 #include <mqtt/async_client.h>
 
@@ -24,7 +24,7 @@ QString bagPart(const QString& key, const QString& value)
 
 } // namespace
 
-QString mqttPropertyBag(const MqttDeviceMessage& m)
+QString mqttPropertyBag(const DeviceMessage& m)
 {
     QStringList parts;
     if (!m.contentType.isEmpty())
@@ -38,7 +38,7 @@ QString mqttPropertyBag(const MqttDeviceMessage& m)
     return parts.join(QLatin1Char('&'));
 }
 
-QString mqttUserName(const MqttDeviceMessage& m)
+QString mqttUserName(const DeviceMessage& m)
 {
     QString user
         = m.hubHost + QLatin1Char('/') + m.deviceId + QStringLiteral("/?api-version=") + QLatin1String(ApiVersion);
@@ -69,12 +69,13 @@ QString connackText(int code)
     }
 }
 
-MqttDeviceResult sendAsDeviceOverMqtt(const MqttDeviceMessage& m)
+DeviceSendResult sendAsDeviceOverMqtt(const DeviceMessage& m)
 {
-    MqttDeviceResult result;
+    DeviceSendResult result;
+    const bool webSocket = m.protocol == DeviceProtocol::MqttWebSocket;
     const auto timeout = std::chrono::milliseconds(m.timeoutMs);
-    const std::string uri = (m.webSocket ? "wss://" : "ssl://") + m.hubHost.toStdString() + ":" + std::to_string(m.port)
-        + (m.webSocket ? "/$iothub/websocket" : "");
+    const std::string uri = (webSocket ? "wss://" : "ssl://") + m.hubHost.toStdString() + ":" + std::to_string(m.port)
+        + (webSocket ? IotHubWebSocketPath : "");
     const QString resource = m.hubHost + QStringLiteral("/devices/") + m.deviceId;
     const QString password
         = makeSasToken(resource, m.deviceKeyBase64, SasKeyKind::Base64Decoded, secondsFromNow(std::chrono::hours(1)));
@@ -101,13 +102,18 @@ MqttDeviceResult sendAsDeviceOverMqtt(const MqttDeviceMessage& m)
         options.set_user_name(mqttUserName(m).toStdString());
         options.set_password(password.toStdString());
         options.set_ssl(tls);
-        if (m.webSocket && !m.webSocketProxy.isEmpty()) {
+        if (webSocket && m.proxy.type() == QNetworkProxy::HttpProxy) {
             // Paho takes the proxy for wss:// as https_proxy and strips an "https://" prefix only: the
             // proxy itself is still reached over plain TCP, with CONNECT.
-            QString authority = m.webSocketProxy;
-            authority.remove(QRegularExpression(QStringLiteral("^[a-z]+://")));
-            options.set_http_proxy("http://" + authority.toStdString());
-            options.set_https_proxy("https://" + authority.toStdString());
+            QUrl authority;
+            authority.setScheme(QStringLiteral("http"));
+            authority.setHost(m.proxy.hostName());
+            authority.setPort(m.proxy.port());
+            authority.setUserName(m.proxy.user());
+            authority.setPassword(m.proxy.password());
+            const std::string hostPort = authority.toString(QUrl::FullyEncoded).mid(7).toStdString(); // "http://" off
+            options.set_http_proxy("http://" + hostPort);
+            options.set_https_proxy("https://" + hostPort);
         }
 
         QElapsedTimer clock;
@@ -125,13 +131,14 @@ MqttDeviceResult sendAsDeviceOverMqtt(const MqttDeviceMessage& m)
             const int rc = e.get_return_code();
             if (rc >= 1 && rc <= 5) {
                 result.connackCode = rc;
+                result.refusalCode = QStringLiteral("connack-%1").arg(rc);
                 result.error = connackText(rc);
             } else {
                 result.error
                     = QStringLiteral("could not connect to %1:%2 over %3: %4")
                           .arg(m.hubHost)
                           .arg(m.port)
-                          .arg(m.webSocket ? QStringLiteral("MQTT over WebSockets") : QStringLiteral("MQTT (TLS)"))
+                          .arg(webSocket ? QStringLiteral("MQTT over WebSockets") : QStringLiteral("MQTT (TLS)"))
                           .arg(QString::fromStdString(tlsError.empty() ? e.to_string() : tlsError)
                                    .simplified()
                                    .left(400));

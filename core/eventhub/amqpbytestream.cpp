@@ -233,8 +233,7 @@ QString AmqpEndpoint::authority() const
 QString AmqpEndpoint::url() const
 {
     if (webSocket)
-        return (tls ? QStringLiteral("wss://") : QStringLiteral("ws://")) + authority()
-            + QLatin1String(AmqpWebSocketPath);
+        return (tls ? QStringLiteral("wss://") : QStringLiteral("ws://")) + authority() + webSocketPath;
     return (tls ? QStringLiteral("amqps://") : QStringLiteral("amqp://")) + authority();
 }
 

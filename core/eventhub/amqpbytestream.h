@@ -21,6 +21,8 @@ struct AmqpEndpoint {
     int port = 5671;
     bool tls = true;
     bool webSocket = false;
+    QString webSocketPath
+        = QStringLiteral("/$servicebus/websocket"); // Event Hubs'; IoT Hub's devices: /$iothub/websocket
     QNetworkProxy proxy = QNetworkProxy(QNetworkProxy::NoProxy);
     QList<QSslCertificate> extraCaCertificates; // trusted besides the system's (a TLS-inspecting proxy's CA)
 

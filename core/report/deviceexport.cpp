@@ -3,6 +3,7 @@
 #include "device/probecheck.h"
 #include "knowledge/advice.h"
 #include "knowledge/knowledgebase.h"
+#include "netcheckcheck.h"
 #include "provisioning/devicestatus.h"
 #include "provisioning/provisioningcheck.h"
 
@@ -102,6 +103,8 @@ Diagnosis buildDeviceExport(const DeviceExportInput& in)
     d.generatedAt = QDateTime::currentDateTimeUtc().toString(Qt::ISODate);
     if (in.probe && in.probe->deviceId == in.deviceId && (!in.probe->steps.empty() || in.probe->couldNotRun))
         d.checks.push_back(probeCheck(*in.probe));
+    if (in.netcheck && !in.netcheck->targets.empty())
+        d.checks.push_back(netCheckCheck(*in.netcheck));
     if (!record)
         return d;
     // The newest messages with issues first, up to maxSamples.

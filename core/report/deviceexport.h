@@ -9,6 +9,7 @@ namespace iotc {
 
 struct ProvisioningReport;
 struct ProbeReport;
+struct NetCheckReport;
 
 // What a device export is built from: core values only, none read back out of a view.
 struct DeviceExportInput {
@@ -18,6 +19,7 @@ struct DeviceExportInput {
     const DeviceRecord* record = nullptr; // the device's live messages
     const Diagnosis* diagnosis = nullptr; // the last diagnosis run; the base when it is this device's
     const ProbeReport* probe = nullptr; // the last probe as the device, when it is this device's
+    const NetCheckReport* netcheck = nullptr; // the last check of this network, when one ran
     size_t maxSamples = DeviceRecord::DefaultSamples;
     qsizetype maxBodyChars = ExportSampleChars;
 };

@@ -1,5 +1,6 @@
 #include "eventhubserver.h"
 
+#include "amqpdevicelinks.h"
 #include "amqpnodes.h"
 #include "util/sas.h"
 #include "wiresender.h"
@@ -146,6 +147,7 @@ public:
         m_connections.erase(c);
     }
     void dropConnections();
+    void disconnectDevice(const QString& deviceId, const Connection* except);
     void failPartition(int partition, const std::string& condition, const std::string& description);
     int openConnections() const
     {
@@ -207,6 +209,10 @@ public:
 
     void on_receiver_open(proton::receiver& r) override
     {
+        if (auto device = deviceOfEventsAddress(r.target().address()); device && deviceSide()) {
+            openDeviceLink(r, *device);
+            return;
+        }
         // A client sender: requests to $cbs or $management.
         proton::receiver_options ro;
         ro.credit_window(50);
@@ -287,10 +293,19 @@ public:
     }
 
     void on_sender_close(proton::sender& s) override { forget(s); }
+    void on_receiver_close(proton::receiver& r) override { forgetDevice(r); }
     void on_sender_error(proton::sender& s) override { forget(s); }
 
     void on_message(proton::delivery& d, proton::message& m) override
     {
+        for (const auto& link : m_deviceLinks) {
+            if (link.receiver == d.receiver()) {
+                m_impl.m_hubs.front().store->append(deviceTelemetryEvent(link.deviceId, link.modelId, m));
+                ++m_impl.m_owner.deviceMessagesReceived;
+                d.accept();
+                return;
+            }
+        }
         const std::string node = d.receiver().target().address();
         if (node == "$cbs")
             handleCbs(m);
@@ -322,7 +337,7 @@ public:
     void on_transport_error(proton::transport&) override { }
     void on_connection_error(proton::connection&) override { }
     void on_session_error(proton::session&) override { }
-    void on_receiver_error(proton::receiver&) override { }
+    void on_receiver_error(proton::receiver& r) override { forgetDevice(r); }
     void on_error(const proton::error_condition&) override { }
 
     void failPartition(int partition, const std::string& condition, const std::string& description)
@@ -333,6 +348,23 @@ public:
                 for (auto& link : m_partitionLinks) {
                     if (link.partition == partition)
                         link.sender.close(proton::error_condition(condition, description));
+                }
+            });
+    }
+
+    // Runs on this connection's thread: closes it when it sends as the device.
+    void disconnectDevice(const QString& deviceId)
+    {
+        std::lock_guard lock(m_wake->mutex);
+        if (m_wake->queue)
+            m_wake->queue->add([this, deviceId] {
+                for (const auto& link : m_deviceLinks) {
+                    if (link.deviceId == deviceId) {
+                        m_connection.close(proton::error_condition("amqp:connection:forced",
+                            "Another connection is now using the identity of device '" + deviceId.toStdString()
+                                + "'."));
+                        return;
+                    }
                 }
             });
     }
@@ -355,6 +387,56 @@ private:
         int64_t next;
         std::string entity;
     };
+
+    struct DeviceLink {
+        proton::receiver receiver;
+        QString deviceId;
+        QString modelId;
+    };
+
+    bool deviceSide() const { return !m_impl.m_options.deviceHubHost.isEmpty() && m_impl.m_options.checkDevice; }
+
+    void openDeviceLink(proton::receiver& r, const QString& deviceId)
+    {
+        proton::receiver_options ro;
+        ro.credit_window(50);
+        ro.properties(echoedLinkProperties(r));
+        r.open(ro);
+        auto token = m_deviceTokens.find(deviceId);
+        if (token == m_deviceTokens.end() || token->second <= nowSeconds()) {
+            r.close(proton::error_condition("amqp:unauthorized-access",
+                "Put a token for " + m_impl.m_options.deviceHubHost.toStdString() + "/devices/" + deviceId.toStdString()
+                    + " on $cbs first."));
+            return;
+        }
+        m_deviceLinks.push_back({ r, deviceId, announcedModelId(r) });
+        // One connection per device identity: the newer one wins, over any protocol.
+        m_impl.disconnectDevice(deviceId, this);
+        if (m_impl.m_options.deviceConnected)
+            m_impl.m_options.deviceConnected(deviceId);
+    }
+
+    void forgetDevice(const proton::receiver& r)
+    {
+        m_deviceLinks.erase(std::remove_if(m_deviceLinks.begin(), m_deviceLinks.end(),
+                                [&](const DeviceLink& l) { return l.receiver == r; }),
+            m_deviceLinks.end());
+    }
+
+    // A device's token: IoT Hub's rule (devicetoken.h); 401 with its words when refused.
+    void handleDeviceToken(const proton::message& m, const QString& deviceId, const std::string& token)
+    {
+        const QString qtoken = QString::fromStdString(token);
+        const DeviceTokenVerdict verdict = m_impl.m_options.checkDevice(deviceId, qtoken);
+        if (verdict != DeviceTokenVerdict::Accepted) {
+            reply(m, "$cbs", 401, deviceTokenText(verdict).toStdString());
+            return;
+        }
+        const auto parsed = parseSasToken(qtoken);
+        auto& expiry = m_deviceTokens[deviceId];
+        expiry = std::max<int64_t>(expiry, parsed ? parsed->expiry : 0);
+        reply(m, "$cbs", 200, "OK");
+    }
 
     bool authorized(const std::string& entity) const
     {
@@ -431,6 +513,12 @@ private:
         } catch (const std::exception&) {
             reply(m, "$cbs", 400, "The token must be an AMQP string.");
             return;
+        }
+        if (deviceSide()) {
+            if (auto device = deviceOfAudience(audience, m_impl.m_options.deviceHubHost)) {
+                handleDeviceToken(m, *device, token);
+                return;
+            }
         }
         const QString qtoken = QString::fromStdString(token);
         const auto parsed = parseSasToken(qtoken);
@@ -522,6 +610,8 @@ private:
     std::map<std::string, proton::sender> m_replyLinksByNode;
     std::vector<PartitionLink> m_partitionLinks;
     std::map<std::string, int64_t> m_tokens; // entity -> expiry (s)
+    std::map<QString, int64_t> m_deviceTokens; // device id -> expiry (s)
+    std::vector<DeviceLink> m_deviceLinks;
     std::vector<std::pair<EventStore*, int>> m_listeners;
     WireSender m_wire;
 };
@@ -550,6 +640,15 @@ void EventHubServer::Impl::failPartition(int partition, const std::string& condi
     std::lock_guard lock(m_mutex);
     for (auto* c : m_connections)
         c->failPartition(partition, condition, description);
+}
+
+void EventHubServer::Impl::disconnectDevice(const QString& deviceId, const Connection* except)
+{
+    std::lock_guard lock(m_mutex);
+    for (auto* c : m_connections) {
+        if (c != except)
+            c->disconnectDevice(deviceId);
+    }
 }
 
 void EventHubServer::Impl::dropConnections()
@@ -583,6 +682,11 @@ void EventHubServer::stop()
 void EventHubServer::dropConnections()
 {
     m_impl->dropConnections();
+}
+
+void EventHubServer::disconnectDevice(const QString& deviceId)
+{
+    m_impl->disconnectDevice(deviceId, nullptr);
 }
 
 void EventHubServer::failPartition(int partition, const std::string& condition, const std::string& description)

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "devicetoken.h"
 #include "eventstore.h"
 #include "scenariocatalog.h"
 
@@ -7,6 +8,7 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <string>
 #include <vector>
@@ -18,6 +20,10 @@ namespace iotc::sim {
 // $management READ of com.microsoft:eventhub / com.microsoft:partition, and receivers on
 // {entityPath}/ConsumerGroups/{cg}/Partitions/{n} with the selector filter, fed from the retained
 // EventStore with IoT Hub's annotations. Runs its own Proton container thread.
+// With a device hub host it is also IoT Hub's device endpoint for AMQP (the simulator has one host,
+// so one port serves both): a device puts a token for {hub}/devices/{id} on $cbs (checked by
+// checkDevice; 401 otherwise), attaches a sender to /devices/{id}/messages/events and its
+// telemetry enters the first hub's store with IoT Hub's annotations (amqpdevicelinks.h).
 class EventHubServer {
 public:
     struct Options {
@@ -25,6 +31,11 @@ public:
         uint16_t port = 0; // 0 = ephemeral
         QByteArray key; // the "service" policy key; tokens are signed with its raw text
         QString keyName = QStringLiteral("service");
+        // IoT Hub's device side (empty: none): the host device tokens name, how a token is judged,
+        // and who is told (from the AMQP thread) that a device's telemetry link opened.
+        QString deviceHubHost;
+        std::function<DeviceTokenVerdict(const QString& deviceId, const QString& token)> checkDevice;
+        std::function<void(const QString& deviceId)> deviceConnected;
     };
 
     struct Hub {
@@ -47,7 +58,12 @@ public:
     // Test hook: closes every receiver on this partition with the given AMQP condition.
     void failPartition(int partition, const std::string& condition, const std::string& description);
 
+    // One connection per device identity: closes the AMQP connections that send as this device
+    // (another connection, over any protocol, now holds it).
+    void disconnectDevice(const QString& deviceId);
+
     uint64_t eventsSent() const { return m_eventsSent.load(); }
+    std::atomic<int> deviceMessagesReceived { 0 };
     int openConnections() const;
 
     class Impl;

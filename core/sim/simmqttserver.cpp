@@ -1,11 +1,10 @@
 #include "simmqttserver.h"
 
+#include "devicetoken.h"
 #include "mqttwire.h"
 #include "simstate.h"
 #include "simtlsfronts.h"
-#include "util/sas.h"
 
-#include <QDateTime>
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSslServer>
@@ -67,7 +66,7 @@ SimMqttServer::SimMqttServer(std::shared_ptr<SimState> state, std::shared_ptr<Ev
     m_server->setSslConfiguration(simServerTls(tls));
     connect(m_server, &QSslServer::pendingConnectionAvailable, this, &SimMqttServer::accept);
     m_webSocket->setSslConfiguration(simServerTls(tls));
-    m_webSocket->setSupportedSubprotocols({ QStringLiteral("mqtt") });
+    m_webSocket->setSupportedSubprotocols({ QStringLiteral("mqtt"), SimTlsFronts::WebSocketSubprotocol });
     connect(m_webSocket, &QWebSocketServer::newConnection, this, &SimMqttServer::acceptWebSocket);
 }
 
@@ -117,11 +116,16 @@ void SimMqttServer::acceptWebSocket()
 {
     while (QWebSocket* socket = m_webSocket->nextPendingConnection()) {
         socket->setParent(this);
+        if (socket->requestUrl().path() == WebSocketPath && socket->subprotocol() == SimTlsFronts::WebSocketSubprotocol
+            && amqpOverWebSocket) {
+            amqpOverWebSocket(socket);
+            continue;
+        }
         if (socket->requestUrl().path() != WebSocketPath || socket->subprotocol() != QLatin1String("mqtt")) {
             connect(socket, &QWebSocket::disconnected, socket, &QObject::deleteLater);
             socket->close(QWebSocketProtocol::CloseCodePolicyViolated,
                 QStringLiteral("MQTT over WebSockets is served at ") + WebSocketPath
-                    + QStringLiteral(" with the subprotocol mqtt"));
+                    + QStringLiteral(" with the subprotocol mqtt or AMQPWSB10"));
             continue;
         }
         auto client = std::make_shared<Client>();
@@ -136,6 +140,15 @@ void SimMqttServer::acceptWebSocket()
             forget(socket);
             socket->deleteLater();
         });
+    }
+}
+
+void SimMqttServer::disconnectDevice(const QString& deviceId)
+{
+    if (auto client = m_byDevice.value(deviceId).lock()) {
+        client->gone = true;
+        client->close();
+        m_byDevice.remove(deviceId);
     }
 }
 
@@ -184,17 +197,8 @@ uint8_t SimMqttServer::authorize(const MqttConnect& c, QString& modelId) const
     if (!query.hasQueryItem(QStringLiteral("api-version")))
         return BadUserNameOrPassword;
     modelId = query.queryItemValue(QStringLiteral("model-id"), QUrl::FullyDecoded);
-    const auto device = m_state->device(c.clientId);
-    if (!device)
-        return NotAuthorized;
-    const QString password = QString::fromUtf8(*c.password);
-    const auto token = parseSasToken(password);
-    const bool keyOk = verifySasSignature(password, device->primaryKey, SasKeyKind::Base64Decoded)
-        || verifySasSignature(password, device->secondaryKey, SasKeyKind::Base64Decoded);
-    const bool audienceOk = token
-        && token->resource.compare(m_hubHost + QStringLiteral("/devices/") + c.clientId, Qt::CaseInsensitive) == 0;
-    const bool fresh = token && token->expiry > QDateTime::currentSecsSinceEpoch();
-    if (!keyOk || !audienceOk || !fresh || !device->enabled)
+    if (checkDeviceToken(*m_state, m_hubHost, c.clientId, QString::fromUtf8(*c.password))
+        != DeviceTokenVerdict::Accepted)
         return NotAuthorized;
     return Accepted;
 }
@@ -225,6 +229,8 @@ void SimMqttServer::handle(Client& client, const MqttPacket& packet)
             older->close();
         }
         m_byDevice.insert(c->clientId, client.self);
+        if (deviceConnected)
+            deviceConnected(c->clientId);
         return;
     }
     switch (static_cast<MqttType>(packet.type)) {

@@ -9,9 +9,11 @@
 #include <QString>
 
 #include <atomic>
+#include <functional>
 #include <memory>
 
 class QSslServer;
+class QWebSocket;
 class QWebSocketServer;
 
 namespace iotc::sim {
@@ -28,7 +30,7 @@ class SimState;
 // properties, the model id of the user name dt-dataschema); QoS 1 is acknowledged. One
 // connection per device: a second one with the same id closes the first, as IoT Hub does.
 // MQTT over WebSockets too, as on IoT Hub's 443: wss://HOST:P/$iothub/websocket, subprotocol mqtt,
-// the MQTT bytes in binary frames.
+// the MQTT bytes in binary frames; the same path with the subprotocol AMQPWSB10 is AMQP, handed on.
 class SimMqttServer : public QObject {
     Q_OBJECT
 public:
@@ -43,6 +45,14 @@ public:
     void listen(quint16 port, quint16 webSocketPort = 0);
     quint16 port() const;
     quint16 webSocketPort() const;
+
+    // AMQP over WebSockets on the same port (subprotocol AMQPWSB10), as IoT Hub's 443 serves both
+    // protocols: an accepted client is handed to this (unset: refused).
+    std::function<void(QWebSocket*)> amqpOverWebSocket;
+    // Told when a device's CONNECT is accepted (its connections over other protocols end).
+    std::function<void(const QString& deviceId)> deviceConnected;
+    // One connection per device identity: drops the device's MQTT connection, if any.
+    void disconnectDevice(const QString& deviceId);
 
     std::atomic<bool> unavailable { false }; // CONNACK 3 to every CONNECT
     std::atomic<int> connectsAccepted { 0 };

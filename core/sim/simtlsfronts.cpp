@@ -165,22 +165,27 @@ void SimTlsFronts::acceptWebSocket()
             client->close(QWebSocketProtocol::CloseCodePolicyViolated, refusal);
             continue;
         }
-        auto* pipe = new Pipe(
-            client, [client](const QByteArray& bytes) { client->sendBinaryMessage(bytes); },
-            [client] {
-                client->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("the AMQP connection ended"));
-            },
-            m_upstreamPort, this);
-        connect(client, &QWebSocket::binaryFrameReceived, pipe,
-            [pipe](const QByteArray& bytes, bool) { pipe->fromClient(bytes); });
-        connect(client, &QWebSocket::textMessageReceived, client, [client] {
-            client->close(
-                QWebSocketProtocol::CloseCodeDatatypeNotSupported, QStringLiteral("AMQP travels in binary frames"));
-        });
-        connect(client, &QWebSocket::disconnected, pipe, &Pipe::clientGone);
-        if (client->state() != QAbstractSocket::ConnectedState)
-            pipe->clientGone();
+        pipeWebSocket(client);
     }
+}
+
+void SimTlsFronts::pipeWebSocket(QWebSocket* client)
+{
+    auto* pipe = new Pipe(
+        client, [client](const QByteArray& bytes) { client->sendBinaryMessage(bytes); },
+        [client] {
+            client->close(QWebSocketProtocol::CloseCodeGoingAway, QStringLiteral("the AMQP connection ended"));
+        },
+        m_upstreamPort, this);
+    connect(client, &QWebSocket::binaryFrameReceived, pipe,
+        [pipe](const QByteArray& bytes, bool) { pipe->fromClient(bytes); });
+    connect(client, &QWebSocket::textMessageReceived, client, [client] {
+        client->close(
+            QWebSocketProtocol::CloseCodeDatatypeNotSupported, QStringLiteral("AMQP travels in binary frames"));
+    });
+    connect(client, &QWebSocket::disconnected, pipe, &Pipe::clientGone);
+    if (client->state() != QAbstractSocket::ConnectedState)
+        pipe->clientGone();
 }
 
 } // namespace iotc::sim

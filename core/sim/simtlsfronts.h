@@ -7,6 +7,7 @@
 #include <QString>
 
 class QSslServer;
+class QWebSocket;
 class QWebSocketServer;
 
 namespace iotc::sim {
@@ -34,6 +35,10 @@ public:
     void listen(quint16 amqpsPort, quint16 websocketPort);
     quint16 amqpsPort() const;
     quint16 websocketPort() const;
+
+    // Takes over an accepted AMQP-over-WebSockets client (another endpoint's WebSocket server,
+    // e.g. IoT Hub's /$iothub/websocket) and pipes it to the upstream port.
+    void pipeWebSocket(QWebSocket* client);
 
 private:
     void acceptTls();

@@ -2,6 +2,7 @@
 
 #include <QJsonDocument>
 
+#include "devicetoken.h"
 #include "net/tlsthreadstate.h"
 #include "simmqttserver.h"
 #include "simtls.h"
@@ -33,7 +34,7 @@ QJsonObject SimEndpoints::toJson() const
         out.insert(QStringLiteral("amqpPort"), amqpPort); // the plain one, still served
         out.insert(QStringLiteral("deviceEndpoints"),
             QJsonObject { { QStringLiteral("host"), deviceHubHost }, { QStringLiteral("mqtt"), mqttPort },
-                { QStringLiteral("websocket"), deviceWebSocketPort } });
+                { QStringLiteral("amqp"), amqpsPort }, { QStringLiteral("websocket"), deviceWebSocketPort } });
     }
     return out;
 }
@@ -84,6 +85,22 @@ SimEndpoints SimulatedApp::start()
     EventHubServer::Options amqp;
     amqp.port = m_options.amqpPort;
     amqp.key = hubKey;
+    if (m_options.tls) {
+        // IoT Hub's device endpoint for AMQP: on the same port (the TLS and WebSocket fronts pipe to
+        // it), for the hub DPS assigns.
+        amqp.deviceHubHost = QStringLiteral("localhost");
+        amqp.checkDevice = [state = m_state](const QString& deviceId, const QString& token) {
+            return checkDeviceToken(*state, QStringLiteral("localhost"), deviceId, token);
+        };
+        amqp.deviceConnected = [this](const QString& deviceId) {
+            // (from the AMQP thread; the MQTT endpoint lives on the HTTP thread)
+            if (auto* http = m_http)
+                QMetaObject::invokeMethod(http, [this, deviceId] {
+                    if (m_mqtt)
+                        m_mqtt->disconnectDevice(deviceId);
+                });
+        };
+    }
     m_eventHub = std::make_unique<EventHubServer>(std::move(served), amqp);
     const uint16_t amqpPort = m_eventHub->start();
     std::optional<SimTlsMaterial> tls;
@@ -170,6 +187,11 @@ SimEndpoints SimulatedApp::start()
                     error = e.what();
                     return;
                 }
+                // One connection per device identity across MQTT and AMQP; AMQP over WebSockets on
+                // the device WebSocket port too, as IoT Hub's 443 serves both.
+                m_mqtt->deviceConnected
+                    = [hub = m_eventHub.get()](const QString& deviceId) { hub->disconnectDevice(deviceId); };
+                m_mqtt->amqpOverWebSocket = [fronts](QWebSocket* socket) { fronts->pipeWebSocket(socket); };
                 m_endpoints.mqttPort = m_mqtt->port();
                 m_endpoints.deviceWebSocketPort = m_mqtt->webSocketPort();
                 m_http->setDeviceHubHost(m_endpoints.deviceHubHost);

@@ -55,9 +55,9 @@ struct SimEndpoints {
     QString caFile;
     quint16 amqpsPort = 0;
     quint16 websocketPort = 0;
-    QString deviceHubHost; // with tls: "localhost", the hub DPS assigns; its MQTT port:
+    QString deviceHubHost; // with tls: "localhost", the hub DPS assigns; its MQTT port (AMQP: amqpsPort):
     quint16 mqttPort = 0;
-    quint16 deviceWebSocketPort = 0; // wss://localhost:P/$iothub/websocket, subprotocol mqtt
+    quint16 deviceWebSocketPort = 0; // wss://localhost:P/$iothub/websocket, subprotocol mqtt or AMQPWSB10
 
     QJsonObject toJson() const;
 };

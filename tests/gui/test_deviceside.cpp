@@ -11,6 +11,7 @@
 
 #include <QApplication>
 #include <QClipboard>
+#include <QComboBox>
 #include <QLabel>
 #include <QMenuBar>
 #include <QMessageBox>
@@ -120,6 +121,12 @@ TEST_F(NetCheckDialogTest, TheToolsMenuOpensIt)
     QSignalSpy finished(dialog, &NetCheckDialog::finished);
     ASSERT_TRUE(!dialog->report().targets.empty() || finished.wait(30000));
     EXPECT_EQ(dialog->report().targets.size(), 3u) << "DPS on the three device ports";
+    // The device's report carries this network's check from now on.
+    const Diagnosis report = window.deviceReport();
+    const auto check = std::find_if(report.checks.begin(), report.checks.end(),
+        [](const DiagnosisCheck& c) { return c.id == QLatin1String("netcheck"); });
+    ASSERT_NE(check, report.checks.end());
+    EXPECT_EQ(check->findings.front().evidence.size() >= 3, true);
     dialog->close();
 }
 
@@ -132,7 +139,11 @@ TEST_F(NetCheckDialogTest, TheConnectivityTabAsksFirstThenTicksOffTheProbesSteps
     profile.network.caFile = e.caFile;
     ConnectivityPane pane;
     pane.setTarget(profile, QStringLiteral("healthy-controller"));
-    pane.setMqttPort(e.mqttPort);
+    pane.setPorts(e.mqttPort, e.amqpsPort, e.deviceWebSocketPort);
+    auto* protocol = pane.findChild<QComboBox*>();
+    ASSERT_TRUE(protocol);
+    EXPECT_EQ(protocol->count(), 5);
+    protocol->setCurrentIndex(protocol->findData(QStringLiteral("amqp"))); // as an AMQP device
     pane.resize(900, 500);
     pane.show();
 
@@ -163,7 +174,8 @@ TEST_F(NetCheckDialogTest, TheConnectivityTabAsksFirstThenTicksOffTheProbesSteps
     ASSERT_TRUE(steps);
     ASSERT_EQ(steps->topLevelItemCount(), 9);
     EXPECT_EQ(steps->topLevelItem(0)->text(0), QStringLiteral("dns"));
-    EXPECT_EQ(steps->topLevelItem(8)->text(0), QStringLiteral("validated"));
+    EXPECT_EQ(steps->topLevelItem(5)->text(0), QStringLiteral("hub-connect (amqp)"));
+    EXPECT_EQ(steps->topLevelItem(8)->text(0), QStringLiteral("validated (amqp)"));
     for (int i = 0; i < 9; ++i)
         EXPECT_EQ(steps->topLevelItem(i)->text(1), QStringLiteral("✔ passed")) << i;
     EXPECT_TRUE(pane.report().ok());

@@ -4,6 +4,7 @@
 // refusals (400209 blocked, 401002 unauthorized) stop it at dps-register with DPS's code; CONNACK 3
 // and 5; a blocked MQTT port; the CLI's guard and JSON. The client side is Eclipse Paho.
 #include "connectproxy.h"
+#include "mqttconnectpacket.h"
 #include "simfixture.h"
 
 #include "central/centralclient.h"
@@ -93,7 +94,7 @@ TEST_F(Probe, OverWebSocketsTheMessageArrivesToo)
 {
     ProbeOptions o;
     o.deviceId = QStringLiteral("healthy-controller");
-    o.mqttOverWebSockets = true;
+    o.protocols = { DeviceProtocol::MqttWebSocket };
     o.websocketPort = e.deviceWebSocketPort;
     o.mqttPort = 1; // never dialled
     o.caFile = e.caFile;
@@ -105,32 +106,6 @@ TEST_F(Probe, OverWebSocketsTheMessageArrivesToo)
     EXPECT_EQ(step(r, "hub-connect")->protocol, QStringLiteral("mqtt-ws"));
     EXPECT_TRUE(step(r, "hub-connect")->detail.contains(QString::number(e.deviceWebSocketPort))) << dump(r);
     EXPECT_EQ(step(r, "validated")->status, QStringLiteral("passed"));
-}
-
-// MQTT's CONNECT as a device sends it (3.1.1, clean session, user name and password).
-QByteArray connectPacket(const QByteArray& clientId, const QByteArray& user, const QByteArray& password)
-{
-    auto field = [](const QByteArray& b) {
-        QByteArray out;
-        out.append(static_cast<char>(b.size() >> 8));
-        out.append(static_cast<char>(b.size() & 0xff));
-        return out + b;
-    };
-    QByteArray body = field("MQTT");
-    body.append(char(4));
-    body.append(char(0xC2)); // user name, password, clean session
-    body.append(char(0));
-    body.append(char(60));
-    body += field(clientId) + field(user) + field(password);
-    QByteArray packet(1, char(0x10));
-    for (int n = static_cast<int>(body.size());;) { // the remaining length, 7 bits a byte
-        char digit = static_cast<char>(n % 128);
-        n /= 128;
-        packet.append(static_cast<char>(n > 0 ? digit | 0x80 : digit));
-        if (n == 0)
-            break;
-    }
-    return packet + body;
 }
 
 // IoT Hub allows one connection per device identity: the probe's connection closes the real
@@ -153,7 +128,8 @@ TEST_F(Probe, AConnectedDeviceIsDisconnectedWhileTheProbeHoldsItsIdentity)
     ASSERT_TRUE(device.waitForEncrypted(10000)) << device.errorString().toStdString();
     const QString token = makeSasToken(QStringLiteral("localhost/devices/") + id, key, SasKeyKind::Base64Decoded,
         secondsFromNow(std::chrono::minutes(10)));
-    device.write(connectPacket(id.toUtf8(), "localhost/healthy-controller/?api-version=2021-04-12", token.toUtf8()));
+    device.write(iotc::test::mqttConnectPacket(
+        id.toUtf8(), "localhost/healthy-controller/?api-version=2021-04-12", token.toUtf8()));
     ASSERT_TRUE(device.waitForReadyRead(10000));
     EXPECT_EQ(device.readAll(), QByteArray("\x20\x02\x00\x00", 4)) << "CONNACK 0: the device is connected";
     QSignalSpy dropped(&device, &QSslSocket::disconnected);
@@ -173,7 +149,7 @@ TEST_F(Probe, MqttOverWebSocketsGoesThroughTheProxy)
     p.network.proxy = QStringLiteral("http://127.0.0.1:%1").arg(proxy.port());
     ProbeOptions o;
     o.deviceId = QStringLiteral("healthy-controller");
-    o.mqttOverWebSockets = true;
+    o.protocols = { DeviceProtocol::MqttWebSocket };
     o.websocketPort = e.deviceWebSocketPort;
     o.caFile = e.caFile;
     o.stepTimeoutMs = 8000;
@@ -234,7 +210,7 @@ TEST_F(Probe, AnUnavailableHubIsConnack3AndABlockedPortIsSaidAsSuch)
 
 TEST_F(Probe, AWrongKeyIsConnack5AtTheHub)
 {
-    MqttDeviceMessage m;
+    DeviceMessage m;
     m.hubHost = QStringLiteral("localhost");
     m.port = e.mqttPort;
     m.deviceId = QStringLiteral("healthy-controller");
@@ -257,7 +233,7 @@ TEST_F(Probe, AWrongKeyIsConnack5AtTheHub)
 
 TEST_F(Probe, ThePropertyBagAndUserNameAreIotHubs)
 {
-    MqttDeviceMessage m;
+    DeviceMessage m;
     m.hubHost = QStringLiteral("iotc-1.azure-devices.net");
     m.deviceId = QStringLiteral("dev 1");
     m.modelId = QStringLiteral("dtmi:contoso:Thermostat;1");
