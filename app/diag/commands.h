@@ -25,6 +25,7 @@ int runMonitorProperties(const std::vector<std::string>& words);
 int runDiagnose(const std::vector<std::string>& words);
 int runNetcheck(const std::vector<std::string>& words);
 int runProbe(const std::vector<std::string>& words);
+int runTriage(const std::vector<std::string>& words);
 int runVersion(const std::vector<std::string>& words);
 int runHelp(const std::vector<std::string>& words); // the overview, or "help COMMAND"
 

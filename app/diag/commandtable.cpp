@@ -67,6 +67,22 @@ std::vector<OptionSpec> diagnoseOptions()
     return options;
 }
 
+std::vector<OptionSpec> triageOptions()
+{
+    std::vector<OptionSpec> options {
+        { "listen", "S", "seconds to listen to the live stream (60; 0 to 86400)" },
+        { "lookback", "M", "minutes of earlier telemetry to read first (10; 0 to 129600)" },
+        { "status", "S", "only devices of this status (provisioned, registered, blocked, ...)" },
+        { "template", "T", "only devices of this template id" },
+        { "deep", "N", "also run the full diagnosis of the N worst devices (0 to 100)" },
+        { "output", "json|text|csv", "json (the default), text (causes, then devices) or csv" },
+        EventHubConnectionString,
+    };
+    const auto& network = streamNetworkOptionSpecs();
+    options.insert(options.end(), network.begin(), network.end());
+    return options;
+}
+
 std::vector<CommandSpec> buildTable()
 {
     const std::vector<OptionSpec> noOptions;
@@ -185,6 +201,19 @@ std::vector<CommandSpec> buildTable()
         "not listened for.\n",
         diagnoseOptions(), {}, { { "DEVICE_ID", "", "the device's id" } }, 1, 1, ConnectionUse::Required,
         TimeoutMeaning::Request, "", runDiagnose, StopSignals::EndWithSummary });
+    t.push_back({ "triage", "every device of the application ranked by what is wrong with its data",
+        "[--listen S] [--lookback M] [--status S] [--template T] [--all] [--deep N] [--output json|text|csv] "
+        "[connection options]",
+        "Lists every device and reads the application's event stream (the look-back, then a live\n"
+        "window), then gives each device the one cause that explains why its data does not show up:\n"
+        "its status (blocked, waiting for approval, unassigned, never connected), no data, data that\n"
+        "stopped, or what its messages show (invalid JSON or encoding, unmodeled names, schema\n"
+        "mismatches ...), with the advice for it. Ranked by severity, then by how many devices share\n"
+        "the cause. No per-device DPS or property calls; --deep N runs the full diagnosis of the N\n"
+        "worst devices, one at a time. When the event stream cannot be read nothing is judged.\n"
+        "Exit 0 when every device is healthy, 1 when some are not, 2 when it could not run.\n",
+        triageOptions(), { { "all", nullptr, "list healthy devices too" } }, {}, 0, 0, ConnectionUse::Required,
+        TimeoutMeaning::Request, "", runTriage, StopSignals::EndWithSummary });
     t.push_back({ "probe", "connect and send one message as the device, then watch it arrive and validate",
         "DEVICE_ID --as-device [--protocol mqtt|mqtt-ws|amqp|amqp-ws|all] [--payload FILE] [--component C] [--wait S] "
         "[OPTIONS] "

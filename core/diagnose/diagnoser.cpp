@@ -29,35 +29,6 @@ namespace iotc {
 
 namespace {
 
-// Payload issue codes -> diagnosis cause codes.
-QString causeForIssue(std::string_view code)
-{
-    static const std::map<std::string_view, QLatin1String> map {
-        { codes::InvalidJson, causes::InvalidJson },
-        { codes::NotAnObject, causes::InvalidJson },
-        { codes::InvalidEncoding, causes::InvalidEncoding },
-        { codes::SchemaMismatch, causes::SchemaMismatch },
-        { codes::InvalidFieldName, causes::UnmodeledCapability },
-        { codes::UnmodeledCapability, causes::UnmodeledCapability },
-        { codes::UnknownComponent, causes::UnknownComponent },
-        { codes::UnknownModule, causes::UnknownComponent },
-        { codes::DuplicateCapability, causes::DuplicateCapability },
-        { codes::EdgeUnmodeled, causes::EdgeUnmodeled },
-        { codes::DeviceUnassigned, causes::DeviceUnassigned },
-        { codes::DeviceNotFound, causes::DeviceNotFound },
-        { codes::ContentTypeMismatch, causes::ContentTypeOrEncoding },
-        { codes::MissingContentEncoding, causes::ContentTypeOrEncoding },
-        { codes::UnsupportedContentEncoding, causes::ContentTypeOrEncoding },
-        { codes::WritablePropertyRejected, causes::WritablePropertyRejected },
-        { codes::WritablePropertyNotAcknowledged, causes::WritablePropertyNotAcknowledged },
-        { codes::MissingComponentMarker, causes::UnknownComponent },
-        { codes::InvalidAck, causes::WritablePropertyNotAcknowledged },
-    };
-    if (auto it = map.find(code); it != map.end())
-        return it->second;
-    return {};
-}
-
 template <class T> T wait(QFuture<T> f)
 {
     f.waitForFinished();

@@ -1,5 +1,7 @@
 #pragma once
 
+#include <string_view>
+
 #include "validate/issue.h"
 
 #include <QJsonObject>
@@ -101,5 +103,8 @@ const QStringList& causeRanking();
 // provisioning; DPS refusing (401002) or throttling (429) it only while it is not provisioned (a
 // provisioned device may still send through the hub it was assigned before).
 bool settlesNoData(const QString& cause, bool deviceProvisioned);
+
+// The cause a payload issue code (validate/issue.h) points to; empty when none (reserved-field ...).
+QString causeForIssue(std::string_view issueCode);
 
 } // namespace iotc

@@ -20,10 +20,18 @@ bool enqueuedWhileListening(qint64 enqueuedMs, qint64 listenStartMs)
 
 DataRecency dataRecency(const std::vector<Observation>& observations, qint64 listenStartMs, double listenSeconds)
 {
+    std::vector<qint64> times;
+    times.reserve(observations.size());
+    for (const auto& o : observations)
+        times.push_back(o.event.enqueuedMs);
+    return dataRecency(std::move(times), listenStartMs, listenSeconds);
+}
+
+DataRecency dataRecency(std::vector<qint64> enqueuedMs, qint64 listenStartMs, double listenSeconds)
+{
     DataRecency r;
     std::vector<qint64> before;
-    for (const auto& o : observations) {
-        const qint64 t = o.event.enqueuedMs;
+    for (const qint64 t : enqueuedMs) {
         r.lastMs = std::max(r.lastMs, t);
         if (enqueuedWhileListening(t, listenStartMs)) {
             ++r.live;

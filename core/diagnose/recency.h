@@ -42,5 +42,7 @@ inline constexpr qint64 BurstGapMs = 200;
 // device's usual interval, and the listen was longer than StoppedFactor times it.
 inline constexpr double StoppedFactor = 3.0;
 DataRecency dataRecency(const std::vector<Observation>& observations, qint64 listenStartMs, double listenSeconds);
+// The same from the messages' enqueued times alone (a fleet keeps no more of them).
+DataRecency dataRecency(std::vector<qint64> enqueuedMs, qint64 listenStartMs, double listenSeconds);
 
 } // namespace iotc

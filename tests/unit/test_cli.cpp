@@ -347,8 +347,8 @@ TEST(CommandTable, TheOverviewListsEveryCommand)
     // from the table fails this test instead of silently vanishing from the help.
     const std::vector<std::string> known { "validate", "template", "template show", "devices", "device show",
         "registration-info", "registration-summary", "monitor-events", "validate-messages", "capture", "replay",
-        "validate-properties", "monitor-properties", "diagnose", "probe", "netcheck", "sim", "explain", "scan-log",
-        "version", "help" };
+        "validate-properties", "monitor-properties", "diagnose", "triage", "probe", "netcheck", "sim", "explain",
+        "scan-log", "version", "help" };
     EXPECT_EQ(commandTable().size(), known.size());
     const auto help = diag({ QStringLiteral("--help") });
     EXPECT_EQ(help.exitCode, 0);
