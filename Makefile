@@ -39,6 +39,7 @@ bench: build
 	$(BUILD_DIR)/tests/bench/iotc-bench-list
 	$(BUILD_DIR)/tests/bench/iotc-bench-monitor
 	$(BUILD_DIR)/tests/bench/iotc-bench-gui
+	$(BUILD_DIR)/tests/bench/iotc-bench-overview
 
 # The core, iotc-diag and their unit, integration, CLI, hostile and fuzz-corpus suites under
 # AddressSanitizer + UndefinedBehaviorSanitizer (clang, no GUI, no benchmarks). The same build holds

@@ -105,6 +105,26 @@ void DeviceListModel::noteActivity(const QHash<QString, QPair<int, qint64>>& act
     }
 }
 
+void DeviceListModel::setProblems(const TriageResult& result)
+{
+    int first = -1, last = -1;
+    for (const auto& d : result.devices) {
+        const int row = rowOf(d.deviceId);
+        if (row < 0)
+            continue;
+        auto& r = m_rows[static_cast<size_t>(row)];
+        const int severity = static_cast<int>(d.severity);
+        if (r.problem == d.cause && r.problemSeverity == severity)
+            continue;
+        r.problem = d.cause;
+        r.problemSeverity = severity;
+        first = first < 0 ? row : std::min(first, row);
+        last = std::max(last, row);
+    }
+    if (first >= 0)
+        Q_EMIT dataChanged(index(first, ProblemColumn), index(last, ProblemColumn));
+}
+
 const Device* DeviceListModel::deviceAt(int row) const
 {
     return row >= 0 && row < static_cast<int>(m_rows.size()) ? &m_rows[static_cast<size_t>(row)].device : nullptr;
@@ -141,6 +161,18 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
         return static_cast<int>(r.status);
     if (role == TemplateRole)
         return r.device.templateId;
+    if (role == SortRole) {
+        switch (index.column()) {
+        case LastSeenColumn:
+            return r.lastSeenMs;
+        case RateColumn:
+            return r.messages;
+        case ProblemColumn:
+            return r.problem.isEmpty() ? -1 : r.problem == QLatin1String(HealthyCause) ? 0 : r.problemSeverity;
+        default:
+            return data(index, Qt::DisplayRole);
+        }
+    }
     if (role == Qt::DisplayRole || role == Qt::ToolTipRole) {
         switch (index.column()) {
         case IdColumn:
@@ -159,7 +191,16 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
             const qint64 span = r.lastSeenMs - r.firstSeenMs;
             if (r.messages < 2 || span <= 0)
                 return r.messages ? QStringLiteral("—") : QString();
-            return QString::number(static_cast<double>(r.messages - 1) * 1000.0 / static_cast<double>(span), 'f', 2);
+            return QString::number(static_cast<double>(r.messages - 1) * 60000.0 / static_cast<double>(span), 'f', 1);
+        }
+        case ProblemColumn: {
+            if (r.problem.isEmpty())
+                return QString();
+            if (r.problem == QLatin1String(HealthyCause))
+                return QStringLiteral("✔ healthy");
+            const QString glyph
+                = r.problemSeverity >= static_cast<int>(Severity::Error) ? QStringLiteral("✖") : QStringLiteral("⚠");
+            return glyph + QLatin1Char(' ') + QString(r.problem).replace(QLatin1Char('-'), QLatin1Char(' '));
         }
         }
     }
@@ -174,6 +215,9 @@ QVariant DeviceListModel::data(const QModelIndex& index, int role) const
             return QColor(0x9a6700);
         }
     }
+    if (role == Qt::ForegroundRole && index.column() == ProblemColumn && !r.problem.isEmpty()
+        && r.problem != QLatin1String(HealthyCause))
+        return r.problemSeverity >= static_cast<int>(Severity::Error) ? QColor(0xb42318) : QColor(0x9a6700);
     if (role == Qt::AccessibleTextRole && index.column() == StatusColumn)
         return statusText(r.status);
     if (role == Qt::TextAlignmentRole && index.column() == RateColumn)
@@ -195,9 +239,11 @@ QVariant DeviceListModel::headerData(int section, Qt::Orientation orientation, i
     case TemplateColumn:
         return tr("Template");
     case LastSeenColumn:
-        return tr("Last seen (UTC)");
+        return tr("Last data (UTC)");
     case RateColumn:
-        return tr("Msg/s");
+        return tr("Msgs/min");
+    case ProblemColumn:
+        return tr("Problem");
     }
     return {};
 }

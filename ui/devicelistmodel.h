@@ -2,6 +2,7 @@
 
 #include "central/device.h"
 #include "provisioning/devicestatus.h"
+#include "triage/fleettriage.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -17,8 +18,19 @@ namespace iotc {
 class DeviceListModel : public QAbstractTableModel {
     Q_OBJECT
 public:
-    enum Column { IdColumn, NameColumn, StatusColumn, TemplateColumn, LastSeenColumn, RateColumn, ColumnCount };
-    enum Role { StatusRole = Qt::UserRole + 1, TemplateRole };
+    enum Column {
+        IdColumn,
+        NameColumn,
+        StatusColumn,
+        TemplateColumn,
+        LastSeenColumn,
+        RateColumn,
+        ProblemColumn,
+        ColumnCount
+    };
+    // SortRole: what a column sorts by (times and rates as numbers; the problem by severity, the
+    // worst highest).
+    enum Role { StatusRole = Qt::UserRole + 1, TemplateRole, SortRole };
 
     using QAbstractTableModel::QAbstractTableModel;
 
@@ -26,6 +38,8 @@ public:
     void appendDevices(const QList<Device>& devices);
     // Activity per device from one batch of observations: (device, messages, last enqueued ms).
     void noteActivity(const QHash<QString, QPair<int, qint64>>& activity);
+    // The overview's verdict per device (fleet triage): the Problem column.
+    void setProblems(const TriageResult& result);
 
     const Device* deviceAt(int row) const;
     int rowOf(const QString& id) const;
@@ -44,6 +58,8 @@ private:
         qint64 lastSeenMs = 0;
         qint64 firstSeenMs = 0;
         qint64 messages = 0;
+        QString problem {}; // a triage cause, or "healthy"; empty until judged
+        int problemSeverity = 0;
     };
     std::deque<Row> m_rows; // never reallocated: growing past 65,536 rows costs nothing extra
     // Device id -> row, in shards: growing one large hash rehashes every key at once (a 30 ms

@@ -14,6 +14,7 @@
 #include <QLineEdit>
 #include <QPointer>
 #include <QPushButton>
+#include <QSet>
 #include <QSortFilterProxyModel>
 #include <QTableView>
 #include <QVBoxLayout>
@@ -27,6 +28,7 @@ class DeviceFilter : public QSortFilterProxyModel {
 public:
     using QSortFilterProxyModel::QSortFilterProxyModel;
     DeviceListFilter rule;
+    std::shared_ptr<const QSet<QString>> only; // these devices only (the overview's cause), or all
 
     void refresh() { invalidateRowsFilter(); }
 
@@ -34,7 +36,7 @@ protected:
     bool filterAcceptsRow(int row, const QModelIndex&) const override
     {
         const Device* d = static_cast<const DeviceListModel*>(sourceModel())->deviceAt(row);
-        return d && matches(*d, rule);
+        return d && matches(*d, rule) && (!only || only->contains(d->id));
     }
 };
 
@@ -49,9 +51,14 @@ DevicePicker::DevicePicker(QWidget* parent)
     , m_view(new QTableView(this))
     , m_openId(new QLineEdit(this))
     , m_cancel(new QPushButton(tr("Stop loading"), this))
+    , m_only(new QPushButton(this))
 {
     setObjectName(QStringLiteral("devicePicker"));
     m_filter->setSourceModel(m_model);
+    // Sorted when a header is clicked (by what the column means: times, rates, the problem's
+    // severity), not re-sorted as activity comes in; listing order until then.
+    m_filter->setSortRole(DeviceListModel::SortRole);
+    m_filter->setDynamicSortFilter(false);
     m_search->setPlaceholderText(tr("Search id or name (Ctrl+F)"));
     m_search->setClearButtonEnabled(true);
     m_search->setAccessibleName(tr("Search devices"));
@@ -73,12 +80,20 @@ DevicePicker::DevicePicker(QWidget* parent)
     m_view->verticalHeader()->setDefaultSectionSize(fontMetrics().height() + 6);
     m_view->horizontalHeader()->setStretchLastSection(true);
     m_view->setAccessibleName(tr("Devices"));
+    m_view->horizontalHeader()->setSortIndicator(-1, Qt::AscendingOrder); // listing order until a click
+    m_view->setSortingEnabled(true);
     m_view->setColumnWidth(DeviceListModel::IdColumn, 170);
     m_view->setColumnWidth(DeviceListModel::NameColumn, 150);
-    m_view->setColumnWidth(DeviceListModel::StatusColumn, 150);
+    // Wide enough for the longest status ("Blocked or waiting for approval"), never cut.
+    m_view->setColumnWidth(DeviceListModel::StatusColumn,
+        m_view->fontMetrics().horizontalAdvance(statusGlyph(DeviceStatus::BlockedOrWaitingForApproval)
+            + QStringLiteral("  ") + statusText(DeviceStatus::BlockedOrWaitingForApproval))
+            + 24);
     m_openId->setPlaceholderText(tr("Open by ID…"));
     m_openId->setAccessibleName(tr("Open device by ID"));
     m_cancel->hide();
+    m_only->hide();
+    m_only->setToolTip(tr("The list shows the devices of one cause of the overview; click to show them all"));
 
     auto* filters = new QHBoxLayout;
     filters->addWidget(m_status);
@@ -86,6 +101,7 @@ DevicePicker::DevicePicker(QWidget* parent)
     auto* bottom = new QHBoxLayout;
     bottom->addWidget(m_openId);
     bottom->addWidget(m_cancel);
+    bottom->addWidget(m_only);
     auto* layout = new QVBoxLayout(this);
     layout->setContentsMargins(4, 4, 4, 4);
     layout->addWidget(m_search);
@@ -124,6 +140,7 @@ DevicePicker::DevicePicker(QWidget* parent)
             Q_EMIT deviceChosen(id); // not listed (yet): the device view asks the app itself
     });
     connect(m_cancel, &QPushButton::clicked, this, &DevicePicker::cancelLoading);
+    connect(m_only, &QPushButton::clicked, this, [this] { showOnly({}, {}); });
     m_countsTimer.setInterval(250);
     m_countsTimer.setSingleShot(true);
     connect(&m_countsTimer, &QTimer::timeout, this, &DevicePicker::updateCounts);
@@ -187,8 +204,10 @@ void DevicePicker::load(const std::shared_ptr<CentralClient>& client)
                         devices.swap(pending->devices);
                         pending->queued = false;
                     }
-                    if (self && self->m_generation == generation)
+                    if (self && self->m_generation == generation) {
                         self->m_model->appendDevices(devices);
+                        Q_EMIT self->devicesAppended(devices);
+                    }
                 },
                 Qt::QueuedConnection);
         }
@@ -228,6 +247,19 @@ void DevicePicker::focusSearch()
 {
     m_search->setFocus();
     m_search->selectAll();
+}
+
+void DevicePicker::showOnly(const QString& label, const QStringList& ids)
+{
+    if (label.isEmpty()) {
+        m_filter->only.reset();
+        m_only->hide();
+    } else {
+        m_filter->only = std::make_shared<const QSet<QString>>(ids.cbegin(), ids.cend());
+        m_only->setText(tr("Only %1 (%2) ✕").arg(label).arg(ids.size()));
+        m_only->show();
+    }
+    applyFilter();
 }
 
 void DevicePicker::applyFilter()

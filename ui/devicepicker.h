@@ -43,10 +43,15 @@ public:
 public Q_SLOTS:
     void focusSearch();
     void cancelLoading();
+    // Only these devices (an overview cause, named by label) until the user clears it; an empty
+    // label shows every device again.
+    void showOnly(const QString& label, const QStringList& ids);
 
 Q_SIGNALS:
     void deviceChosen(const QString& id);
     void loadFinished(qint64 devices, const QString& error);
+    // Devices just added to the list (GUI thread), as they are listed.
+    void devicesAppended(const QList<iotc::Device>& devices);
 
 private:
     void applyFilter();
@@ -61,6 +66,7 @@ private:
     QTableView* m_view;
     QLineEdit* m_openId;
     QPushButton* m_cancel;
+    QPushButton* m_only;
     QTimer m_debounce;
     QTimer m_countsTimer;
     bool m_loading = false;

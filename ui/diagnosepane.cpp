@@ -120,6 +120,12 @@ DiagnosePane::~DiagnosePane()
     m_watcher.waitForFinished();
 }
 
+void DiagnosePane::setTriageNote(const QString& html)
+{
+    if (!m_diagnosis && !m_watcher.isRunning() && !html.isEmpty())
+        m_verdict->setText(html);
+}
+
 void DiagnosePane::setTarget(
     const ConnectionProfile& profile, std::optional<EventHubTarget> eventHub, const QString& deviceId)
 {

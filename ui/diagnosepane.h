@@ -31,6 +31,8 @@ public:
     bool running() const { return m_watcher.isRunning(); }
     const std::optional<Diagnosis>& diagnosis() const { return m_diagnosis; }
     QString verdictText() const;
+    // Before a diagnosis runs: what the fleet triage already says of this device (rich text).
+    void setTriageNote(const QString& html);
     QTreeWidget* checksView() const { return m_checks; }
 
 public Q_SLOTS:

@@ -5,8 +5,10 @@
 #include "devicelistmodel.h"
 #include "devicepicker.h"
 #include "deviceview.h"
+#include "diagnosepane.h"
 #include "knowledgepane.h"
 #include "monitorstatuswidget.h"
+#include "overviewpane.h"
 #include "payloadpane.h"
 #include "rawdatapane.h"
 #include "screenshot.h"
@@ -16,11 +18,15 @@
 
 #include "report/diagnosisreport.h"
 #include "sim/simulatedapp.h"
+#include "triage/livetriage.h"
+#include "triage/triagereport.h"
+#include "util/redact.h"
 
 #include <QAction>
 #include <QApplication>
 #include <QClipboard>
 #include <QCloseEvent>
+#include <QDateTime>
 #include <QDockWidget>
 #include <QFileDialog>
 #include <QFutureWatcher>
@@ -40,6 +46,8 @@ MainWindow::MainWindow(QWidget* parent)
     , m_picker(new DevicePicker(this))
     , m_pickerDock(new QDockWidget(tr("Devices"), this))
     , m_tabs(new QTabWidget(this))
+    , m_overview(new OverviewPane(this))
+    , m_triage(new LiveTriage(this))
     , m_deviceView(new DeviceView(m_session, this))
     , m_allDevices(new AllDevicesPane(this))
     , m_knowledge(new KnowledgePane(this))
@@ -54,6 +62,7 @@ MainWindow::MainWindow(QWidget* parent)
     m_pickerDock->setFeatures(QDockWidget::DockWidgetMovable | QDockWidget::DockWidgetFloatable);
     addDockWidget(Qt::LeftDockWidgetArea, m_pickerDock);
 
+    m_tabs->addTab(m_overview, tr("Overview"));
     m_tabs->addTab(m_deviceView, tr("Device"));
     m_tabs->addTab(m_allDevices, tr("All devices"));
     m_tabs->addTab(m_knowledge, tr("Error codes && device log"));
@@ -82,8 +91,7 @@ MainWindow::MainWindow(QWidget* parent)
     });
     connect(m_picker, &DevicePicker::deviceChosen, this, [this](const QString& id) {
         m_deviceView->setDevice(id);
-        if (m_tabs->currentIndex() != 0)
-            m_tabs->setCurrentIndex(0);
+        m_tabs->setCurrentWidget(m_deviceView);
     });
     connect(m_picker, &DevicePicker::loadFinished, this, [this](qint64 count, const QString& error) {
         if (!error.isEmpty())
@@ -91,6 +99,26 @@ MainWindow::MainWindow(QWidget* parent)
         Q_EMIT devicesLoaded(count);
     });
     connect(m_allDevices, &AllDevicesPane::deviceActivated, this, &MainWindow::selectDevice);
+    // The overview: fleet triage fed by the device list and the live stream (core/triage).
+    connect(m_picker, &DevicePicker::devicesAppended, m_triage, &LiveTriage::addDevices);
+    connect(m_triage, &LiveTriage::updated, m_overview, &OverviewPane::setResult);
+    connect(m_triage, &LiveTriage::updated, this,
+        [this](const std::shared_ptr<const TriageResult>& r) { m_picker->model()->setProblems(*r); });
+    connect(m_overview, &OverviewPane::deviceActivated, this, [this](const QString& id, const TriageDevice& verdict) {
+        selectDevice(id);
+        showView(QStringLiteral("diagnose"));
+        if (verdict.cause != QLatin1String(HealthyCause))
+            m_deviceView->diagnose()->setTriageNote(
+                tr("<b>%1</b> (from the overview)<br>%2<br>What to do: %3<br><i>Run the diagnosis (Ctrl+D) for the "
+                   "full picture.</i>")
+                    .arg(triageCauseTitle(verdict.cause).toHtmlEscaped(),
+                        redactSecrets(verdict.evidence).toHtmlEscaped(), verdict.mitigation.toHtmlEscaped()));
+    });
+    connect(m_overview, &OverviewPane::causeActivated, this, [this](const QString& cause, const QStringList& ids) {
+        m_picker->showOnly(triageCauseTitle(cause), ids);
+        m_pickerDock->show();
+    });
+    connect(m_overview, &OverviewPane::screenshotRequested, this, &MainWindow::copyScreenshot);
     connect(m_deviceView, &DeviceView::exportRequested, this, &MainWindow::exportInteractive);
     connect(m_deviceView, &DeviceView::screenshotRequested, this, &MainWindow::copyScreenshot);
     connect(m_deviceView, &DeviceView::networkCheckRequested, this, &MainWindow::showNetCheck);
@@ -148,18 +176,30 @@ void MainWindow::wireSession()
         m_deviceView->setDevice({});
         m_allDevices->clear();
         m_lastNetCheck.reset(); // another application, maybe another network
+        // The first view: the application's devices ranked by what is wrong, once the stream is read.
+        m_triage->reset(OverviewLookbackMinutes);
+        m_triageListening = false;
+        m_overview->setApplication(m_session->profile().baseUrl);
+        m_overview->clear(tr("Listing the devices and reading the event stream…"));
+        m_picker->showOnly({}, {});
+        m_tabs->setCurrentWidget(m_overview);
         m_picker->load(m_session->client());
-        m_session->startMonitor(ConsumerStart::minutesAgo(5));
+        m_session->startMonitor(ConsumerStart::minutesAgo(OverviewLookbackMinutes));
     });
     connect(m_session, &Session::monitorChanged, this, [this](LiveMonitor* monitor) {
         if (m_actions.monitor)
             m_actions.monitor->setChecked(monitor != nullptr);
         if (!monitor) {
             m_monitorStatus->clear(tr("Live telemetry: off"));
+            MonitorStatus off;
+            off.phase = MonitorStatus::Phase::Stopped;
+            off.message = tr("live telemetry is off");
+            triageStreamStatus(off);
             return;
         }
         connect(monitor, &LiveMonitor::observations, this, &MainWindow::routeObservations);
         connect(monitor, &LiveMonitor::statusChanged, m_monitorStatus, &MonitorStatusWidget::setStatus);
+        connect(monitor, &LiveMonitor::statusChanged, this, &MainWindow::triageStreamStatus);
         connect(monitor, &LiveMonitor::captureFailed, this,
             [this](const QString& e) { QMessageBox::warning(this, tr("Capture not started"), e); });
         connect(monitor, &LiveMonitor::replayFinished, this, [this](qint64 events, qint64 bad, const QString& error) {
@@ -172,8 +212,31 @@ void MainWindow::wireSession()
     });
 }
 
+void MainWindow::triageStreamStatus(const MonitorStatus& status)
+{
+    // Judged only while the stream is read: a device is never said to send nothing because the
+    // workbench could not see.
+    if (status.phase == MonitorStatus::Phase::Running && !m_triageListening) {
+        m_triageListening = true;
+        m_triage->setListening(QDateTime::currentMSecsSinceEpoch());
+        m_overview->setBlindness({});
+    } else if ((status.phase == MonitorStatus::Phase::Failed || status.phase == MonitorStatus::Phase::Stopped)
+        && m_triageListening) {
+        m_triageListening = false;
+        m_triage->setListening(0);
+        m_overview->setBlindness(tr("The event stream is not being read (%1): the overview below is as it was "
+                                    "then, and says nothing of data since.")
+                                     .arg(status.message.isEmpty() ? tr("stopped") : status.message));
+    } else if (status.phase == MonitorStatus::Phase::Failed && !m_overview->result()) {
+        m_overview->clear(tr("The event stream could not be read (%1): without it the overview cannot say which "
+                             "devices send data.")
+                              .arg(status.message));
+    }
+}
+
 void MainWindow::routeObservations(const ObservationBatch& batch)
 {
+    m_triage->addObservations(batch);
     m_deviceView->append(batch);
     m_allDevices->append(batch);
     QHash<QString, QPair<int, qint64>> seen;
@@ -201,7 +264,7 @@ void MainWindow::selectDevice(const QString& id)
 {
     if (!m_picker->select(id))
         m_deviceView->setDevice(id);
-    m_tabs->setCurrentIndex(0);
+    m_tabs->setCurrentWidget(m_deviceView);
 }
 
 QString MainWindow::currentDevice() const
@@ -224,21 +287,25 @@ void MainWindow::setUnattended(bool on)
 
 bool MainWindow::showView(const QString& name)
 {
+    if (name == QLatin1String("overview")) {
+        m_tabs->setCurrentWidget(m_overview);
+        return true;
+    }
     if (name == QLatin1String("app")) {
-        m_tabs->setCurrentIndex(1);
+        m_tabs->setCurrentWidget(m_allDevices);
         return true;
     }
     if (name == QLatin1String("codes")) {
-        m_tabs->setCurrentIndex(2);
+        m_tabs->setCurrentWidget(m_knowledge);
         return true;
     }
     if (name == QLatin1String("template")) {
-        m_tabs->setCurrentIndex(3);
+        m_tabs->setCurrentWidget(m_template);
         return true;
     }
     if (!m_deviceView->showTab(name))
         return false;
-    m_tabs->setCurrentIndex(0);
+    m_tabs->setCurrentWidget(m_deviceView);
     return true;
 }
 

@@ -27,6 +27,8 @@ class RawDataPane;
 class DeviceActivityModel;
 class KnowledgePane;
 class MonitorStatusWidget;
+class OverviewPane;
+class LiveTriage;
 
 namespace sim {
 class SimulatedApp;
@@ -59,6 +61,7 @@ public:
     KnowledgePane* knowledgePane() const { return m_knowledge; }
     MonitorStatusWidget* monitorStatus() const { return m_monitorStatus; }
     QTabWidget* mainTabs() const { return m_tabs; }
+    OverviewPane* overview() const { return m_overview; }
 
     // The main actions, kept by name: the toolbar is built from them, the shortcuts dialog lists
     // every action with a key (shortcutActions()).
@@ -116,6 +119,8 @@ private:
     void createToolBar();
     void wireSession();
     void routeObservations(const ObservationBatch& batch);
+    void triageStreamStatus(const MonitorStatus& status);
+    static constexpr double OverviewLookbackMinutes = 5;
     void showShortcuts();
     void showNetCheck();
     void exportInteractive();
@@ -127,6 +132,9 @@ private:
     DevicePicker* m_picker;
     QDockWidget* m_pickerDock;
     QTabWidget* m_tabs;
+    OverviewPane* m_overview;
+    LiveTriage* m_triage;
+    bool m_triageListening = false;
     std::optional<NetCheckReport> m_lastNetCheck; // the last Tools > Check this network, for the device's report
     DeviceView* m_deviceView;
     AllDevicesPane* m_allDevices;

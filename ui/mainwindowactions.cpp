@@ -148,6 +148,8 @@ void MainWindow::createActions()
     for (int i = 0; i < views.size(); ++i)
         add(device, tr("Show %1").arg(labels[i]), QKeySequence(QStringLiteral("Alt+%1").arg(i + 1)),
             [this, v = views[i]] { showView(v); });
+    add(device, tr("Show the Overview"), QKeySequence(QStringLiteral("Alt+0")),
+        [this] { showView(QStringLiteral("overview")); });
 
     auto* tools = menuBar()->addMenu(tr("&Tools"));
     m_actions.netcheck = add(

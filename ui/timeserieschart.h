@@ -11,7 +11,8 @@ class QValueAxis;
 
 namespace iotc {
 
-// The one chart class: a numeric field over time (UTC), fed with (ms since epoch, value) points.
+// The time-series chart (the overview has a bar chart of its own, causechart.h): a numeric field
+// over time (UTC), fed with (ms since epoch, value) points.
 class TimeSeriesChart : public QChartView {
     Q_OBJECT
 public:

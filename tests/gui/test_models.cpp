@@ -199,10 +199,31 @@ TEST(DeviceListModel, ActivityShowsLastSeenAndRateAndClearResets)
     ASSERT_EQ(updated.count(), 1) << "a device that is not listed changes nothing";
     EXPECT_EQ(text(model, row, DeviceListModel::LastSeenColumn), hhmmss(Noon));
     EXPECT_EQ(text(model, row, DeviceListModel::RateColumn), QStringLiteral("—")) << "one message: no rate yet";
-    // 1 + 10 messages, the last 10 s after the first: 1 message per second.
+    // 1 + 10 messages, the last 10 s after the first: 1 message per second, 60 a minute.
     model.noteActivity({ { QStringLiteral("Checkout1"), { 10, Noon + 10000 } } });
     EXPECT_EQ(text(model, row, DeviceListModel::LastSeenColumn), hhmmss(Noon + 10000));
-    EXPECT_EQ(text(model, row, DeviceListModel::RateColumn), QStringLiteral("1.00"));
+    EXPECT_EQ(text(model, row, DeviceListModel::RateColumn), QStringLiteral("60.0"));
+
+    // The overview's verdicts: the Problem column, sorted by severity (the worst highest).
+    using iotc::HealthyCause;
+    using iotc::Severity;
+    using iotc::TriageDevice;
+    iotc::TriageResult triage;
+    TriageDevice bad;
+    bad.deviceId = QStringLiteral("Checkout1");
+    bad.cause = QStringLiteral("invalid-json");
+    bad.severity = Severity::Error;
+    TriageDevice fine = bad;
+    fine.deviceId = QStringLiteral("Checkout2");
+    fine.cause = QLatin1String(HealthyCause);
+    fine.severity = Severity::Info;
+    triage.devices = { bad, fine };
+    model.setProblems(triage);
+    EXPECT_EQ(text(model, row, DeviceListModel::ProblemColumn), QStringLiteral("✖ invalid json"));
+    const int checkout2 = model.rowOf(QStringLiteral("Checkout2"));
+    EXPECT_EQ(text(model, checkout2, DeviceListModel::ProblemColumn), QStringLiteral("✔ healthy"));
+    EXPECT_GT(model.data(model.index(row, DeviceListModel::ProblemColumn), DeviceListModel::SortRole).toInt(),
+        model.data(model.index(checkout2, DeviceListModel::ProblemColumn), DeviceListModel::SortRole).toInt());
     EXPECT_TRUE(text(model, model.rowOf(QStringLiteral("Checkout2")), DeviceListModel::RateColumn).isEmpty());
 
     QSignalSpy reset(&model, &QAbstractItemModel::modelReset);
