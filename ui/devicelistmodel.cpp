@@ -2,6 +2,7 @@
 
 #include <QColor>
 #include <QDateTime>
+#include <QTimer>
 
 namespace iotc {
 
@@ -46,6 +47,7 @@ void DeviceListModel::clear()
     for (auto& shard : m_index)
         shard.clear();
     m_templates.clear();
+    m_pendingProblems.clear();
     std::fill(std::begin(m_counts), std::end(m_counts), 0);
     endResetModel();
 }
@@ -105,24 +107,44 @@ void DeviceListModel::noteActivity(const QHash<QString, QPair<int, qint64>>& act
     }
 }
 
-void DeviceListModel::setProblems(const TriageResult& result)
+void DeviceListModel::applyProblems(const std::shared_ptr<const TriageSnapshot>& snapshot)
+{
+    if (!snapshot || snapshot->changes.empty())
+        return;
+    m_pendingProblems.emplace_back(snapshot, 0);
+    applyPendingProblems();
+}
+
+void DeviceListModel::applyPendingProblems()
 {
     int first = -1, last = -1;
-    for (const auto& d : result.devices) {
-        const int row = rowOf(d.deviceId);
-        if (row < 0)
-            continue;
-        auto& r = m_rows[static_cast<size_t>(row)];
-        const int severity = static_cast<int>(d.severity);
-        if (r.problem == d.cause && r.problemSeverity == severity)
-            continue;
-        r.problem = d.cause;
-        r.problemSeverity = severity;
-        first = first < 0 ? row : std::min(first, row);
-        last = std::max(last, row);
+    size_t budget = ProblemChunk;
+    while (budget > 0 && !m_pendingProblems.empty()) {
+        auto& [snapshot, at] = m_pendingProblems.front();
+        const auto& changes = snapshot->changes;
+        for (; at < changes.size() && budget > 0; ++at, --budget) {
+            const TriageChange& c = changes[at];
+            const int row = rowOf(c.deviceId);
+            if (row < 0)
+                continue;
+            auto& r = m_rows[static_cast<size_t>(row)];
+            r.problem = c.cause;
+            r.problemSeverity = static_cast<int>(c.severity);
+            first = first < 0 ? row : std::min(first, row);
+            last = std::max(last, row);
+        }
+        if (at >= changes.size())
+            m_pendingProblems.pop_front();
     }
     if (first >= 0)
         Q_EMIT dataChanged(index(first, ProblemColumn), index(last, ProblemColumn));
+    if (!m_pendingProblems.empty() && !m_problemsQueued) {
+        m_problemsQueued = true;
+        QTimer::singleShot(0, this, [this] {
+            m_problemsQueued = false;
+            applyPendingProblems();
+        });
+    }
 }
 
 const Device* DeviceListModel::deviceAt(int row) const

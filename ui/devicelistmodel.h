@@ -2,7 +2,7 @@
 
 #include "central/device.h"
 #include "provisioning/devicestatus.h"
-#include "triage/fleettriage.h"
+#include "triage/livetriage.h"
 
 #include <QAbstractTableModel>
 #include <QHash>
@@ -38,8 +38,11 @@ public:
     void appendDevices(const QList<Device>& devices);
     // Activity per device from one batch of observations: (device, messages, last enqueued ms).
     void noteActivity(const QHash<QString, QPair<int, qint64>>& activity);
-    // The overview's verdict per device (fleet triage): the Problem column.
-    void setProblems(const TriageResult& result);
+    // The overview's verdicts that changed (fleet triage): the Problem column. Applied ProblemChunk
+    // at a time, the first at once and the rest on later turns of the event loop, so a first
+    // snapshot of 100,000 devices never holds the GUI thread.
+    void applyProblems(const std::shared_ptr<const TriageSnapshot>& snapshot);
+    static constexpr size_t ProblemChunk = 4000;
 
     const Device* deviceAt(int row) const;
     int rowOf(const QString& id) const;
@@ -68,6 +71,9 @@ private:
     QHash<QString, int>& shardOf(const QString& id) { return m_index[qHash(id) % IndexShards]; }
     const QHash<QString, int>& shardOf(const QString& id) const { return m_index[qHash(id) % IndexShards]; }
     std::array<QHash<QString, int>, IndexShards> m_index;
+    void applyPendingProblems();
+    std::deque<std::pair<std::shared_ptr<const TriageSnapshot>, size_t>> m_pendingProblems; // and how far applied
+    bool m_problemsQueued = false;
     int m_counts[5] = {};
     QHash<QString, int> m_templates;
 };

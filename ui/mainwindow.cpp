@@ -101,9 +101,8 @@ MainWindow::MainWindow(QWidget* parent)
     connect(m_allDevices, &AllDevicesPane::deviceActivated, this, &MainWindow::selectDevice);
     // The overview: fleet triage fed by the device list and the live stream (core/triage).
     connect(m_picker, &DevicePicker::devicesAppended, m_triage, &LiveTriage::addDevices);
-    connect(m_triage, &LiveTriage::updated, m_overview, &OverviewPane::setResult);
-    connect(m_triage, &LiveTriage::updated, this,
-        [this](const std::shared_ptr<const TriageResult>& r) { m_picker->model()->setProblems(*r); });
+    connect(m_triage, &LiveTriage::updated, m_overview, &OverviewPane::setSnapshot);
+    connect(m_triage, &LiveTriage::updated, m_picker->model(), &DeviceListModel::applyProblems);
     connect(m_overview, &OverviewPane::deviceActivated, this, [this](const QString& id, const TriageDevice& verdict) {
         selectDevice(id);
         showView(QStringLiteral("diagnose"));

@@ -115,7 +115,7 @@ OverviewPane::OverviewPane(QWidget* parent)
 
 void OverviewPane::clear(const QString& message)
 {
-    m_result.reset();
+    m_snapshot.reset();
     m_counts->setText(message);
     m_chart->setBars({});
     m_groups->clear();
@@ -134,30 +134,22 @@ QString OverviewPane::countsText() const
     return m_counts->text();
 }
 
-void OverviewPane::setResult(const std::shared_ptr<const TriageResult>& result)
+void OverviewPane::setSnapshot(const std::shared_ptr<const TriageSnapshot>& snapshot)
 {
-    if (!result)
+    if (!snapshot || !snapshot->result)
         return;
-    m_result = result;
-    m_counts->setText(triageCountsLine(*result));
+    m_snapshot = snapshot;
+    const TriageResult& result = *snapshot->result;
+    m_counts->setText(triageCountsLine(result));
     m_export->setEnabled(true);
 
     // The causes in the devices' order (the worst first, then the most devices), as bars and as
     // groups. The healthy are in the counts line: a bar of them would dwarf the problems.
-    std::map<QString, Severity> severityOf; // the worst of the cause's devices (they come worst first)
-    for (const auto& d : result->devices)
-        severityOf.try_emplace(d.cause, d.severity);
-    std::vector<std::pair<QString, int>> causes(result->byCause.begin(), result->byCause.end());
-    std::stable_sort(causes.begin(), causes.end(), [&](const auto& a, const auto& b) {
-        if (severityOf[a.first] != severityOf[b.first])
-            return severityOf[a.first] > severityOf[b.first];
-        return a.second > b.second;
-    });
     std::vector<CauseChart::Bar> bars;
-    for (const auto& [cause, n] : causes)
-        bars.push_back({ cause, triageCauseTitle(cause), n });
-    if (bars.empty() && result->healthy > 0)
-        bars.push_back({ QLatin1String(HealthyCause), tr("Healthy"), result->healthy });
+    for (const auto& g : snapshot->groups)
+        bars.push_back({ g.cause, triageCauseTitle(g.cause), g.devices });
+    if (bars.empty() && result.healthy > 0)
+        bars.push_back({ QLatin1String(HealthyCause), tr("Healthy"), result.healthy });
     m_chart->setBars(bars);
 
     // Keep what the user opened and where they were.
@@ -172,67 +164,54 @@ void OverviewPane::setResult(const std::shared_ptr<const TriageResult>& result)
         current = c->data(0, DeviceRole).toString() + QLatin1Char('|') + c->data(0, CauseRole).toString();
     m_groups->setUpdatesEnabled(false);
     m_groups->clear();
-    std::map<QString, QTreeWidgetItem*> groups;
-    std::map<QString, int> shown;
-    for (const auto& [cause, n] : causes) {
+    QTreeWidgetItem* currentItem = nullptr;
+    for (const auto& group : snapshot->groups) {
         auto* g = new QTreeWidgetItem(m_groups);
-        const Severity severity = severityOf[cause];
-        g->setText(0, glyph(severity) + QLatin1Char(' ') + triageCauseTitle(cause));
-        g->setToolTip(0, cause);
-        g->setText(1, tr("%n device(s)", nullptr, n));
-        g->setData(0, CauseRole, cause);
-        groups[cause] = g;
-    }
-    for (const auto& d : result->devices) {
-        auto it = groups.find(d.cause);
-        if (it == groups.end())
-            continue;
-        if (it->second->text(2).isEmpty())
-            it->second->setText(2, d.mitigation);
-        if (shown[d.cause]++ >= MaxDevicesPerGroup)
-            continue;
-        auto* item = new QTreeWidgetItem(it->second);
-        item->setText(0,
-            redactSecrets(d.displayName.isEmpty() || d.displayName == d.deviceId
-                    ? d.deviceId
-                    : QStringLiteral("%1 (%2)").arg(d.deviceId, d.displayName)));
-        item->setText(1, lastSeen(d.lastSeenMs));
-        item->setText(2, redactSecrets(d.evidence));
-        item->setToolTip(2, redactSecrets(d.evidence));
-        item->setText(3, QString::number(d.messages));
-        item->setData(0, DeviceRole, d.deviceId);
-        item->setData(0, CauseRole, d.cause);
-    }
-    for (const auto& [cause, g] : groups) {
-        const int n = shown[cause];
-        if (n > MaxDevicesPerGroup) {
+        g->setText(0, glyph(group.severity) + QLatin1Char(' ') + triageCauseTitle(group.cause));
+        g->setToolTip(0, group.cause);
+        g->setText(1, tr("%n device(s)", nullptr, group.devices));
+        g->setText(2, group.mitigation);
+        g->setToolTip(2, group.mitigation);
+        g->setData(0, CauseRole, group.cause);
+        for (const auto& d : group.first) {
+            auto* item = new QTreeWidgetItem(g);
+            item->setText(0,
+                redactSecrets(d.displayName.isEmpty() || d.displayName == d.deviceId
+                        ? d.deviceId
+                        : QStringLiteral("%1 (%2)").arg(d.deviceId, d.displayName)));
+            item->setText(1, lastSeen(d.lastSeenMs));
+            item->setText(2, redactSecrets(d.evidence));
+            item->setToolTip(2, item->text(2));
+            item->setText(3, QString::number(d.messages));
+            item->setData(0, DeviceRole, d.deviceId);
+            item->setData(0, CauseRole, d.cause);
+            if (!current.isEmpty() && d.deviceId + QLatin1Char('|') + d.cause == current)
+                currentItem = item;
+        }
+        if (group.devices > static_cast<int>(group.first.size())) {
             auto* more = new QTreeWidgetItem(g);
-            more->setText(0, tr("… and %1 more (export CSV for all)").arg(n - MaxDevicesPerGroup));
+            more->setText(
+                0, tr("… and %1 more (export CSV for all)").arg(group.devices - static_cast<int>(group.first.size())));
             more->setFlags(Qt::ItemIsEnabled);
         }
-        g->setExpanded(expanded.contains(cause) || (expanded.isEmpty() && groups.size() <= 3));
-        g->setToolTip(2, g->text(2));
+        g->setExpanded(expanded.contains(group.cause) || (expanded.isEmpty() && snapshot->groups.size() <= 3));
+        if (!current.isEmpty() && QLatin1Char('|') + group.cause == current)
+            currentItem = g;
     }
-    if (!current.isEmpty()) {
-        for (QTreeWidgetItemIterator it(m_groups); *it; ++it) {
-            if ((*it)->data(0, DeviceRole).toString() + QLatin1Char('|') + (*it)->data(0, CauseRole).toString()
-                == current) {
-                m_groups->setCurrentItem(*it);
-                break;
-            }
-        }
-    }
+    if (currentItem)
+        m_groups->setCurrentItem(currentItem);
     m_groups->setUpdatesEnabled(true);
 }
 
 void OverviewPane::activated(QTreeWidgetItem* item)
 {
-    if (!item || !m_result)
+    const auto result = this->result();
+    if (!item || !result)
         return;
     const QString device = item->data(0, DeviceRole).toString();
     const QString cause = item->data(0, CauseRole).toString();
     if (!device.isEmpty()) {
-        for (const auto& d : m_result->devices) {
+        for (const auto& d : result->devices) {
             if (d.deviceId == device) {
                 Q_EMIT deviceActivated(device, d);
                 return;
@@ -243,7 +222,7 @@ void OverviewPane::activated(QTreeWidgetItem* item)
     if (cause.isEmpty())
         return;
     QStringList ids;
-    for (const auto& d : m_result->devices) {
+    for (const auto& d : result->devices) {
         if (d.cause == cause)
             ids << d.deviceId;
     }
@@ -252,14 +231,15 @@ void OverviewPane::activated(QTreeWidgetItem* item)
 
 void OverviewPane::exportReport()
 {
-    if (!m_result)
+    const auto result = this->result();
+    if (!result)
         return;
     const QString path = QFileDialog::getSaveFileName(this, tr("Export overview"), QStringLiteral("fleet-triage.md"),
         tr("Markdown (*.md);;HTML (*.html);;CSV (*.csv)"));
     if (path.isEmpty())
         return;
     QString error;
-    if (!writeTriageReport(*m_result, m_application, path, error))
+    if (!writeTriageReport(*result, m_application, path, error))
         QMessageBox::warning(this, tr("Overview not exported"), error);
 }
 

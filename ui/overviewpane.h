@@ -1,6 +1,6 @@
 #pragma once
 
-#include "triage/fleettriage.h"
+#include "triage/livetriage.h"
 
 #include <QWidget>
 
@@ -18,22 +18,21 @@ class CauseChart;
 // The application overview, the first view after connecting: every device judged by fleet triage
 // (core/triage, fed by the live stream on its own thread), as the counts line, a bar chart of
 // devices by cause, and the devices with problems grouped by cause with the advice beside each
-// group. Painted from ready results (at most one a second); a group shows at most
-// MaxDevicesPerGroup devices (the rest counted), so 100,000 devices stay responsive.
+// group. Painted from ready snapshots (at most one a second) whose groups hold at most
+// LiveTriage::GroupSample devices each (the rest counted), so 100,000 devices stay responsive.
 class OverviewPane : public QWidget {
     Q_OBJECT
 public:
     explicit OverviewPane(QWidget* parent = nullptr);
 
-    static constexpr int MaxDevicesPerGroup = 200;
-
     void clear(const QString& message);
-    void setResult(const std::shared_ptr<const TriageResult>& result);
+    // Paints a judgement made elsewhere (LiveTriage): its groups carry the devices shown per cause.
+    void setSnapshot(const std::shared_ptr<const TriageSnapshot>& snapshot);
     // What the overview cannot see, said above it (the stream is off or failed); empty: nothing.
     void setBlindness(const QString& why);
     void setApplication(const QString& name) { m_application = name; }
 
-    const std::shared_ptr<const TriageResult>& result() const { return m_result; }
+    std::shared_ptr<const TriageResult> result() const { return m_snapshot ? m_snapshot->result : nullptr; }
     QString countsText() const;
     QTreeWidget* groups() const { return m_groups; }
     CauseChart* chart() const { return m_chart; }
@@ -53,7 +52,7 @@ private:
     QTreeWidget* m_groups;
     QPushButton* m_export;
     QPushButton* m_copy;
-    std::shared_ptr<const TriageResult> m_result;
+    std::shared_ptr<const TriageSnapshot> m_snapshot;
     QString m_application;
 };
 

@@ -1,8 +1,8 @@
 #pragma once
 
 #include "central/connection.h"
-#include "monitor/eventstream.h"
 #include "eventhub/eventhubtarget.h"
+#include "monitor/eventstream.h"
 
 #include <QFutureWatcher>
 #include <QObject>

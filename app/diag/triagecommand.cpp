@@ -140,22 +140,29 @@ int runTriage(const std::vector<std::string>& words)
         QJsonObject byCause;
         for (const auto& [cause, n] : r.byCause)
             byCause.insert(cause, n);
-        QJsonArray devices;
-        for (const auto& d : r.devices) {
-            if (!listed(d))
-                continue;
-            const auto deepIt = deepCauses.find(d.deviceId);
-            devices.append(deviceJson(d, deepIt == deepCauses.end() ? nullptr : &deepIt->second));
-        }
         const QJsonObject summary { { QStringLiteral("devices"), total }, { QStringLiteral("healthy"), r.healthy },
             { QStringLiteral("byCause"), byCause }, { QStringLiteral("messages"), r.messages },
             { QStringLiteral("listenSeconds"), run.listenedSeconds },
             { QStringLiteral("lookbackMinutes"), options.lookbackMinutes } };
-        writeAll(stdout,
-            QJsonDocument(
-                QJsonObject { { QStringLiteral("summary"), summary }, { QStringLiteral("devices"), devices } })
-                .toJson(QJsonDocument::Indented)
-                .toStdString());
+        // Written a device at a time: 100,000 devices are never one document in memory.
+        std::string out = "{\n\"summary\": " + QJsonDocument(summary).toJson(QJsonDocument::Compact).toStdString()
+            + ",\n\"devices\": [";
+        bool first = true;
+        for (const auto& d : r.devices) {
+            if (!listed(d))
+                continue;
+            const auto deepIt = deepCauses.find(d.deviceId);
+            out += first ? "\n  " : ",\n  ";
+            first = false;
+            out += QJsonDocument(deviceJson(d, deepIt == deepCauses.end() ? nullptr : &deepIt->second))
+                       .toJson(QJsonDocument::Compact)
+                       .toStdString();
+            if (out.size() > 1 << 16) {
+                writeAll(stdout, out);
+                out.clear();
+            }
+        }
+        writeAll(stdout, out + "\n]\n}\n");
     } else if (output == Output::Csv) {
         const std::string out = triageToCsv(r, all).toStdString();
         writeAll(stdout, printable(out, true));

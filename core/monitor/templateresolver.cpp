@@ -81,15 +81,31 @@ TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId
     }
     if (m_cancelled.load())
         return cancelledLookup();
-    auto device = m_client->device(deviceId);
-    if (!await(device))
-        return cancelledLookup();
-    Resolution r = fromDevice(deviceId, device.result());
+    Result<Device> answer;
+    {
+        std::lock_guard lock(m_mutex);
+        if (auto it = m_listed.constFind(deviceId); it != m_listed.cend())
+            answer.value = it.value();
+    }
+    if (!answer.ok()) {
+        auto device = m_client->device(deviceId);
+        if (!await(device))
+            return cancelledLookup();
+        answer = device.result();
+    }
+    Resolution r = fromDevice(deviceId, answer);
     if (!r.problem)
         r = withTemplate(r.templateId, templateFor(r.templateId));
     addEdgeRuntime(r, edgeModulesFor(r, deviceId));
     remember(deviceId, r);
     return r;
+}
+
+void TemplateResolver::knowDevices(const QList<Device>& devices)
+{
+    std::lock_guard lock(m_mutex);
+    for (const auto& d : devices)
+        m_listed.insert(d.id, d);
 }
 
 void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
@@ -105,7 +121,7 @@ void TemplateResolver::prepare(const std::vector<QString>& deviceIds)
         std::vector<QString> fresh;
         QSet<QString> asked;
         for (const auto& id : deviceIds) {
-            if (!m_devices.contains(id) && !asked.contains(id)) {
+            if (!m_devices.contains(id) && !m_listed.contains(id) && !asked.contains(id)) {
                 asked.insert(id);
                 (m_putOff.contains(id) ? unknown : fresh).push_back(id);
             }

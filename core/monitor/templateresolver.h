@@ -52,6 +52,10 @@ public:
     // lookupsPerBatch of them (devices put off before go first); the rest are put off to a later batch.
     void prepare(const std::vector<QString>& deviceIds);
 
+    // Devices already listed (a fleet's device list): their template is known, so they are never
+    // looked up one by one (no GET /devices/{id}); each template is still fetched once. Any thread.
+    void knowDevices(const QList<Device>& devices);
+
     // Any thread: every wait ends now and no request starts any more (the owner is closing).
     void cancel();
     bool cancelled() const { return m_cancelled.load(); }
@@ -89,6 +93,7 @@ private:
     // handed out once each by forDevice, so a batch asks no device twice; gone at the next prepare.
     QHash<QString, Resolution> m_thisBatch;
     QSet<QString> m_putOff; // devices put off by earlier batches: looked up first next time
+    QHash<QString, Device> m_listed; // knowDevices(): devices whose template the list told
     std::atomic<quint64> m_evictions { 0 };
     std::atomic<quint64> m_deferredLookups { 0 };
     // cancel() wakes whoever waits for an answer.

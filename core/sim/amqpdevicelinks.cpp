@@ -1,15 +1,18 @@
 #include "amqpdevicelinks.h"
 
 #include "amqpnodes.h"
+#include "util/sas.h"
 
 #include <QStringList>
 
 #include <proton/annotation_key.hpp>
 #include <proton/binary.hpp>
 #include <proton/codec/map.hpp>
+#include <proton/error_condition.hpp>
 #include <proton/scalar.hpp>
 #include <proton/types.hpp>
 
+#include <algorithm>
 #include <map>
 
 namespace iotc::sim {
@@ -128,6 +131,50 @@ StoredEvent deviceTelemetryEvent(const QString& deviceId, const QString& modelId
         e.body = QByteArray::fromStdString(proton::get<std::string>(body));
     }
     return e;
+}
+
+std::pair<int, std::string> DeviceLinks::putToken(const QString& deviceId, const std::string& token, const Check& check)
+{
+    const QString qtoken = QString::fromStdString(token);
+    const DeviceTokenVerdict verdict = check(deviceId, qtoken);
+    if (verdict != DeviceTokenVerdict::Accepted)
+        return { 401, deviceTokenText(verdict).toStdString() };
+    const auto parsed = parseSasToken(qtoken);
+    auto& expiry = m_tokens[deviceId];
+    expiry = std::max<int64_t>(expiry, parsed ? parsed->expiry : 0);
+    return { 200, "OK" };
+}
+
+bool DeviceLinks::attach(proton::receiver& r, const QString& deviceId, const QString& hubHost)
+{
+    auto token = m_tokens.find(deviceId);
+    if (token == m_tokens.end() || token->second <= nowSeconds()) {
+        r.close(proton::error_condition("amqp:unauthorized-access",
+            "Put a token for " + hubHost.toStdString() + "/devices/" + deviceId.toStdString() + " on $cbs first."));
+        return false;
+    }
+    m_links.push_back({ r, deviceId, announcedModelId(r) });
+    return true;
+}
+
+std::optional<StoredEvent> DeviceLinks::received(const proton::receiver& r, const proton::message& m) const
+{
+    for (const auto& link : m_links) {
+        if (link.receiver == r)
+            return deviceTelemetryEvent(link.deviceId, link.modelId, m);
+    }
+    return std::nullopt;
+}
+
+void DeviceLinks::forget(const proton::receiver& r)
+{
+    m_links.erase(
+        std::remove_if(m_links.begin(), m_links.end(), [&](const Link& l) { return l.receiver == r; }), m_links.end());
+}
+
+bool DeviceLinks::holds(const QString& deviceId) const
+{
+    return std::any_of(m_links.begin(), m_links.end(), [&](const Link& l) { return l.deviceId == deviceId; });
 }
 
 } // namespace iotc::sim

@@ -1,5 +1,7 @@
 #include "amqpnodes.h"
 
+#include "util/sas.h"
+
 #include <QDateTime>
 
 #include <proton/codec/decoder.hpp>
@@ -8,6 +10,27 @@
 #include <proton/types.hpp>
 
 namespace iotc::sim {
+
+CbsAnswer judgeEventHubToken(const std::string& audience, const std::string& token, const QByteArray& key,
+    const QString& keyName, const std::function<bool(const std::string&)>& knownEntity)
+{
+    const QString qtoken = QString::fromStdString(token);
+    const auto parsed = parseSasToken(qtoken);
+    if (!parsed)
+        return { 401, "InvalidSignature: The token has an invalid signature.", {}, 0 };
+    // The resource must name one of our event hubs: sb://host/{entityPath}
+    const auto parts = addressParts(parsed->resource.toStdString());
+    if (parts.empty() || !knownEntity(parts[0]) || audience.find(parts[0]) == std::string::npos)
+        return { 401,
+            "InvalidAudience: The token audience '" + parsed->resource.toStdString() + "' does not match the entity '"
+                + audience + "'.",
+            {}, 0 };
+    if (!verifySasSignature(qtoken, key, SasKeyKind::RawText) || parsed->keyName != keyName)
+        return { 401, "InvalidSignature: The token has an invalid signature.", {}, 0 };
+    if (parsed->expiry <= nowSeconds())
+        return { 401, "ExpiredToken: The token is expired.", {}, 0 };
+    return { 202, "Accepted", parts[0], parsed->expiry };
+}
 
 int64_t nowSeconds()
 {

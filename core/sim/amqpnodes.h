@@ -7,7 +7,11 @@
 #include <proton/source.hpp>
 #include <proton/value.hpp>
 
+#include <QByteArray>
+#include <QString>
+
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -42,6 +46,19 @@ template <typename T> T propertyOr(const proton::message& m, const std::string& 
 // Event Hubs SDK merges them into its own and fails on an answer without them. Empty when the
 // client's are not a map of symbols.
 std::map<proton::symbol, proton::value> echoedLinkProperties(const proton::link& link);
+
+// A put-token for one of the event hubs, as Event Hubs judges it: the token's resource names a
+// known entity (sb://host/{entityPath}) that the audience names too, it is signed with the policy
+// key's raw text under its key name, and it has not expired. 202 with the entity and the token's
+// expiry, or 401 with Event Hubs' words.
+struct CbsAnswer {
+    int status = 401;
+    std::string description;
+    std::string entity;
+    int64_t expiry = 0;
+};
+CbsAnswer judgeEventHubToken(const std::string& audience, const std::string& token, const QByteArray& key,
+    const QString& keyName, const std::function<bool(const std::string&)>& knownEntity);
 
 struct ManagementAnswer {
     int status = 200;

@@ -293,18 +293,16 @@ public:
     }
 
     void on_sender_close(proton::sender& s) override { forget(s); }
-    void on_receiver_close(proton::receiver& r) override { forgetDevice(r); }
+    void on_receiver_close(proton::receiver& r) override { m_devices.forget(r); }
     void on_sender_error(proton::sender& s) override { forget(s); }
 
     void on_message(proton::delivery& d, proton::message& m) override
     {
-        for (const auto& link : m_deviceLinks) {
-            if (link.receiver == d.receiver()) {
-                m_impl.m_hubs.front().store->append(deviceTelemetryEvent(link.deviceId, link.modelId, m));
-                ++m_impl.m_owner.deviceMessagesReceived;
-                d.accept();
-                return;
-            }
+        if (auto event = m_devices.received(d.receiver(), m)) {
+            m_impl.m_hubs.front().store->append(std::move(*event));
+            ++m_impl.m_owner.deviceMessagesReceived;
+            d.accept();
+            return;
         }
         const std::string node = d.receiver().target().address();
         if (node == "$cbs")
@@ -337,7 +335,7 @@ public:
     void on_transport_error(proton::transport&) override { }
     void on_connection_error(proton::connection&) override { }
     void on_session_error(proton::session&) override { }
-    void on_receiver_error(proton::receiver& r) override { forgetDevice(r); }
+    void on_receiver_error(proton::receiver& r) override { m_devices.forget(r); }
     void on_error(const proton::error_condition&) override { }
 
     void failPartition(int partition, const std::string& condition, const std::string& description)
@@ -358,14 +356,9 @@ public:
         std::lock_guard lock(m_wake->mutex);
         if (m_wake->queue)
             m_wake->queue->add([this, deviceId] {
-                for (const auto& link : m_deviceLinks) {
-                    if (link.deviceId == deviceId) {
-                        m_connection.close(proton::error_condition("amqp:connection:forced",
-                            "Another connection is now using the identity of device '" + deviceId.toStdString()
-                                + "'."));
-                        return;
-                    }
-                }
+                if (m_devices.holds(deviceId))
+                    m_connection.close(proton::error_condition("amqp:connection:forced",
+                        "Another connection is now using the identity of device '" + deviceId.toStdString() + "'."));
             });
     }
 
@@ -388,12 +381,6 @@ private:
         std::string entity;
     };
 
-    struct DeviceLink {
-        proton::receiver receiver;
-        QString deviceId;
-        QString modelId;
-    };
-
     bool deviceSide() const { return !m_impl.m_options.deviceHubHost.isEmpty() && m_impl.m_options.checkDevice; }
 
     void openDeviceLink(proton::receiver& r, const QString& deviceId)
@@ -402,40 +389,12 @@ private:
         ro.credit_window(50);
         ro.properties(echoedLinkProperties(r));
         r.open(ro);
-        auto token = m_deviceTokens.find(deviceId);
-        if (token == m_deviceTokens.end() || token->second <= nowSeconds()) {
-            r.close(proton::error_condition("amqp:unauthorized-access",
-                "Put a token for " + m_impl.m_options.deviceHubHost.toStdString() + "/devices/" + deviceId.toStdString()
-                    + " on $cbs first."));
+        if (!m_devices.attach(r, deviceId, m_impl.m_options.deviceHubHost))
             return;
-        }
-        m_deviceLinks.push_back({ r, deviceId, announcedModelId(r) });
         // One connection per device identity: the newer one wins, over any protocol.
         m_impl.disconnectDevice(deviceId, this);
         if (m_impl.m_options.deviceConnected)
             m_impl.m_options.deviceConnected(deviceId);
-    }
-
-    void forgetDevice(const proton::receiver& r)
-    {
-        m_deviceLinks.erase(std::remove_if(m_deviceLinks.begin(), m_deviceLinks.end(),
-                                [&](const DeviceLink& l) { return l.receiver == r; }),
-            m_deviceLinks.end());
-    }
-
-    // A device's token: IoT Hub's rule (devicetoken.h); 401 with its words when refused.
-    void handleDeviceToken(const proton::message& m, const QString& deviceId, const std::string& token)
-    {
-        const QString qtoken = QString::fromStdString(token);
-        const DeviceTokenVerdict verdict = m_impl.m_options.checkDevice(deviceId, qtoken);
-        if (verdict != DeviceTokenVerdict::Accepted) {
-            reply(m, "$cbs", 401, deviceTokenText(verdict).toStdString());
-            return;
-        }
-        const auto parsed = parseSasToken(qtoken);
-        auto& expiry = m_deviceTokens[deviceId];
-        expiry = std::max<int64_t>(expiry, parsed ? parsed->expiry : 0);
-        reply(m, "$cbs", 200, "OK");
     }
 
     bool authorized(const std::string& entity) const
@@ -516,37 +475,18 @@ private:
         }
         if (deviceSide()) {
             if (auto device = deviceOfAudience(audience, m_impl.m_options.deviceHubHost)) {
-                handleDeviceToken(m, *device, token);
+                const auto [status, description] = m_devices.putToken(*device, token, m_impl.m_options.checkDevice);
+                reply(m, "$cbs", status, description);
                 return;
             }
         }
-        const QString qtoken = QString::fromStdString(token);
-        const auto parsed = parseSasToken(qtoken);
-        if (!parsed) {
-            reply(m, "$cbs", 401, "InvalidSignature: The token has an invalid signature.");
-            return;
+        const CbsAnswer answer = judgeEventHubToken(audience, token, m_impl.m_options.key, m_impl.m_options.keyName,
+            [this](const std::string& entity) { return m_impl.hub(entity) != nullptr; });
+        if (answer.status == 202) {
+            auto& expiry = m_tokens[answer.entity];
+            expiry = std::max<int64_t>(expiry, answer.expiry);
         }
-        // The resource must name one of our event hubs: sb://host/{entityPath}
-        const auto parts = addressParts(parsed->resource.toStdString());
-        const Hub* hub = parts.empty() ? nullptr : m_impl.hub(parts[0]);
-        if (!hub || audience.find(parts[0]) == std::string::npos) {
-            reply(m, "$cbs", 401,
-                "InvalidAudience: The token audience '" + parsed->resource.toStdString()
-                    + "' does not match the entity '" + audience + "'.");
-            return;
-        }
-        if (!verifySasSignature(qtoken, m_impl.m_options.key, SasKeyKind::RawText)
-            || parsed->keyName != m_impl.m_options.keyName) {
-            reply(m, "$cbs", 401, "InvalidSignature: The token has an invalid signature.");
-            return;
-        }
-        if (parsed->expiry <= nowSeconds()) {
-            reply(m, "$cbs", 401, "ExpiredToken: The token is expired.");
-            return;
-        }
-        auto& expiry = m_tokens[parts[0]];
-        expiry = std::max<int64_t>(expiry, parsed->expiry);
-        reply(m, "$cbs", 202, "Accepted");
+        reply(m, "$cbs", answer.status, answer.description);
     }
 
     void handleManagement(const proton::message& m)
@@ -610,8 +550,7 @@ private:
     std::map<std::string, proton::sender> m_replyLinksByNode;
     std::vector<PartitionLink> m_partitionLinks;
     std::map<std::string, int64_t> m_tokens; // entity -> expiry (s)
-    std::map<QString, int64_t> m_deviceTokens; // device id -> expiry (s)
-    std::vector<DeviceLink> m_deviceLinks;
+    DeviceLinks m_devices; // IoT Hub's device side on this connection
     std::vector<std::pair<EventStore*, int>> m_listeners;
     WireSender m_wire;
 };

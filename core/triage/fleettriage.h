@@ -36,6 +36,20 @@ struct TriageResult {
 
 inline constexpr const char* HealthyCause = "healthy";
 
+// A cause's devices, for a view: how many, the worst severity, what to do, and the first few (in
+// rank order).
+struct TriageGroup {
+    QString cause;
+    int devices = 0;
+    Severity severity = Severity::Info;
+    QString mitigation;
+    std::vector<TriageDevice> first;
+};
+
+// The causes with problems in the devices' order (the worst first, then the most devices), each
+// with at most maxPerGroup of its devices. One pass over the result.
+std::vector<TriageGroup> triageGroups(const TriageResult& r, size_t maxPerGroup);
+
 // Gathers the device list and the event stream's observations, then gives every listed device one
 // cause. Bounded per device (the newest RecentTimes enqueued times, each issue code once with a
 // count and one example), so 100,000 devices stay small. Not thread-safe: one owner feeds it.
@@ -75,8 +89,16 @@ private:
         std::map<QString, IssueSeen> byCause; // payload cause -> what showed it
     };
 
-    TriageDevice judge(
-        const Device& d, const Seen* seen, qint64 listenStartMs, double listenSeconds, double lookbackMinutes) const;
+    // What one judgement of the fleet shares between devices.
+    struct Context {
+        qint64 listenStartMs = 0;
+        double listenSeconds = 0;
+        QString noDataEvidence;
+        std::map<QString, QString> advice; // cause -> what to do
+        QHash<QString, QString> texts; // one string for equal texts
+        const QString& shared(const QString& text);
+    };
+    TriageDevice judge(const Device& d, const Seen* seen, Context& c) const;
 
     QHash<QString, Device> m_devices;
     QHash<QString, Seen> m_seen;

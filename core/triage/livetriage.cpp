@@ -5,6 +5,12 @@
 #include <QThread>
 #include <QTimer>
 
+#include <atomic>
+
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 namespace iotc {
 
 // The triage thread's side: the accumulated fleet and the once-a-second judgement.
@@ -29,6 +35,7 @@ public:
         m_lookbackMinutes = lookbackMinutes;
         m_triage = std::make_unique<FleetTriage>();
         m_listenStartMs = 0;
+        m_verdicts.clear();
     }
     void addDevices(int generation, const QList<Device>& devices)
     {
@@ -54,18 +61,35 @@ private:
     {
         // While listening the window grows, so a device may turn "stopped" with nothing new: judged
         // every second while the stream is read.
-        if (m_listenStartMs <= 0 || !m_triage)
-            return;
+        if (m_listenStartMs <= 0 || !m_triage || m_inFlight->load() > 0)
+            return; // (one snapshot on its way at a time: a busy owner does not pile them up)
         const double listened = std::max<qint64>(0, QDateTime::currentMSecsSinceEpoch() - m_listenStartMs) / 1000.0;
-        auto result
+        auto snapshot = std::make_shared<TriageSnapshot>();
+        snapshot->result
             = std::make_shared<const TriageResult>(m_triage->result(m_listenStartMs, listened, m_lookbackMinutes));
+        snapshot->groups = triageGroups(*snapshot->result, LiveTriage::GroupSample);
+        for (const auto& d : snapshot->result->devices) {
+            auto it = m_verdicts.find(d.deviceId);
+            if (it != m_verdicts.end() && it->first == d.cause && it->second == d.severity)
+                continue;
+            m_verdicts.insert(d.deviceId, { d.cause, d.severity });
+            snapshot->changes.push_back({ d.deviceId, d.cause, d.severity });
+        }
         QPointer<LiveTriage> owner(m_owner);
         const int generation = m_generation;
+        std::shared_ptr<const TriageSnapshot> ready = std::move(snapshot);
+#ifdef __GLIBC__
+        // A judgement allocates and frees 100,000 verdicts a second on this thread: give the freed
+        // pages back, or this thread's malloc arena keeps them and the workbench's memory creeps.
+        malloc_trim(0);
+#endif
+        ++*m_inFlight;
         QMetaObject::invokeMethod(
             m_owner,
-            [owner, generation, result] {
+            [owner, generation, ready, inFlight = m_inFlight] {
+                --*inFlight;
                 if (owner && owner->m_generation == generation)
-                    Q_EMIT owner->updated(result);
+                    Q_EMIT owner->updated(ready);
             },
             Qt::QueuedConnection);
     }
@@ -76,6 +100,8 @@ private:
     int m_generation = 0;
     double m_lookbackMinutes = 5;
     qint64 m_listenStartMs = 0;
+    QHash<QString, std::pair<QString, Severity>> m_verdicts; // what the last snapshot said per device
+    std::shared_ptr<std::atomic<int>> m_inFlight = std::make_shared<std::atomic<int>>(0);
 };
 
 LiveTriage::LiveTriage(QObject* parent)

@@ -102,7 +102,8 @@ TriageRun runTriage(const std::shared_ptr<CentralClient>& client, const TriageOp
         maybeEnd();
     });
     const DeviceListFilter filter = options.filter;
-    listing.setFuture(client->listDevices([&mutex, &devices, &run, filter](const QList<Device>& page) {
+    listing.setFuture(client->listDevices([&mutex, &devices, &run, filter, resolver](const QList<Device>& page) {
+        resolver->knowDevices(page); // their templates are known: the stream looks up no device one by one
         std::lock_guard lock(mutex);
         run.devicesListed += static_cast<int>(page.size());
         for (const auto& d : page) {

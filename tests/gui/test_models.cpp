@@ -17,6 +17,7 @@
 #include <QJsonDocument>
 #include <QJsonObject>
 #include <QSignalSpy>
+#include <QTest>
 #include <gtest/gtest.h>
 
 #include <memory>
@@ -188,6 +189,31 @@ TEST(DeviceListModel, ARelistedDeviceIsUpdatedInPlace)
         (QStringList { QStringLiteral("dtmi:contoso:testDeviceTemplate;1"), QStringLiteral("dtmi:contoso:v2;1") }));
 }
 
+// A first snapshot names every device: applied a chunk at a time, never all on one turn.
+TEST(DeviceListModel, ProblemsOfAWholeFleetArriveInChunks)
+{
+    DeviceListModel model;
+    QList<iotc::Device> devices;
+    auto snapshot = std::make_shared<iotc::TriageSnapshot>();
+    const int n = static_cast<int>(DeviceListModel::ProblemChunk) * 2 + 10;
+    for (int i = 0; i < n; ++i) {
+        iotc::Device d;
+        d.id = QStringLiteral("d%1").arg(i);
+        devices << d;
+        snapshot->changes.push_back({ d.id, QStringLiteral("no-data"), iotc::Severity::Error });
+    }
+    model.appendDevices(devices);
+    auto judged = [&] {
+        int count = 0;
+        for (int row = 0; row < model.rowCount(); ++row)
+            count += model.index(row, DeviceListModel::ProblemColumn).data().toString().isEmpty() ? 0 : 1;
+        return count;
+    };
+    model.applyProblems(snapshot);
+    EXPECT_EQ(judged(), static_cast<int>(DeviceListModel::ProblemChunk)) << "the first chunk at once";
+    EXPECT_TRUE(QTest::qWaitFor([&] { return judged() == n; }, 5000)) << "the rest on later turns";
+}
+
 TEST(DeviceListModel, ActivityShowsLastSeenAndRateAndClearResets)
 {
     DeviceListModel model;
@@ -207,18 +233,11 @@ TEST(DeviceListModel, ActivityShowsLastSeenAndRateAndClearResets)
     // The overview's verdicts: the Problem column, sorted by severity (the worst highest).
     using iotc::HealthyCause;
     using iotc::Severity;
-    using iotc::TriageDevice;
-    iotc::TriageResult triage;
-    TriageDevice bad;
-    bad.deviceId = QStringLiteral("Checkout1");
-    bad.cause = QStringLiteral("invalid-json");
-    bad.severity = Severity::Error;
-    TriageDevice fine = bad;
-    fine.deviceId = QStringLiteral("Checkout2");
-    fine.cause = QLatin1String(HealthyCause);
-    fine.severity = Severity::Info;
-    triage.devices = { bad, fine };
-    model.setProblems(triage);
+    auto triage = std::make_shared<iotc::TriageSnapshot>();
+    triage->changes = { { QStringLiteral("Checkout1"), QStringLiteral("invalid-json"), Severity::Error },
+        { QStringLiteral("Checkout2"), QLatin1String(HealthyCause), Severity::Info },
+        { QStringLiteral("not-listed"), QStringLiteral("no-data"), Severity::Error } };
+    model.applyProblems(triage);
     EXPECT_EQ(text(model, row, DeviceListModel::ProblemColumn), QStringLiteral("✖ invalid json"));
     const int checkout2 = model.rowOf(QStringLiteral("Checkout2"));
     EXPECT_EQ(text(model, checkout2, DeviceListModel::ProblemColumn), QStringLiteral("✔ healthy"));

@@ -54,9 +54,13 @@ TEST_F(Triage, EveryDeviceGetsTheCauseTheDiagnosisGives)
     TriageOptions o;
     o.listenSeconds = 5;
     o.lookbackMinutes = 3;
+    const quint64 requestsBefore = app->httpRequests();
     const TriageRun run = runTriage(std::make_shared<CentralClient>(profile()), o);
     ASSERT_FALSE(run.couldNotRun) << run.whyNot.toStdString();
     const TriageResult& r = run.result;
+    // The list tells each device's template: no request per device (GET /devices/{id}), only the
+    // list, the event hub token, each template once and the IoT Edge gateways' modules.
+    EXPECT_LE(app->httpRequests() - requestsBefore, 12u) << "requests for " << r.devices.size() << " devices";
     EXPECT_EQ(static_cast<int>(r.devices.size()), e.devices);
     const std::map<QString, QString> expected {
         { "healthy-controller", HealthyCause },
