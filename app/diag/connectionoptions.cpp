@@ -134,6 +134,22 @@ bool isHostLabels(const std::string& text, bool dots)
 
 } // namespace
 
+bool readEventHubArgument(const Arguments& args, const char* command, std::optional<EventHubTarget>& target)
+{
+    const auto cs = args.value("eventhub-connection-string");
+    if (!cs)
+        return true;
+    QString error;
+    const auto text = secretArgument(*cs, &error);
+    auto t = text ? EventHubTarget::fromConnectionString(*text, error) : std::nullopt;
+    if (!t) {
+        std::fprintf(stderr, "iotc-diag %s: --eventhub-connection-string: %s\n", command, qPrintable(printable(error)));
+        return false;
+    }
+    target = std::move(t);
+    return true;
+}
+
 bool hasApplication(const Arguments& args)
 {
     return args.has("app") || args.has("base-url") || args.has("demo");

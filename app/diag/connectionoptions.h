@@ -4,6 +4,7 @@
 #include "commandtable.h"
 
 #include "central/connection.h"
+#include "eventhub/eventhubtarget.h"
 #include "net/networksettings.h"
 
 #include <functional>
@@ -41,6 +42,11 @@ bool readNetworkSettings(const Arguments& args, const char* command, NetworkSett
 bool resolveConnection(const Arguments& args, const char* command, Connection& out, double demoRateHz = 0);
 // True when the words name an application at all (--app, --base-url or --demo).
 bool hasApplication(const Arguments& args);
+
+// --eventhub-connection-string ("@FILE" or "-" keep the key out of ps and the shell history): true
+// with target set when it names an event hub, true with target untouched when it is not given,
+// false having said why when it is not a connection string.
+bool readEventHubArgument(const Arguments& args, const char* command, std::optional<EventHubTarget>& target);
 
 extern const char* const ConnectionUsage;
 

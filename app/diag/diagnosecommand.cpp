@@ -12,10 +12,9 @@
 #include <QJsonDocument>
 
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <memory>
-#include <thread>
+#include <optional>
 
 namespace iotc::cli {
 
@@ -63,17 +62,8 @@ int judgeOptions(const Arguments& args, DiagnoseOptions& options, bool& text)
         }
         options.deviceLog = QString::fromUtf8(bytes.data(), static_cast<qsizetype>(bytes.size()));
     }
-    if (auto cs = args.value("eventhub-connection-string")) {
-        QString error;
-        const auto secret = secretArgument(*cs, &error);
-        auto t = secret ? EventHubTarget::fromConnectionString(*secret, error) : std::nullopt;
-        if (!t) {
-            std::fprintf(
-                stderr, "iotc-diag diagnose: --eventhub-connection-string: %s\n", qPrintable(printable(error)));
-            return ExitUsage;
-        }
-        options.eventHub = *t;
-    }
+    if (!readEventHubArgument(args, "diagnose", options.eventHub))
+        return ExitUsage;
     return ExitOk;
 }
 
@@ -93,21 +83,13 @@ int runDiagnose(const std::vector<std::string>& words)
     // Ctrl-C (or SIGTERM) stops the listening, and the diagnosis ends with what it saw; a second
     // one ends the process at once (runloop.h).
     options.stopListening = std::make_shared<std::atomic<bool>>(false);
-    std::atomic<bool> finished { false };
-    std::thread watcher([&finished, stop = options.stopListening] {
-        while (!finished.load()) {
-            if (stopRequested())
-                stop->store(true);
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
+    std::optional<StopForwarder> forwarder(std::in_place, options.stopListening);
     Diagnoser diagnoser(connection.profile, options);
     const auto diagnosis = diagnoser.run([text](const QString& check, const QString& what) {
         if (text)
             std::fprintf(stderr, "[%s] %s\n", qPrintable(printable(check)), qPrintable(printable(what)));
     });
-    finished = true;
-    watcher.join();
+    forwarder.reset();
     if (auto report = args.value("report")) {
         QString error;
         if (!writeDiagnosisReport(diagnosis, QString::fromStdString(*report), error)) {

@@ -62,23 +62,8 @@ bool parseStart(const std::string& text, ConsumerStart& start)
 // when the argument is not one, or when neither it nor an application names a source.
 bool sourceFor(const Arguments& args, bool haveApp, std::optional<EventHubTarget>& target, const char* command)
 {
-    QString error;
-    if (auto cs = args.value("eventhub-connection-string")) {
-        // "@FILE" or "-" keep the key out of ps and the shell history.
-        const auto text = secretArgument(*cs, &error);
-        if (!text) {
-            std::fprintf(
-                stderr, "iotc-diag %s: --eventhub-connection-string: %s\n", command, qPrintable(printable(error)));
-            return false;
-        }
-        target = EventHubTarget::fromConnectionString(*text, error);
-        if (!target) {
-            std::fprintf(
-                stderr, "iotc-diag %s: --eventhub-connection-string: %s\n", command, qPrintable(printable(error)));
-            return false;
-        }
-        return true;
-    }
+    if (args.value("eventhub-connection-string"))
+        return readEventHubArgument(args, command, target);
     if (!haveApp) {
         std::fprintf(stderr,
             "iotc-diag %s: say where to read: --eventhub-connection-string, or the application (--app, --base-url, "

@@ -1,6 +1,7 @@
 #include "runloop.h"
 
 #include <atomic>
+#include <chrono>
 #include <csignal>
 
 #include <pthread.h>
@@ -64,6 +65,23 @@ void releaseStopSignals()
 bool stopRequested()
 {
     return g_signalled;
+}
+
+StopForwarder::StopForwarder(std::shared_ptr<std::atomic<bool>> flag)
+    : m_thread([this, flag = std::move(flag)] {
+        while (!m_finished.load()) {
+            if (stopRequested())
+                flag->store(true);
+            std::this_thread::sleep_for(std::chrono::milliseconds(50));
+        }
+    })
+{
+}
+
+StopForwarder::~StopForwarder()
+{
+    m_finished = true;
+    m_thread.join();
 }
 
 RunLoop::RunLoop(double seconds, std::function<bool()> done, int pollMs)

@@ -4,8 +4,11 @@
 #include <QEventLoop>
 #include <QTimer>
 
+#include <atomic>
 #include <functional>
+#include <memory>
 #include <optional>
+#include <thread>
 
 namespace iotc::cli {
 
@@ -19,6 +22,20 @@ namespace iotc::cli {
 void catchStopSignals();
 void releaseStopSignals();
 bool stopRequested();
+
+// While it lives, a request to stop (stopRequested()) sets flag, looked at every 50 ms from a
+// thread of its own: for work that runs its own loop on this thread (a diagnosis, a triage).
+class StopForwarder {
+public:
+    explicit StopForwarder(std::shared_ptr<std::atomic<bool>> flag);
+    ~StopForwarder();
+    StopForwarder(const StopForwarder&) = delete;
+    StopForwarder& operator=(const StopForwarder&) = delete;
+
+private:
+    std::atomic<bool> m_finished { false };
+    std::thread m_thread;
+};
 
 // How a command that runs until told otherwise waits: the Qt event loop turns until the done
 // condition holds (or finish() is called), the deadline passes, or SIGINT/SIGTERM arrives (also

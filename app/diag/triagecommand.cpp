@@ -18,11 +18,10 @@
 #include <QJsonObject>
 
 #include <atomic>
-#include <chrono>
 #include <cstdio>
 #include <map>
 #include <memory>
-#include <thread>
+#include <optional>
 
 namespace iotc::cli {
 
@@ -75,17 +74,8 @@ int runTriage(const std::vector<std::string>& words)
              if (const auto tpl = args.value("template"); tpl && !tpl->empty())
                  options.filter.templateId = QString::fromStdString(*tpl);
              all = args.has("all");
-             if (auto cs = args.value("eventhub-connection-string")) {
-                 QString error;
-                 const auto secret = secretArgument(*cs, &error);
-                 auto t = secret ? EventHubTarget::fromConnectionString(*secret, error) : std::nullopt;
-                 if (!t) {
-                     std::fprintf(
-                         stderr, "iotc-diag triage: --eventhub-connection-string: %s\n", qPrintable(printable(error)));
-                     return int(ExitUsage);
-                 }
-                 options.eventHub = *t;
-             }
+             if (!readEventHubArgument(args, "triage", options.eventHub))
+                 return int(ExitUsage);
              return int(ExitOk);
          } });
     if (!setup.ready())
@@ -93,20 +83,12 @@ int runTriage(const std::vector<std::string>& words)
     const Connection& connection = setup.context->connection;
     // Ctrl-C ends the listening window early; the triage is made of what was seen.
     options.stop = std::make_shared<std::atomic<bool>>(false);
-    std::atomic<bool> finished { false };
-    std::thread watcher([&finished, stop = options.stop] {
-        while (!finished.load()) {
-            if (stopRequested())
-                stop->store(true);
-            std::this_thread::sleep_for(std::chrono::milliseconds(50));
-        }
-    });
+    std::optional<StopForwarder> forwarder(std::in_place, options.stop);
     options.progress = [](const QString& what) { std::fprintf(stderr, "%s\n", qPrintable(printable(what))); };
     auto client = std::make_shared<CentralClient>(connection.profile);
     const TriageRun run = runTriage(client, options);
     if (run.couldNotRun) {
-        finished = true;
-        watcher.join();
+        forwarder.reset();
         std::fprintf(stderr, "iotc-diag triage: %s\n", qPrintable(printable(run.whyNot)));
         return ExitUsage;
     }
@@ -131,8 +113,7 @@ int runTriage(const std::vector<std::string>& words)
             codes << c.code;
         deepCauses[d.deviceId] = codes;
     }
-    finished = true;
-    watcher.join();
+    forwarder.reset();
 
     auto listed = [&](const TriageDevice& d) { return all || d.cause != QLatin1String(HealthyCause); };
     const int total = static_cast<int>(r.devices.size());

@@ -58,21 +58,6 @@ Q_SIGNALS:
 
 private:
     friend class LiveTriageWorker;
-
-    // A device whose verdict changed since the previous snapshot.
-    struct TriageChange {
-        QString deviceId;
-        QString cause;
-        Severity severity = Severity::Info;
-    };
-
-    // One judgement of the fleet, ready to paint: the result, its groups (at most GroupSample devices
-    // each) and what changed since the previous one (every device in the first).
-    struct TriageSnapshot {
-        std::shared_ptr<const TriageResult> result;
-        std::vector<TriageGroup> groups;
-        std::vector<TriageChange> changes;
-    };
     QThread* m_thread;
     LiveTriageWorker* m_worker; // lives on m_thread
     int m_generation = 0;

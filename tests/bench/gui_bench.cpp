@@ -14,6 +14,8 @@
 #include "rawdatapane.h"
 #include "session.h"
 
+#include "rss.h"
+
 #include "central/centralclient.h"
 #include "eventhub/eventhubtarget.h"
 #include "monitor/livemonitor.h"
@@ -34,19 +36,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-
-namespace {
-
-double rssMiB()
-{
-    QFile f(QStringLiteral("/proc/self/statm"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const auto parts = f.readAll().split(' ');
-    return parts.size() > 1 ? parts[1].toDouble() * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {

@@ -11,6 +11,8 @@
 #include "overviewpane.h"
 #include "session.h"
 
+#include "rss.h"
+
 #include "central/connection.h"
 #include "triage/fleettriage.h"
 
@@ -27,19 +29,6 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
-
-namespace {
-
-double rssMiB()
-{
-    QFile f(QStringLiteral("/proc/self/statm"));
-    if (!f.open(QIODevice::ReadOnly))
-        return 0;
-    const auto parts = f.readAll().split(' ');
-    return parts.size() > 1 ? parts[1].toDouble() * static_cast<double>(sysconf(_SC_PAGESIZE)) / (1024.0 * 1024.0) : 0;
-}
-
-} // namespace
 
 int main(int argc, char** argv)
 {

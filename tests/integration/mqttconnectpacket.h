@@ -1,6 +1,13 @@
 #pragma once
 
+#include "net/networksettings.h"
+#include "util/sas.h"
+
 #include <QByteArray>
+#include <QSslConfiguration>
+#include <QSslSocket>
+
+#include <chrono>
 
 namespace iotc::test {
 
@@ -28,6 +35,26 @@ inline QByteArray mqttConnectPacket(const QByteArray& clientId, const QByteArray
             break;
     }
     return packet + body;
+}
+
+// Connects socket to the simulated hub (localhost:port, TLS trusting ca) as the device over MQTT,
+// the way IoT Hub's devices do; what the hub answered (CONNACK 0 is 20 02 00 00), or why not.
+inline QByteArray connectRawMqttDevice(
+    QSslSocket& socket, quint16 port, const QList<QSslCertificate>& ca, const QString& id, const QByteArray& key)
+{
+    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
+    tls.setCaCertificates(iotc::trustAnchors(ca));
+    socket.setSslConfiguration(tls);
+    socket.connectToHostEncrypted(QStringLiteral("localhost"), port);
+    if (!socket.waitForEncrypted(10000))
+        return "no TLS: " + socket.errorString().toUtf8();
+    const QString token = iotc::makeSasToken(QStringLiteral("localhost/devices/") + id, key,
+        iotc::SasKeyKind::Base64Decoded, iotc::secondsFromNow(std::chrono::minutes(10)));
+    socket.write(mqttConnectPacket(
+        id.toUtf8(), QStringLiteral("localhost/%1/?api-version=2021-04-12").arg(id).toUtf8(), token.toUtf8()));
+    if (!socket.waitForReadyRead(10000))
+        return "no CONNACK";
+    return socket.readAll();
 }
 
 } // namespace iotc::test

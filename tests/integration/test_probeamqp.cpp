@@ -225,17 +225,8 @@ TEST_F(ProbeAmqp, AnMqttDeviceIsDisconnectedWhenTheProbeConnectsOverAmqp)
     const QString id = QStringLiteral("healthy-controller");
     const QByteArray key = keyOf(id);
     QSslSocket device;
-    QSslConfiguration tls = QSslConfiguration::defaultConfiguration();
-    tls.setCaCertificates(trustAnchors(ca));
-    device.setSslConfiguration(tls);
-    device.connectToHostEncrypted(QStringLiteral("localhost"), e.mqttPort);
-    ASSERT_TRUE(device.waitForEncrypted(10000)) << device.errorString().toStdString();
-    const QString token = makeSasToken(QStringLiteral("localhost/devices/") + id, key, SasKeyKind::Base64Decoded,
-        secondsFromNow(std::chrono::minutes(10)));
-    device.write(iotc::test::mqttConnectPacket(
-        id.toUtf8(), "localhost/healthy-controller/?api-version=2021-04-12", token.toUtf8()));
-    ASSERT_TRUE(device.waitForReadyRead(10000));
-    ASSERT_EQ(device.readAll(), QByteArray("\x20\x02\x00\x00", 4)) << "CONNACK 0: the device is connected";
+    ASSERT_EQ(iotc::test::connectRawMqttDevice(device, e.mqttPort, ca, id, key), QByteArray("\x20\x02\x00\x00", 4))
+        << "CONNACK 0: the device is connected";
     QSignalSpy dropped(&device, &QSslSocket::disconnected);
 
     const auto r = sendAsDeviceOverAmqp(amqpMessage(id, key));
