@@ -106,7 +106,23 @@ void addProtocolSteps(Steps& steps, const DeviceMessage& m, const QNetworkProxy&
         const QString code = !sent->refusalCode.isEmpty() ? sent->refusalCode
             : mqtt                                        ? QStringLiteral("mqtt-connect")
                                                           : QStringLiteral("amqp-connect");
-        step(QStringLiteral("hub-connect"), failed, why, code);
+        // Not refused by the hub (no CONNACK, no CBS answer): the network did not let the device through.
+        QString mitigation;
+        if (sent->refusalCode.isEmpty()) {
+            const QString name = mqtt ? QStringLiteral("MQTT") : QStringLiteral("AMQP");
+            mitigation = overWebSockets(m.protocol)
+                ? QStringLiteral("Check that this network lets HTTPS (%1) out to %2, through its proxy if it has one "
+                                 "(`iotc-diag netcheck --hub %2`).")
+                      .arg(m.port)
+                      .arg(m.hubHost)
+                : QStringLiteral("If %1 (%2) is blocked on this network, devices using it cannot connect here: use %1 "
+                                 "over WebSockets (443) or open %2 outbound to *.azure-devices.net "
+                                 "(`iotc-diag netcheck --hub %3` checks every port).")
+                      .arg(name)
+                      .arg(m.port)
+                      .arg(m.hubHost);
+        }
+        step(QStringLiteral("hub-connect"), failed, why, code, mitigation);
         skipRest({ QStringLiteral("send"), QStringLiteral("arrived"), QStringLiteral("validated") },
             QStringLiteral("the device could not connect"));
         return;

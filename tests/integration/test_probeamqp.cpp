@@ -212,6 +212,8 @@ TEST_F(ProbeAmqp, ABlockedAmqpPortIsSaidAsSuch)
     const auto r = runDeviceProbe(client(), o);
     EXPECT_EQ(r.failedStep(), QStringLiteral("hub-connect")) << dump(r);
     EXPECT_EQ(step(r, "hub-connect")->code, QStringLiteral("amqp-connect"));
+    EXPECT_TRUE(step(r, "hub-connect")->mitigation.contains(QStringLiteral("use AMQP over WebSockets (443)")))
+        << step(r, "hub-connect")->mitigation.toStdString();
     EXPECT_TRUE(step(r, "hub-connect")
                     ->detail.contains(QStringLiteral("could not connect to localhost:%1 over AMQP (TLS)").arg(closed)))
         << dump(r);
