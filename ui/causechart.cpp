@@ -57,8 +57,21 @@ void CauseChart::setBars(const std::vector<Bar>& bars)
     }
     m_categories->clear();
     m_categories->append(labels);
-    m_values->setRange(0, std::max(1, most + most / 8 + 1));
-    m_values->setTickCount(std::min(6, std::max(2, most + 1)));
+    // Whole-device ticks from 0: a step of 1, 2, 5, 10, 20, 50 ... so that about five of them span the
+    // longest bar (a fractional tick labelled %d would misstate every bar).
+    int step = 1;
+    for (int base = 1; step * 5 < most; base *= 10) {
+        for (int m : { 1, 2, 5 }) {
+            step = m * base;
+            if (step * 5 >= most)
+                break;
+        }
+    }
+    const int upper = step * (most / step + 1);
+    m_values->setTickType(QValueAxis::TicksDynamic);
+    m_values->setTickAnchor(0);
+    m_values->setTickInterval(step);
+    m_values->setRange(0, upper);
 }
 
 } // namespace iotc
