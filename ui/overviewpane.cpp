@@ -7,6 +7,7 @@
 
 #include <QDateTime>
 #include <QFileDialog>
+#include <QFutureWatcher>
 #include <QHBoxLayout>
 #include <QHeaderView>
 #include <QLabel>
@@ -16,6 +17,7 @@
 #include <QSplitter>
 #include <QTreeWidget>
 #include <QVBoxLayout>
+#include <QtConcurrent/QtConcurrentRun>
 
 #include <algorithm>
 #include <map>
@@ -238,9 +240,20 @@ void OverviewPane::exportReport()
         tr("Markdown (*.md);;HTML (*.html);;CSV (*.csv)"));
     if (path.isEmpty())
         return;
-    QString error;
-    if (!writeTriageReport(*result, m_application, path, error))
-        QMessageBox::warning(this, tr("Overview not exported"), error);
+    // Rendering 100,000 devices and writing the file is not the GUI thread's work.
+    m_export->setEnabled(false);
+    auto* watcher = new QFutureWatcher<QString>(this);
+    connect(watcher, &QFutureWatcher<QString>::finished, this, [this, watcher] {
+        const QString error = watcher->result();
+        watcher->deleteLater();
+        m_export->setEnabled(m_snapshot != nullptr);
+        if (!error.isEmpty())
+            QMessageBox::warning(this, tr("Overview not exported"), error);
+    });
+    watcher->setFuture(QtConcurrent::run([result, application = m_application, path] {
+        QString error;
+        return writeTriageReport(*result, application, path, error) ? QString() : error;
+    }));
 }
 
 } // namespace iotc
