@@ -203,16 +203,21 @@ TEST(HttpLimits, AHugeContentLengthIsRefusedBeforeTheBody)
         r.endless = true;
         return r;
     });
+    CentralClient client(profileFor(app), fastRetries());
     QElapsedTimer clock;
     clock.start();
-    const auto r = resultWithin(CentralClient(profileFor(app), fastRetries()).device(QStringLiteral("d1")), 20000);
+    const auto r = resultWithin(client.device(QStringLiteral("d1")), 20000);
+    // The answer's time, not the client's teardown: Qt's HTTP thread may go on draining the
+    // endless body for a while after the abort when it reads slower than the server writes
+    // (under AddressSanitizer it does, and destroying the network manager then waits for it).
+    const qint64 answeredMs = clock.elapsed();
     ASSERT_TRUE(r);
     ASSERT_FALSE(r->ok());
     EXPECT_TRUE(r->error.explanation.contains(QStringLiteral("larger than 64 MiB")))
         << r->error.explanation.toStdString();
     EXPECT_EQ(r->error.attempts, 1) << "not retried";
     EXPECT_EQ(app.requests().size(), 1);
-    EXPECT_LT(clock.elapsed(), 5000);
+    EXPECT_LT(answeredMs, 5000);
 }
 
 TEST(HttpLimits, AnEndlessBodyIsCutAtTheCap)
