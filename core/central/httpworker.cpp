@@ -82,6 +82,7 @@ namespace {
 
 // A pending attempt needs at least this much of the call's deadline to be worth starting.
 constexpr qint64 MinAttemptMs = 500;
+constexpr qint64 ReadBufferBytes = 1024 * 1024; // body bytes Qt may hold before the worker takes them
 
 struct Call {
     HttpRequest request;
@@ -209,6 +210,11 @@ void HttpEngine::start(const std::shared_ptr<Call>& call)
     nr.setRawHeader("Accept", "application/json");
     QNetworkReply* reply = m_network->sendCustomRequest(nr, req.method, req.body);
     call->reply = reply;
+    // Flow control: Qt's HTTP thread stops reading once this much body waits to be taken. Without
+    // it, a server that sends as fast as it is read (an endless body) keeps that thread in its read
+    // loop, where it never sees the abort: it goes on reading, and destroying the network manager
+    // then blocks for Qt's 5 s (AnEndlessBodyIsCutAtTheCap: 5 s to let the worker go, now ~30 ms).
+    reply->setReadBufferSize(ReadBufferBytes);
     // abort() finishes the reply at once (finished runs inside it); the reason is noted first.
     auto stop = [call, reply](Call::Stop why) {
         if (call->stop == Call::Stop::None)
