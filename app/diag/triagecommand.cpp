@@ -7,8 +7,8 @@
 #include "textoutput.h"
 
 #include "central/centralclient.h"
-#include "diagnose/diagnoser.h"
 #include "knowledge/advice.h"
+#include "triage/deepdiagnosis.h"
 #include "triage/triagereport.h"
 #include "triage/triagerun.h"
 
@@ -94,24 +94,18 @@ int runTriage(const std::vector<std::string>& words)
     }
     const TriageResult& r = run.result;
 
-    // --deep N: the full diagnosis of the N worst devices, one after another (IoT Central's rate limits).
+    // --deep N: the full diagnosis of the N worst devices, paced within IoT Central's rate limits.
     std::map<QString, QStringList> deepCauses;
-    for (const auto& d : r.devices) {
-        if (static_cast<int>(deepCauses.size()) >= deep || d.cause == QLatin1String(HealthyCause)
-            || options.stop->load())
-            break;
-        std::fprintf(stderr, "Diagnosing %s…\n", qPrintable(printable(d.deviceId)));
-        DiagnoseOptions o;
-        o.deviceId = d.deviceId;
+    if (deep > 0) {
+        DeepDiagnosisOptions o;
+        o.count = deep;
         o.listenSeconds = static_cast<int>(std::min(options.listenSeconds, 30.0));
         o.lookbackMinutes = options.lookbackMinutes;
         o.eventHub = options.eventHub;
-        o.stopListening = options.stop;
-        const Diagnosis diagnosis = Diagnoser(connection.profile, o).run();
-        QStringList codes;
-        for (const auto& c : diagnosis.causes)
-            codes << c.code;
-        deepCauses[d.deviceId] = codes;
+        o.stop = options.stop;
+        o.progress = options.progress;
+        for (auto& d : diagnoseWorst(connection.profile, r, o))
+            deepCauses[d.deviceId] = std::move(d.causes);
     }
     forwarder.reset();
 

@@ -60,6 +60,7 @@ HttpRequest requestFor(const ConnectionProfile& profile, const QByteArray& metho
     r.authorization = profile.authorization;
     r.timeoutMs = profile.timeoutMs;
     r.deadlineMs = profile.deadlineMs;
+    r.pacer = profile.pacer;
     applyNetwork(r, profile.network);
     return r;
 }

@@ -1,9 +1,12 @@
 #pragma once
 
+#include "central/requestpacer.h"
 #include "net/networksettings.h"
 
 #include <QString>
 #include <QUrl>
+
+#include <memory>
 
 namespace iotc {
 
@@ -19,6 +22,8 @@ struct ConnectionProfile {
     // --timeout sets both, so a command never waits past it, not even for a Retry-After.
     int deadlineMs = 0;
     NetworkSettings network; // the proxy and extra CAs for REST and DPS, the event stream's transport
+    // The REST calls of every client made from copies of this profile share it (null: unpaced).
+    std::shared_ptr<RequestPacer> pacer;
 
     static ConnectionProfile forApp(
         const QString& subdomain, const QString& dnsSuffix = QStringLiteral("azureiotcentral.com"));

@@ -93,6 +93,7 @@ struct Call {
     // Why this attempt's reply was aborted by the worker, if it was.
     enum class Stop { None, Timeout, TooLarge } stop = Stop::None;
     int attemptMs = 0;
+    bool slotTaken = false; // this attempt waited for its pacer's slot
     // The answer as it arrives, in Qt's own chunks (no copying): its size is known before it is
     // all in memory, and a fast server is not outrun by ever larger reallocations.
     QList<QByteArray> chunks;
@@ -179,6 +180,17 @@ void HttpEngine::start(const std::shared_ptr<Call>& call)
             return;
         }
     }
+    if (req.pacer && !call->slotTaken) {
+        call->slotTaken = true;
+        if (const auto wait = req.pacer->reserve(); wait.count() > 0) {
+            // (a slot past the deadline: woken at the deadline, which ends the call)
+            const qint64 left = call->deadline.remainingTime();
+            const auto until = left < 0 ? wait : std::min(wait, std::chrono::milliseconds(left));
+            QTimer::singleShot(until, this, [this, call] { start(call); });
+            return;
+        }
+    }
+    call->slotTaken = false;
     const qint64 left = call->deadline.remainingTime(); // -1: no deadline
     call->attemptMs = left < 0 ? req.timeoutMs : static_cast<int>(std::min<qint64>(req.timeoutMs, left));
     if (call->attemptMs <= 0) {

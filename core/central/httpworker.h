@@ -1,5 +1,6 @@
 #pragma once
 
+#include "central/requestpacer.h"
 #include "net/networksettings.h"
 
 #include <QByteArray>
@@ -39,6 +40,9 @@ struct HttpRequest {
     // The proxy to go through (unset: the system's) and trust anchors besides the system's.
     std::optional<QNetworkProxy> proxy;
     QList<QSslCertificate> extraCaCertificates;
+    // Shared with the requests that count against the same rate (null: not paced); each attempt
+    // waits for its slot, within the deadline.
+    std::shared_ptr<RequestPacer> pacer;
 };
 
 // The user's network setting on a request: an explicit proxy (--proxy) and the extra CAs.

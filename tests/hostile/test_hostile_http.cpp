@@ -347,6 +347,47 @@ TEST(HttpLimits, ANextLinkToAnotherSchemeOrPortIsNotFollowed)
 
 // Issue 12: every link followed was kept byte for byte, so 20,000 pages with huge links held
 // gigabytes; a link longer than 16 KiB ends the listing, one at the limit is still followed.
+// A pacer shared by several workers spaces their requests' starts: six requests at 20 a second
+// cannot all have arrived before five intervals passed, however the load delays them.
+TEST(HttpPacing, RequestsSharingAPacerStartNoFasterThanItsRate)
+{
+    std::atomic<int> served { 0 };
+    HostileHttpServer app([&served](const QByteArray&) {
+        ++served;
+        return ScriptedReply::answer(200, "{}");
+    });
+    auto pacer = std::make_shared<RequestPacer>(20);
+    auto first = fastRetries();
+    auto second = fastRetries();
+    QElapsedTimer clock;
+    clock.start();
+    std::vector<QFuture<HttpResponse>> calls;
+    for (int i = 0; i < 6; ++i) {
+        HttpRequest r = get(app, "/paced");
+        r.pacer = pacer;
+        calls.push_back((i % 2 ? first : second)->send(r));
+    }
+    for (auto& call : calls) {
+        const auto r = resultWithin(call, 10000);
+        ASSERT_TRUE(r);
+        EXPECT_EQ(r->outcome, HttpResponse::Outcome::Ok) << r->networkError.toStdString();
+    }
+    EXPECT_GE(clock.elapsed(), 250) << "six starts 50 ms apart";
+    EXPECT_EQ(served.load(), 6);
+
+    // A slot beyond the call's deadline ends it without sending anything.
+    auto slow = std::make_shared<RequestPacer>(1);
+    slow->reserve();
+    slow->reserve(); // the next free slot is a second away
+    HttpRequest late = get(app, "/late");
+    late.pacer = slow;
+    late.deadlineMs = 300;
+    const auto r = resultWithin(first->send(late), 10000);
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->outcome, HttpResponse::Outcome::Timeout);
+    EXPECT_EQ(served.load(), 6) << "nothing was sent after the deadline";
+}
+
 TEST(HttpLimits, AHugeNextLinkEndsTheListing)
 {
     std::atomic<int> linkBytes { 0 };

@@ -6,6 +6,7 @@
 
 #include "central/centralclient.h"
 #include "diagnose/diagnosis.h"
+#include "triage/deepdiagnosis.h"
 #include "triage/triagerun.h"
 
 #include <QJsonArray>
@@ -140,6 +141,45 @@ TEST_F(Triage, BlindItSaysSoInsteadOfBlamingDevices)
     EXPECT_FALSE(err.contains("a2V5")) << "the key is never printed";
 }
 
+// --deep N: the full diagnosis of the N worst, in rank order, agreeing with the triage's cause.
+TEST_F(Triage, TheDeepDiagnosisTakesTheWorstInRankOrder)
+{
+    TriageOptions o;
+    o.listenSeconds = 3;
+    o.lookbackMinutes = 3;
+    const TriageRun run = runTriage(std::make_shared<CentralClient>(profile()), o);
+    ASSERT_FALSE(run.couldNotRun) << run.whyNot.toStdString();
+    const auto& worst = run.result.devices;
+    ASSERT_GE(worst.size(), 2u);
+
+    DeepDiagnosisOptions d;
+    d.count = 2;
+    d.listenSeconds = 2;
+    d.lookbackMinutes = 3;
+    QStringList progress;
+    d.progress = [&progress](const QString& what) { progress << what; };
+    const auto deep = diagnoseWorst(profile(), run.result, d);
+    ASSERT_EQ(deep.size(), 2u);
+    for (size_t i = 0; i < 2; ++i) {
+        EXPECT_EQ(deep[i].deviceId, worst[i].deviceId);
+        EXPECT_TRUE(deep[i].causes.contains(worst[i].cause))
+            << worst[i].deviceId.toStdString() << ": triage " << worst[i].cause.toStdString() << ", diagnosis "
+            << deep[i].causes.join(QLatin1Char(',')).toStdString();
+    }
+    EXPECT_EQ(progress.value(0), QStringLiteral("Diagnosing %1 (1 of 2)…").arg(worst[0].deviceId));
+
+    // Stopped (Ctrl-C): no further device is started.
+    d.stop = std::make_shared<std::atomic<bool>>(true);
+    EXPECT_TRUE(diagnoseWorst(profile(), run.result, d).empty());
+    // The healthy are never diagnosed: a fleet with nothing wrong has nothing to go deep on.
+    TriageResult healthy;
+    healthy.devices.push_back(TriageDevice {});
+    healthy.devices.back().deviceId = QStringLiteral("healthy-controller");
+    healthy.devices.back().cause = QString::fromLatin1(HealthyCause);
+    d.stop.reset();
+    EXPECT_TRUE(diagnoseWorst(profile(), healthy, d).empty());
+}
+
 TEST_F(Triage, TheCommandPrintsJsonTextAndCsv)
 {
     QProcess json;
@@ -155,6 +195,7 @@ TEST_F(Triage, TheCommandPrintsJsonTextAndCsv)
         byCause += v.toInt();
     EXPECT_EQ(byCause, devices.size()) << "byCause counts agree with the list";
     EXPECT_EQ(byCause + summary.value(QStringLiteral("healthy")).toInt(), e.devices);
+    EXPECT_FALSE(devices.at(0).toObject().contains(QStringLiteral("diagnosis"))) << "only with --deep";
     for (const auto& v : devices) {
         const auto d = v.toObject();
         EXPECT_NE(d.value(QStringLiteral("cause")).toString(), QStringLiteral("healthy"))
@@ -180,6 +221,20 @@ TEST_F(Triage, TheCommandPrintsJsonTextAndCsv)
     ASSERT_FALSE(lines.isEmpty());
     EXPECT_TRUE(lines.front().startsWith("deviceId,displayName,cause,severity,lastSeen,messages,evidence,mitigation"));
     EXPECT_EQ(lines.size() - 2, e.devices) << "a header, a row per device (--all), the last line ending";
+
+    QProcess deep;
+    deep.start(QStringLiteral(IOTC_DIAG_PATH), triageArgs({ QStringLiteral("--deep"), QStringLiteral("1") }));
+    ASSERT_TRUE(deep.waitForFinished(120000));
+    const QByteArray deepErr = deep.readAllStandardError();
+    EXPECT_EQ(deep.exitCode(), 1) << deepErr.toStdString();
+    const auto deepDevices
+        = QJsonDocument::fromJson(deep.readAllStandardOutput()).object().value(QStringLiteral("devices")).toArray();
+    ASSERT_GE(deepDevices.size(), 2);
+    const auto first = deepDevices.at(0).toObject();
+    EXPECT_TRUE(first.value(QStringLiteral("diagnosis")).toArray().contains(first.value(QStringLiteral("cause"))))
+        << QJsonDocument(first).toJson().toStdString();
+    EXPECT_FALSE(deepDevices.at(1).toObject().contains(QStringLiteral("diagnosis"))) << "only the N worst";
+    EXPECT_TRUE(deepErr.contains("(1 of 1)")) << deepErr.toStdString();
 }
 
 } // namespace
