@@ -354,7 +354,8 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
         QNetworkProxy hubProxy;
         std::optional<DeviceSendResult> sent;
         std::optional<Observation> arrived;
-        QElapsedTimer arrivalClock;
+        QElapsedTimer sendClock; // from the send's start
+        qint64 arrivalMs = -1; // when it arrived (even before the hub's acknowledgement), or was given up
     };
     std::vector<Attempt> attempts;
     for (const DeviceProtocol protocol : options.protocols) {
@@ -396,6 +397,7 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
         if (current >= attempts.size())
             return loop.quit();
         const DeviceMessage m = attempts[current].message;
+        attempts[current].sendClock.start();
         sending.setFuture(QtConcurrent::run([m] { return sendAsDevice(m); }));
     };
     auto advance = [&] {
@@ -405,6 +407,7 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
     QObject::connect(&deadline, &QTimer::timeout, &loop, [&] {
         if (!started)
             return loop.quit(); // the stream was not read in time: nothing is sent
+        attempts[current].arrivalMs = attempts[current].sendClock.elapsed();
         advance(); // this message did not arrive in time
     });
     QObject::connect(&stream, &EventStream::started, &loop, [&] {
@@ -418,7 +421,6 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
         a.sent = sending.result();
         if (!a.sent->sent || a.arrived || !streamError.isEmpty())
             return advance();
-        a.arrivalClock.start();
         deadline.start(options.arrivalTimeoutMs);
     });
     QObject::connect(&stream, &EventStream::observations, &loop, [&](const ObservationBatch& batch) {
@@ -427,8 +429,10 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
                 if (k != QLatin1String("iotc-probe"))
                     continue;
                 for (auto& a : attempts) {
-                    if (v == a.message.messageId && !a.arrived)
+                    if (v == a.message.messageId && !a.arrived) {
                         a.arrived = o;
+                        a.arrivalMs = a.sendClock.isValid() ? a.sendClock.elapsed() : -1;
+                    }
                 }
             }
         }
@@ -452,8 +456,8 @@ ProbeReport runDeviceProbe(const std::shared_ptr<CentralClient>& client, const P
     stream.shutdown();
 
     for (const Attempt& a : attempts)
-        addProtocolSteps(steps, a.message, a.hubProxy, a.sent, a.arrived,
-            a.arrivalClock.isValid() ? a.arrivalClock.elapsed() : -1, streamError, options.arrivalTimeoutMs);
+        addProtocolSteps(
+            steps, a.message, a.hubProxy, a.sent, a.arrived, a.arrivalMs, streamError, options.arrivalTimeoutMs);
     return report;
 }
 

@@ -15,6 +15,7 @@
 #include "sim/simulatedapp.h"
 #include "util/sas.h"
 
+#include <QElapsedTimer>
 #include <QJsonArray>
 #include <QJsonDocument>
 #include <QJsonObject>
@@ -158,23 +159,31 @@ TEST_F(ProbeAmqp, OverAmqpWebSocketsOnTheHubsWebSocketPort)
 // its own iotc-probe id, each arriving.
 TEST_F(ProbeAmqp, EveryProtocolInTurn)
 {
+    QElapsedTimer wall;
+    wall.start();
     const auto r = runDeviceProbe(client(),
         options(QStringLiteral("healthy-controller"),
             { DeviceProtocol::Mqtt, DeviceProtocol::MqttWebSocket, DeviceProtocol::Amqp,
                 DeviceProtocol::AmqpWebSocket }));
+    const qint64 wallMs = wall.elapsed();
     EXPECT_TRUE(r.ok()) << dump(r);
     ASSERT_EQ(r.steps.size(), 5u + 16u) << dump(r);
     QSet<QString> ids;
+    qint64 arrivals = 0;
     for (const char* protocol : { "mqtt", "mqtt-ws", "amqp", "amqp-ws" }) {
         const auto s = stepsOf(r, protocol);
         ASSERT_EQ(s.size(), 4u) << protocol;
         EXPECT_EQ(s[2]->name, QStringLiteral("arrived"));
+        // Its own time from the send, also when the stream saw it before the acknowledgement.
+        EXPECT_GE(s[2]->ms, 0) << protocol;
+        arrivals += s[2]->ms;
         for (const auto* each : s)
             EXPECT_EQ(each->status, QStringLiteral("passed")) << protocol << " " << each->name.toStdString();
         const QString send = s[1]->detail;
         ids.insert(send.section(QStringLiteral("iotc-probe "), 1).section(QLatin1Char(','), 0, 0));
     }
     EXPECT_EQ(ids.size(), 4) << "one id per message";
+    EXPECT_LE(arrivals, wallMs) << "each message's own wait, not the protocols after it";
 }
 
 // A token not signed with the device's key: CBS answers 401, and nothing is sent.
