@@ -197,6 +197,9 @@ void MainWindow::wireSession()
             return;
         }
         connect(monitor, &LiveMonitor::observations, this, &MainWindow::routeObservations);
+        // The pages still to come tell the stream the senders' templates (pages already listed
+        // when a monitor restarts are looked up as their devices send).
+        connect(m_picker, &DevicePicker::devicesAppended, monitor, &LiveMonitor::knowDevices);
         connect(monitor, &LiveMonitor::statusChanged, m_monitorStatus, &MonitorStatusWidget::setStatus);
         connect(monitor, &LiveMonitor::statusChanged, this, &MainWindow::triageStreamStatus);
         connect(monitor, &LiveMonitor::captureFailed, this,

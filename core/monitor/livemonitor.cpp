@@ -242,6 +242,11 @@ void LiveMonitor::stopCapture()
     QMetaObject::invokeMethod(m_worker, [w = m_worker] { w->stream.stopCapture(); });
 }
 
+void LiveMonitor::knowDevices(const QList<Device>& devices)
+{
+    m_resolver->knowDevices(devices); // (thread-safe: the worker reads it under the resolver's lock)
+}
+
 } // namespace iotc
 
 #include "livemonitor.moc"

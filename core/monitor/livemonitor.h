@@ -3,8 +3,10 @@
 #include "eventstream.h"
 
 #include "central/connection.h"
+#include "central/device.h"
 #include "eventhub/eventhubtarget.h"
 
+#include <QList>
 #include <QObject>
 #include <QString>
 
@@ -44,6 +46,9 @@ public:
     // when the file cannot be created, statusChanged shows it recording.
     void startCapture(const QString& path);
     void stopCapture();
+    // Devices the application's list told (each page as it comes): their templates are known, so
+    // the stream never looks them up one by one (no GET /devices/{id} per sender of 100,000).
+    void knowDevices(const QList<iotc::Device>& devices);
     // Reads a capture file (on the worker thread) through the same pipeline, as fast as it goes;
     // replayFinished says how many events and how many lines were not events (over-long ones included).
     void replay(const QString& path);

@@ -84,8 +84,12 @@ TemplateResolver::Resolution TemplateResolver::forDevice(const QString& deviceId
     Result<Device> answer;
     {
         std::lock_guard lock(m_mutex);
-        if (auto it = m_listed.constFind(deviceId); it != m_listed.cend())
-            answer.value = it.value();
+        if (auto it = m_listed.constFind(deviceId); it != m_listed.cend()) {
+            Device listed;
+            listed.id = deviceId;
+            listed.templateId = it.value();
+            answer.value = std::move(listed);
+        }
     }
     if (!answer.ok()) {
         auto device = m_client->device(deviceId);
@@ -105,7 +109,7 @@ void TemplateResolver::knowDevices(const QList<Device>& devices)
 {
     std::lock_guard lock(m_mutex);
     for (const auto& d : devices)
-        m_listed.insert(d.id, d);
+        m_listed.insert(d.id, d.templateId); // (the strings are shared with the list's, not copied)
 }
 
 void TemplateResolver::prepare(const std::vector<QString>& deviceIds)

@@ -93,7 +93,7 @@ private:
     // handed out once each by forDevice, so a batch asks no device twice; gone at the next prepare.
     QHash<QString, Resolution> m_thisBatch;
     QSet<QString> m_putOff; // devices put off by earlier batches: looked up first next time
-    QHash<QString, Device> m_listed; // knowDevices(): devices whose template the list told
+    QHash<QString, QString> m_listed; // knowDevices(): device id -> the template the list told
     std::atomic<quint64> m_evictions { 0 };
     std::atomic<quint64> m_deferredLookups { 0 };
     // cancel() wakes whoever waits for an answer.

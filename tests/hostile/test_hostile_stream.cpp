@@ -209,6 +209,43 @@ TEST(HostileStream, ClosingTheMonitorDuringAReplayWhileTheAppNeverAnswersEndsIts
     EXPECT_EQ(LiveMonitor::unfinishedThreads(), unfinished) << "no monitor thread left running behind";
 }
 
+// Senders the device list already told are never looked up one by one: only their template is
+// asked for. Without the list, each sender costs a GET /devices/{id}.
+TEST(HostileStream, SendersTheDeviceListToldAreNotLookedUpOneByOne)
+{
+    std::string lines;
+    QList<Device> listed;
+    for (int i = 0; i < 10; ++i) {
+        lines += captureEvent("dev-" + std::to_string(i), "{\"workingSet\": 21.5}", i);
+        Device d;
+        d.id = QStringLiteral("dev-%1").arg(i);
+        d.templateId = QStringLiteral("dtmi:example:Thermostat;1");
+        d.provisioned = true;
+        d.enabled = true;
+        listed << d;
+    }
+    QTemporaryDir dir;
+    const QString capture = writeFile(dir, QStringLiteral("ten.jsonl"), lines);
+    auto deviceLookups = [&](bool seeded) {
+        HostileHttpServer server([](const QByteArray&) {
+            return ScriptedReply::answer(404, R"({"error":{"code":"NotFound","message":"not here"}})");
+        });
+        LiveMonitor monitor(silentApp(server), LiveMonitorOptions {});
+        if (seeded)
+            monitor.knowDevices(listed);
+        QSignalSpy finished(&monitor, &LiveMonitor::replayFinished);
+        monitor.replay(capture);
+        EXPECT_TRUE(finished.wait(60000));
+        EXPECT_EQ(finished.value(0).value(0).toLongLong(), 10);
+        int lookups = 0;
+        for (const auto& head : server.requests())
+            lookups += head.startsWith("GET /api/devices/dev-") ? 1 : 0;
+        return lookups;
+    };
+    EXPECT_EQ(deviceLookups(true), 0);
+    EXPECT_GT(deviceLookups(false), 0) << "the control: unlisted senders are looked up";
+}
+
 TEST(HostileStream, ClosingTheMonitorClosesItsCaptureWhileTheAppNeverAnswers)
 {
     // Events from a simulated event hub, templates from an application that never answers: the
