@@ -74,7 +74,7 @@ std::vector<OptionSpec> triageOptions()
         { "lookback", "M", "minutes of earlier telemetry to read first (10; 0 to 129600)" },
         { "status", "S", "only devices of this status (provisioned, registered, blocked, ...)" },
         { "template", "T", "only devices of this template id" },
-        { "deep", "N", "also run the full diagnosis of the N worst devices (0 to 100)" },
+        { "deep", "N", "also run the full diagnosis of the N worst devices (0 to 100), at 10 requests/s" },
         { "output", "json|text|csv", "json (the default), text (causes, then devices) or csv" },
         EventHubConnectionString,
     };
@@ -264,7 +264,9 @@ std::vector<CommandSpec> buildTable()
         "bearerToken, dpsEndpoint, idScope, eventHubConnectionString and devices on stdout.\n"
         "With --tls it serves REST and DPS over https and the event hub over amqps and wss as well\n"
         "(certificates for localhost from a CA made at start); the line adds tls, caFile (the CA, for\n"
-        "--ca-file), amqpsPort and websocketPort.\n",
+        "--ca-file), amqpsPort, websocketPort and deviceEndpoints (IoT Hub's device ports: mqtt, amqp,\n"
+        "websocket). A scenario's \"network\" object can refuse or black-hole a device port and skew the\n"
+        "Date header; the line's \"network\" then says what it acts out.\n",
         {
             { "port-http", "P", "the REST and DPS port (0: any free one)" },
             { "port-amqp", "P", "the plain AMQP port (0: any free one)" },

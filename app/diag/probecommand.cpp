@@ -106,7 +106,12 @@ int runProbe(const std::vector<std::string>& words)
         options.stepDone = [](const ProbeStep& s) { writeAll(stdout, stepText(s)); };
     std::fprintf(stderr, "Probing %s as the device: it is disconnected while the probe holds its identity.\n",
         qPrintable(options.deviceId));
-    auto client = std::make_shared<CentralClient>(context.connection.profile);
+    // Here --amqp-port and --websocket-port are the hub's device ports (read above); the event stream
+    // reads the endpoint the application names, on that endpoint's own ports.
+    ConnectionProfile profile = context.connection.profile;
+    profile.network.amqpPort = NetworkSettings {}.amqpPort;
+    profile.network.websocketPort = NetworkSettings {}.websocketPort;
+    auto client = std::make_shared<CentralClient>(profile);
     const ProbeReport report = runDeviceProbe(client, options);
     std::fprintf(stderr, "The probe has disconnected: the device can connect again.\n");
     if (report.couldNotRun) {

@@ -59,6 +59,8 @@ int runSim(const std::vector<std::string>& words)
     if (endpoints.tls)
         std::fprintf(stderr, "Devices: DPS assigns them the IoT hub %s, MQTT over TLS on port %u\n",
             qPrintable(endpoints.deviceHubHost), unsigned(endpoints.mqttPort));
+    for (const auto& line : endpoints.network)
+        std::fprintf(stderr, "The scenario's network: %s\n", qPrintable(line));
     std::fprintf(stderr, "%d devices. Ctrl-C stops it.\n", endpoints.devices);
 
     RunLoop(0).exec(); // until Ctrl-C or SIGTERM

@@ -1,5 +1,6 @@
 #include "mqttdevice.h"
 
+#include "net/tcpreach.h"
 #include "util/sas.h"
 
 #include <QElapsedTimer>
@@ -7,6 +8,7 @@
 
 #include <mqtt/async_client.h>
 
+#include <algorithm>
 #include <chrono>
 
 namespace iotc {
@@ -134,14 +136,22 @@ DeviceSendResult sendAsDeviceOverMqtt(const DeviceMessage& m)
                 result.refusalCode = QStringLiteral("connack-%1").arg(rc);
                 result.error = connackText(rc);
             } else {
+                QString why
+                    = QString::fromStdString(tlsError.empty() ? e.to_string() : tlsError).simplified().left(400);
+                // Paho says "TCP/TLS connect failure" for a refusal, silence and TLS alike: a plain TCP
+                // attempt on the device's direct route tells which (through a proxy, the proxy is the route).
+                if (tlsError.empty() && m.proxy.type() != QNetworkProxy::HttpProxy) {
+                    const TcpReach reach
+                        = reachTcp(m.hubHost, static_cast<quint16>(m.port), std::min(m.timeoutMs, 3000));
+                    if (reach.outcome != TcpReach::Outcome::Connected)
+                        why = reach.text;
+                }
                 result.error
                     = QStringLiteral("could not connect to %1:%2 over %3: %4")
                           .arg(m.hubHost)
                           .arg(m.port)
                           .arg(webSocket ? QStringLiteral("MQTT over WebSockets") : QStringLiteral("MQTT (TLS)"))
-                          .arg(QString::fromStdString(tlsError.empty() ? e.to_string() : tlsError)
-                                   .simplified()
-                                   .left(400));
+                          .arg(why);
             }
             return result;
         }

@@ -119,6 +119,7 @@ ScenarioCatalog ScenarioCatalog::fromJson(const QByteArray& json)
     c.extraDevice.scenario = QStringLiteral("healthy");
     c.extraDevice.simulated = true;
     c.extraDevice.modelId = c.extraDevice.templateId;
+    c.network = ScenarioNetwork::fromJson(root.value(QStringLiteral("network")).toObject());
     return c;
 }
 

@@ -1,5 +1,6 @@
 #pragma once
 
+#include "scenarionetwork.h"
 #include "simdevice.h"
 
 #include <QJsonArray>
@@ -27,6 +28,7 @@ struct ScenarioCatalog {
     std::vector<SimDevice> devices;
     SimDevice extraDevice; // recipe; id/displayName are patterns with {n}
     QString extraIdPrefix;
+    ScenarioNetwork network; // what the devices' network does (blocked ports, a skewed clock)
 
     // Parses the catalogue; throws std::runtime_error with a clear message when it is unusable.
     static ScenarioCatalog fromJson(const QByteArray& json);

@@ -1,5 +1,6 @@
 #include "simulatedapp.h"
 
+#include <QJsonArray>
 #include <QJsonDocument>
 
 #include "devicetoken.h"
@@ -34,8 +35,10 @@ QJsonObject SimEndpoints::toJson() const
         out.insert(QStringLiteral("amqpPort"), amqpPort); // the plain one, still served
         out.insert(QStringLiteral("deviceEndpoints"),
             QJsonObject { { QStringLiteral("host"), deviceHubHost }, { QStringLiteral("mqtt"), mqttPort },
-                { QStringLiteral("amqp"), amqpsPort }, { QStringLiteral("websocket"), deviceWebSocketPort } });
+                { QStringLiteral("amqp"), deviceAmqpPort }, { QStringLiteral("websocket"), deviceWebSocketPort } });
     }
+    if (!network.isEmpty())
+        out.insert(QStringLiteral("network"), QJsonArray::fromStringList(network));
     return out;
 }
 
@@ -206,6 +209,13 @@ SimEndpoints SimulatedApp::start()
             stop();
             throw std::runtime_error(error);
         }
+        m_endpoints.deviceAmqpPort = m_endpoints.amqpsPort;
+    }
+    try {
+        actOutNetwork(m_state->catalog().network, tls.has_value());
+    } catch (...) {
+        stop();
+        throw;
     }
     const QString base = (tls ? QStringLiteral("https://localhost:") : QStringLiteral("http://127.0.0.1:"))
         + QString::number(httpPort);
@@ -232,6 +242,24 @@ SimEndpoints SimulatedApp::start()
     return m_endpoints;
 }
 
+void SimulatedApp::actOutNetwork(const ScenarioNetwork& network, bool deviceEndpoints)
+{
+    auto block = [this, deviceEndpoints](PortBlock how, quint16& port) {
+        if (how == PortBlock::Open || !deviceEndpoints)
+            return;
+        m_blocked.push_back(std::make_unique<BlockedPort>(how));
+        port = m_blocked.back()->port();
+    };
+    block(network.mqtt, m_endpoints.mqttPort);
+    block(network.amqp, m_endpoints.deviceAmqpPort);
+    block(network.websocket, m_endpoints.deviceWebSocketPort);
+    m_http->faults().clockOffsetSeconds = network.clockOffsetSeconds;
+    m_endpoints.network
+        = network.describe(m_endpoints.mqttPort, m_endpoints.deviceAmqpPort, m_endpoints.deviceWebSocketPort);
+    if (!deviceEndpoints && network.blocksAPort())
+        m_endpoints.network << QStringLiteral("(the device ports exist with --tls only: none is blocked without it)");
+}
+
 void SimulatedApp::stop()
 {
     if (m_eventHub)
@@ -245,6 +273,7 @@ void SimulatedApp::stop()
         m_generator = nullptr;
     }
     m_tlsDir.reset();
+    m_blocked.clear();
 }
 
 int SimulatedApp::injectTelemetry(const QString& deviceId, int count)

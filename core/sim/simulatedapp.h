@@ -1,5 +1,6 @@
 #pragma once
 
+#include "blockedport.h"
 #include "eventhubserver.h"
 #include "eventstore.h"
 #include "simhttpserver.h"
@@ -8,6 +9,7 @@
 #include <QJsonObject>
 #include <QObject>
 #include <QString>
+#include <QStringList>
 
 #include <memory>
 #include <optional>
@@ -55,9 +57,14 @@ struct SimEndpoints {
     QString caFile;
     quint16 amqpsPort = 0;
     quint16 websocketPort = 0;
-    QString deviceHubHost; // with tls: "localhost", the hub DPS assigns; its MQTT port (AMQP: amqpsPort):
+    // With tls: "localhost", the hub DPS assigns, and the ports its devices use. A port the scenario's
+    // network blocks (ScenarioNetwork) is a BlockedPort's instead of the served one; the event
+    // stream's amqpsPort and websocketPort stay reachable (the cloud side is not on that network).
+    QString deviceHubHost;
     quint16 mqttPort = 0;
+    quint16 deviceAmqpPort = 0; // amqpsPort unless blocked
     quint16 deviceWebSocketPort = 0; // wss://localhost:P/$iothub/websocket, subprotocol mqtt or AMQPWSB10
+    QStringList network; // what the scenario's network does, one line each (empty: nothing)
 
     QJsonObject toJson() const;
 };
@@ -93,6 +100,10 @@ public:
     int injectTelemetry(const QString& deviceId, int count);
 
 private:
+    // Blocks the device ports (with tls: they exist only then) and skews the Date header as the scenario's network
+    // says.
+    void actOutNetwork(const ScenarioNetwork& network, bool deviceEndpoints);
+
     SimOptions m_options;
     std::shared_ptr<SimState> m_state;
     std::vector<std::shared_ptr<EventStore>> m_stores;
@@ -103,6 +114,7 @@ private:
     QThread* m_thread = nullptr;
     std::unique_ptr<QTemporaryDir> m_tlsDir; // holds the CA file while running with tls
     SimEndpoints m_endpoints;
+    std::vector<std::unique_ptr<BlockedPort>> m_blocked; // the scenario network's blocked device ports
 };
 
 } // namespace iotc::sim
