@@ -68,6 +68,11 @@ CentralError centralErrorFrom(const HttpResponse& r, const QString& what, ErrorS
     case HttpResponse::Outcome::Timeout:
         e.kind = CentralError::Kind::Timeout;
         e.message = r.networkError;
+        if (r.pacedPastDeadline) { // (nothing went over the network: not its fault)
+            e.explanation = what + QStringLiteral(" was ") + r.networkError
+                + QStringLiteral(". Allow more time (--timeout) or ask for less at once.");
+            return e;
+        }
         e.explanation = what + QStringLiteral(" got no answer in time (") + r.networkError + tries
             + QStringLiteral("). Check the network path to ") + where + QStringLiteral(" and any proxy.");
         return e;

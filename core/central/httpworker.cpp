@@ -181,12 +181,25 @@ void HttpEngine::start(const std::shared_ptr<Call>& call)
         }
     }
     if (req.pacer && !call->slotTaken) {
+        const qint64 left = call->deadline.remainingTime(); // -1: no deadline
+        const auto wait = req.pacer->reserve(left < 0
+                ? std::nullopt
+                : std::optional(std::chrono::milliseconds(std::max<qint64>(0, left - MinAttemptMs))));
+        if (!wait) {
+            // The rate's next free slot leaves no time for an attempt: ended now, nothing sent.
+            HttpResponse r;
+            r.outcome = HttpResponse::Outcome::Timeout;
+            r.attempts = call->attempt;
+            r.pacedPastDeadline = true;
+            r.networkError
+                = QStringLiteral("not sent: the request rate (%1 a second) has no free slot before the call's deadline")
+                      .arg(req.pacer->requestsPerSecond());
+            finish(call, r);
+            return;
+        }
         call->slotTaken = true;
-        if (const auto wait = req.pacer->reserve(); wait.count() > 0) {
-            // (a slot past the deadline: woken at the deadline, which ends the call)
-            const qint64 left = call->deadline.remainingTime();
-            const auto until = left < 0 ? wait : std::min(wait, std::chrono::milliseconds(left));
-            QTimer::singleShot(until, this, [this, call] { start(call); });
+        if (wait->count() > 0) {
+            QTimer::singleShot(*wait, Qt::PreciseTimer, this, [this, call] { start(call); });
             return;
         }
     }

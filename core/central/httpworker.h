@@ -67,6 +67,8 @@ struct HttpResponse {
     // The server asked to retry later than the call may wait (its deadline, or maxRetryAfter):
     // the call ended at once instead of waiting for nothing.
     bool retryAfterTooLong = false;
+    // The request pacer had no slot before the deadline: nothing was sent (networkError says so).
+    bool pacedPastDeadline = false;
 
     bool ok() const { return outcome == Outcome::Ok; }
     QByteArray header(const QByteArray& name) const;

@@ -13,13 +13,23 @@ RequestPacer::RequestPacer(double requestsPerSecond)
     m_interval = std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(1.0 / requestsPerSecond));
 }
 
-std::chrono::milliseconds RequestPacer::reserve()
+std::optional<std::chrono::milliseconds> RequestPacer::reserve(std::optional<std::chrono::milliseconds> within)
 {
     const std::lock_guard lock(m_mutex);
     const auto now = Clock::now();
     const auto slot = std::max(now, m_next);
+    const auto wait = std::chrono::ceil<std::chrono::milliseconds>(slot - now);
+    if (within && wait > *within)
+        return std::nullopt;
     m_next = slot + m_interval;
-    return std::chrono::ceil<std::chrono::milliseconds>(slot - now);
+    ++m_booked;
+    return wait;
+}
+
+quint64 RequestPacer::booked() const
+{
+    const std::lock_guard lock(m_mutex);
+    return m_booked;
 }
 
 } // namespace iotc

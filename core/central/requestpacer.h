@@ -1,7 +1,10 @@
 #pragma once
 
+#include <QtGlobal>
+
 #include <chrono>
 #include <mutex>
+#include <optional>
 
 namespace iotc {
 
@@ -13,16 +16,19 @@ class RequestPacer {
 public:
     explicit RequestPacer(double requestsPerSecond);
 
-    // Books the next free slot and returns how long until it (zero when it is now).
-    std::chrono::milliseconds reserve();
+    // Books the next free slot and returns how long until it (zero when it is now). With within,
+    // a slot further away than that is not booked: nullopt.
+    std::optional<std::chrono::milliseconds> reserve(std::optional<std::chrono::milliseconds> within = std::nullopt);
     double requestsPerSecond() const { return m_rate; }
+    quint64 booked() const; // slots handed out so far
 
 private:
     using Clock = std::chrono::steady_clock;
-    std::mutex m_mutex;
+    mutable std::mutex m_mutex;
     double m_rate;
     Clock::duration m_interval;
     Clock::time_point m_next {};
+    quint64 m_booked = 0;
 };
 
 } // namespace iotc

@@ -118,15 +118,31 @@ DeviceSendResult sendAsDeviceOverMqtt(const DeviceMessage& m)
             options.set_https_proxy("https://" + hostPort);
         }
 
+        // Paho says "TCP/TLS connect failure" (or nothing, until its timeout) for a refusal, silence and
+        // TLS alike: a plain TCP attempt on the device's route tells which. Paho goes through a proxy
+        // for wss:// only; 8883 is dialled directly, and so is this attempt.
+        const bool direct = !(webSocket && m.proxy.type() == QNetworkProxy::HttpProxy);
+        auto tcpProblem = [&m, direct]() -> QString {
+            if (!direct)
+                return {};
+            const TcpReach reach = reachTcp(m.hubHost, static_cast<quint16>(m.port), std::min(m.timeoutMs, 3000));
+            return reach.outcome == TcpReach::Outcome::Connected ? QString() : reach.text;
+        };
+        const QString over = webSocket ? QStringLiteral("MQTT over WebSockets") : QStringLiteral("MQTT (TLS)");
         QElapsedTimer clock;
         clock.start();
         try {
             auto token = client.connect(options);
             if (!token->wait_for(timeout)) {
-                result.error = QStringLiteral("no CONNACK from %1:%2 within %3 s")
-                                   .arg(m.hubHost)
-                                   .arg(m.port)
-                                   .arg(m.timeoutMs / 1000.0);
+                const QString tcp = tcpProblem();
+                result.error = tcp.isEmpty() ? QStringLiteral("no CONNACK from %1:%2 within %3 s")
+                                                   .arg(m.hubHost)
+                                                   .arg(m.port)
+                                                   .arg(m.timeoutMs / 1000.0)
+                                             : QStringLiteral("could not connect to %1:%2 over %3: %4")
+                                                   .arg(m.hubHost)
+                                                   .arg(m.port)
+                                                   .arg(over, tcp);
                 return result;
             }
         } catch (const mqtt::exception& e) {
@@ -138,20 +154,14 @@ DeviceSendResult sendAsDeviceOverMqtt(const DeviceMessage& m)
             } else {
                 QString why
                     = QString::fromStdString(tlsError.empty() ? e.to_string() : tlsError).simplified().left(400);
-                // Paho says "TCP/TLS connect failure" for a refusal, silence and TLS alike: a plain TCP
-                // attempt on the device's direct route tells which (through a proxy, the proxy is the route).
-                if (tlsError.empty() && m.proxy.type() != QNetworkProxy::HttpProxy) {
-                    const TcpReach reach
-                        = reachTcp(m.hubHost, static_cast<quint16>(m.port), std::min(m.timeoutMs, 3000));
-                    if (reach.outcome != TcpReach::Outcome::Connected)
-                        why = reach.text;
+                if (tlsError.empty()) {
+                    if (const QString tcp = tcpProblem(); !tcp.isEmpty())
+                        why = tcp;
                 }
-                result.error
-                    = QStringLiteral("could not connect to %1:%2 over %3: %4")
-                          .arg(m.hubHost)
-                          .arg(m.port)
-                          .arg(webSocket ? QStringLiteral("MQTT over WebSockets") : QStringLiteral("MQTT (TLS)"))
-                          .arg(why);
+                result.error = QStringLiteral("could not connect to %1:%2 over %3: %4")
+                                   .arg(m.hubHost)
+                                   .arg(m.port)
+                                   .arg(over, why);
             }
             return result;
         }

@@ -71,12 +71,25 @@ BlockedPort::BlockedPort(PortBlock how)
         ::close(m_socket);
         fail("socket");
     }
+    // The first filler must be connected (in the queue), or the port would still take connections.
     pollfd first { m_fillers.front(), POLLOUT, 0 };
-    if (::poll(&first, 1, 2000) != 1) {
+    int ready = 0;
+    do
+        ready = ::poll(&first, 1, 2000);
+    while (ready < 0 && errno == EINTR);
+    int error = ready == 1 ? 0 : ready < 0 ? errno : ETIMEDOUT;
+    socklen_t size = sizeof error;
+    if (ready == 1
+        && (!(first.revents & POLLOUT) || ::getsockopt(first.fd, SOL_SOCKET, SO_ERROR, &error, &size) != 0
+            || error != 0)) {
+        if (error == 0)
+            error = ECONNREFUSED;
+    }
+    if (error != 0) {
         for (int f : m_fillers)
             ::close(f);
         ::close(m_socket);
-        errno = ETIMEDOUT;
+        errno = error;
         fail("filling the queue");
     }
 }

@@ -119,7 +119,10 @@ ScenarioCatalog ScenarioCatalog::fromJson(const QByteArray& json)
     c.extraDevice.scenario = QStringLiteral("healthy");
     c.extraDevice.simulated = true;
     c.extraDevice.modelId = c.extraDevice.templateId;
-    c.network = ScenarioNetwork::fromJson(root.value(QStringLiteral("network")).toObject());
+    const QJsonValue network = root.value(QStringLiteral("network"));
+    if (!network.isUndefined() && !network.isObject())
+        throw std::runtime_error("scenario catalogue: network must be an object ({\"mqtt\": \"refuse\", ...})");
+    c.network = ScenarioNetwork::fromJson(network.toObject());
     return c;
 }
 

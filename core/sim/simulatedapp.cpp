@@ -254,10 +254,13 @@ void SimulatedApp::actOutNetwork(const ScenarioNetwork& network, bool deviceEndp
     block(network.amqp, m_endpoints.deviceAmqpPort);
     block(network.websocket, m_endpoints.deviceWebSocketPort);
     m_http->faults().clockOffsetSeconds = network.clockOffsetSeconds;
+    ScenarioNetwork acted = network;
+    if (!deviceEndpoints)
+        acted.mqtt = acted.amqp = acted.websocket = PortBlock::Open;
     m_endpoints.network
-        = network.describe(m_endpoints.mqttPort, m_endpoints.deviceAmqpPort, m_endpoints.deviceWebSocketPort);
+        = acted.describe(m_endpoints.mqttPort, m_endpoints.deviceAmqpPort, m_endpoints.deviceWebSocketPort);
     if (!deviceEndpoints && network.blocksAPort())
-        m_endpoints.network << QStringLiteral("(the device ports exist with --tls only: none is blocked without it)");
+        m_endpoints.network << QStringLiteral("the device ports exist with --tls only: none is blocked without it");
 }
 
 void SimulatedApp::stop()

@@ -16,8 +16,7 @@ std::vector<DeepDiagnosis> diagnoseWorst(
     }
     if (worst.empty())
         return out;
-    if (!profile.pacer)
-        profile.pacer = std::make_shared<RequestPacer>(options.requestsPerSecond);
+    profile.pacer = options.pacer ? options.pacer : std::make_shared<RequestPacer>(options.requestsPerSecond);
     for (const auto* d : worst) {
         if (options.stop && options.stop->load())
             break;

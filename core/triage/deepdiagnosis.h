@@ -22,6 +22,7 @@ constexpr double DeepRequestsPerSecond = 10;
 struct DeepDiagnosisOptions {
     int count = 0; // how many of the worst devices
     double requestsPerSecond = DeepRequestsPerSecond; // every diagnosis's REST calls together
+    std::shared_ptr<RequestPacer> pacer; // to share with other work (null: one at requestsPerSecond)
     int listenSeconds = 30; // per device, for live data
     double lookbackMinutes = 10;
     std::optional<EventHubTarget> eventHub;

@@ -378,14 +378,17 @@ TEST(HttpPacing, RequestsSharingAPacerStartNoFasterThanItsRate)
     // A slot beyond the call's deadline ends it without sending anything.
     auto slow = std::make_shared<RequestPacer>(1);
     slow->reserve();
-    slow->reserve(); // the next free slot is a second away
+    slow->reserve(); // the next free slot is two seconds away
     HttpRequest late = get(app, "/late");
     late.pacer = slow;
     late.deadlineMs = 300;
     const auto r = resultWithin(first->send(late), 10000);
     ASSERT_TRUE(r);
     EXPECT_EQ(r->outcome, HttpResponse::Outcome::Timeout);
-    EXPECT_EQ(served.load(), 6) << "nothing was sent after the deadline";
+    EXPECT_TRUE(r->pacedPastDeadline);
+    EXPECT_TRUE(r->networkError.startsWith(QStringLiteral("not sent: the request rate (1 a second) has no free slot")))
+        << r->networkError.toStdString();
+    EXPECT_EQ(served.load(), 6) << "nothing was sent";
 }
 
 TEST(HttpLimits, AHugeNextLinkEndsTheListing)

@@ -158,8 +158,12 @@ TEST_F(Triage, TheDeepDiagnosisTakesTheWorstInRankOrder)
     d.lookbackMinutes = 3;
     QStringList progress;
     d.progress = [&progress](const QString& what) { progress << what; };
+    d.pacer = std::make_shared<RequestPacer>(1000); // (a fast pace for the test, still every call's)
+    const quint64 before = app->httpRequests();
     const auto deep = diagnoseWorst(profile(), run.result, d);
     ASSERT_EQ(deep.size(), 2u);
+    EXPECT_GE(d.pacer->booked(), 4u) << "the diagnoses' REST calls go through the pacer";
+    EXPECT_LE(d.pacer->booked(), app->httpRequests() - before) << "each a request the app served";
     for (size_t i = 0; i < 2; ++i) {
         EXPECT_EQ(deep[i].deviceId, worst[i].deviceId);
         EXPECT_TRUE(deep[i].causes.contains(worst[i].cause))
